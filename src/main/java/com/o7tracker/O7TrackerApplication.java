@@ -1,0 +1,157 @@
+package com.o7tracker;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.o7tracker.auth.Admin;
+import com.o7tracker.auth.AdminAuthenticator;
+import com.o7tracker.auth.AuthFactory;
+import com.o7tracker.auth.CrossSiteFilter;
+import com.o7tracker.auth.JsonUnauthorizedHandler;
+import com.o7tracker.cache.CampaignChangeListener;
+import com.o7tracker.cache.CampaignTargets;
+import com.o7tracker.cache.Memcached;
+import com.o7tracker.cache.MemcachedHealthCheck;
+import com.o7tracker.campaign.CampaignDao;
+import com.o7tracker.campaign.CampaignResource;
+import com.o7tracker.campaign.CampaignService;
+import com.o7tracker.counting.ClickCounting;
+import com.o7tracker.counting.UpdateStatsResource;
+import com.o7tracker.db.DatabaseFactory;
+import com.o7tracker.db.DbCommand;
+import com.o7tracker.db.EmbeddedDatabase;
+import com.o7tracker.db.Migrations;
+import com.o7tracker.track.Fallback;
+import com.o7tracker.track.TrackResource;
+import com.o7tracker.web.AdminRequestFilter;
+import com.o7tracker.web.ErrorMapper;
+import com.o7tracker.web.HealthResource;
+import com.o7tracker.web.JsonBody;
+import io.dropwizard.auth.AuthDynamicFeature;
+import io.dropwizard.auth.basic.BasicCredentialAuthFilter;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.db.ManagedDataSource;
+import io.dropwizard.jdbi3.JdbiFactory;
+import io.dropwizard.servlets.tasks.Task;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.glassfish.jersey.server.ServerProperties;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(O7TrackerApplication.class);
+
+    public static void main(String[] args) throws Exception {
+        new O7TrackerApplication().run(args);
+    }
+
+    @Override
+    public String getName() {
+        return "o7tracker";
+    }
+
+    @Override
+    public void initialize(Bootstrap<O7TrackerConfiguration> bootstrap) {
+        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
+                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+        bootstrap.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        bootstrap.addCommand(new DbCommand());
+    }
+
+    @Override
+    public void run(O7TrackerConfiguration config, Environment environment) throws Exception {
+        // PostgreSQL: the given one, or an embedded one kept under ./data. Stopped last.
+        DatabaseFactory database = config.getDatabase();
+        String url = database.getUrl();
+        String user = database.getUser();
+        String password = database.getPassword();
+        if (database.isEmbedded()) {
+            EmbeddedDatabase embedded = new EmbeddedDatabase(Path.of(database.getEmbeddedDirectory()));
+            url = embedded.startAndGetJdbcUrl();
+            user = EmbeddedDatabase.USER;
+            password = "";
+            environment.lifecycle().manage(embedded);
+        }
+        DataSourceFactory dataSource = database.dataSource(url, user, password);
+        if (database.isMigrateOnStart()) {
+            ManagedDataSource migrations = dataSource.build(environment.metrics(), "migrations");
+            try {
+                Migrations.migrate(migrations);
+            } finally {
+                migrations.stop();
+            }
+        }
+        Jdbi jdbi = new JdbiFactory().build(environment, dataSource, "postgresql");
+        CampaignDao campaignDao = jdbi.onDemand(CampaignDao.class);
+
+        // Campaign lookups: in-process, memcached, PostgreSQL; changes heard from every instance.
+        Optional<Memcached> memcached = Optional.empty();
+        if (config.getCache().hasMemcached()) {
+            Memcached client = new Memcached(config.getCache().getMemcachedServers(),
+                    config.getCache().getMemcachedTimeout().toMilliseconds(), environment.metrics());
+            environment.lifecycle().manage(client);
+            environment.healthChecks().register("memcached", new MemcachedHealthCheck(client));
+            memcached = Optional.of(client);
+        }
+        CampaignTargets targets = new CampaignTargets(campaignDao, memcached, config.getCache(), environment.metrics());
+        environment.lifecycle().manage(new CampaignChangeListener(url, user, password, targets));
+
+        // Counting: the click journal and its flusher; stopped before the pool and the database.
+        ClickCounting counting = new ClickCounting(config.getCounting(), jdbi, environment.metrics());
+        counting.registerHealthChecks(environment.healthChecks());
+        environment.lifecycle().manage(counting);
+        environment.admin().addTask(new Task("flush-clicks") {
+            @Override
+            public void execute(Map<String, List<String>> parameters, PrintWriter output) throws Exception {
+                counting.flushNow();
+                output.println("Every recorded click is in PostgreSQL.");
+            }
+        });
+
+        // Location headers as written (/admin/campaigns/{id}), not rewritten to absolute URLs.
+        environment.jersey().property(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
+
+        // The public click path.
+        Fallback fallback = new Fallback(config.getFallbackUrl(), environment.metrics());
+        environment.jersey().register(new TrackResource(targets, counting, fallback, environment.metrics()));
+        environment.jersey().register(new HealthResource(environment.healthChecks()));
+
+        // The admin API.
+        AuthFactory auth = config.getAuth();
+        environment.jersey().register(new AuthDynamicFeature(new BasicCredentialAuthFilter.Builder<Admin>()
+                .setAuthenticator(new AdminAuthenticator(auth.getUser(), adminPassword(auth)))
+                .setRealm("o7tracker")
+                .setUnauthorizedHandler(new JsonUnauthorizedHandler())
+                .buildAuthFilter()));
+        environment.jersey().register(new CrossSiteFilter());
+        environment.jersey().register(new AdminRequestFilter());
+        environment.jersey().register(new ErrorMapper(fallback));
+        JsonBody json = new JsonBody(environment.getObjectMapper());
+        environment.jersey().register(new CampaignResource(new CampaignService(campaignDao, targets), json));
+        environment.jersey().register(new UpdateStatsResource(counting));
+    }
+
+    /** The configured password, or one generated for this run and logged once: never a built-in default. */
+    private static String adminPassword(AuthFactory auth) {
+        if (auth.getPassword() != null && !auth.getPassword().isEmpty()) {
+            return auth.getPassword();
+        }
+        byte[] bytes = new byte[18];
+        new SecureRandom().nextBytes(bytes);
+        String generated = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        LOG.warn("AUTH_PASSWORD is not set; the admin API password for this run is: {} (user '{}')",
+                generated, auth.getUser());
+        return generated;
+    }
+}

@@ -1,0 +1,79 @@
+package com.o7tracker.cache;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MaxDuration;
+import io.dropwizard.validation.MinDuration;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.util.concurrent.TimeUnit;
+
+/** The campaign lookup caches: in-process, then memcached (optional), then PostgreSQL. */
+public class CacheFactory {
+
+    /** host:port[,host:port…]; empty runs without memcached. */
+    @JsonProperty
+    private String memcachedServers = "";
+
+    /** How long a memcached operation may take before it counts as a miss. */
+    @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
+    @MaxDuration(value = 1, unit = TimeUnit.SECONDS)
+    @JsonProperty
+    private Duration memcachedTimeout = Duration.milliseconds(20);
+
+    @MinDuration(value = 1, unit = TimeUnit.SECONDS)
+    @JsonProperty
+    private Duration memcachedTtl = Duration.hours(1);
+
+    /** How long an unknown id is remembered as unknown (memcached and in-process). */
+    @MinDuration(value = 1, unit = TimeUnit.SECONDS)
+    @JsonProperty
+    private Duration unknownTtl = Duration.seconds(5);
+
+    /** Campaigns kept in-process; least recently used ones are dropped beyond this. */
+    @Min(100)
+    @Max(100_000_000)
+    @JsonProperty
+    private long localMaximumSize = 200_000;
+
+    /**
+     * A cached campaign is re-read in the background after this long (served meanwhile, kept if
+     * the re-read fails). Changes reach every instance at once through PostgreSQL notifications;
+     * this only bounds the damage if one were ever missed.
+     */
+    @MinDuration(value = 1, unit = TimeUnit.SECONDS)
+    @JsonProperty
+    private Duration localRefreshAfter = Duration.minutes(5);
+
+    public String getMemcachedServers() {
+        return memcachedServers;
+    }
+
+    public void setMemcachedServers(String memcachedServers) {
+        this.memcachedServers = memcachedServers;
+    }
+
+    public boolean hasMemcached() {
+        return memcachedServers != null && !memcachedServers.isBlank();
+    }
+
+    public Duration getMemcachedTimeout() {
+        return memcachedTimeout;
+    }
+
+    public Duration getMemcachedTtl() {
+        return memcachedTtl;
+    }
+
+    public Duration getUnknownTtl() {
+        return unknownTtl;
+    }
+
+    public long getLocalMaximumSize() {
+        return localMaximumSize;
+    }
+
+    public Duration getLocalRefreshAfter() {
+        return localRefreshAfter;
+    }
+}

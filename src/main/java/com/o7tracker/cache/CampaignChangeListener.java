@@ -1,0 +1,113 @@
+package com.o7tracker.cache;
+
+import com.o7tracker.campaign.CampaignDao;
+import io.dropwizard.lifecycle.Managed;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Listens on PostgreSQL's {@code campaign_changed} channel, on a connection of its own, so a
+ * campaign updated or deleted through any instance stops being served from this instance's cache
+ * within milliseconds of the commit. Notifications sent while the connection was down are lost,
+ * so every reconnect drops the whole in-process cache.
+ */
+public class CampaignChangeListener implements Managed, Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CampaignChangeListener.class);
+    private static final int POLL_MILLIS = 250;
+
+    private final String url;
+    private final Properties properties;
+    private final CampaignTargets targets;
+    private final Thread thread;
+    private volatile boolean running;
+    private volatile boolean connected;
+
+    public CampaignChangeListener(String url, String user, String password, CampaignTargets targets) {
+        this.url = url;
+        this.properties = new Properties();
+        properties.setProperty("user", user);
+        properties.setProperty("password", password);
+        properties.setProperty("connectTimeout", "3");
+        properties.setProperty("tcpKeepAlive", "true");
+        properties.setProperty("ApplicationName", "o7tracker-listener");
+        this.targets = targets;
+        this.thread = new Thread(this, "campaign-change-listener");
+        this.thread.setDaemon(true);
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        thread.start();
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        running = false;
+        thread.interrupt();
+        thread.join(2_000);
+    }
+
+    public boolean isConnected() {
+        return connected;
+    }
+
+    @Override
+    public void run() {
+        boolean first = true;
+        while (running) {
+            try (Connection connection = DriverManager.getConnection(url, properties)) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("LISTEN " + CampaignDao.CHANGE_CHANNEL);
+                }
+                if (!first) {
+                    targets.invalidateAll();
+                    LOG.info("Listening for campaign changes again; in-process cache cleared");
+                }
+                first = false;
+                connected = true;
+                PGConnection pg = connection.unwrap(PGConnection.class);
+                while (running) {
+                    PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
+                    if (notifications == null) {
+                        continue;
+                    }
+                    for (PGNotification notification : notifications) {
+                        changed(notification.getParameter());
+                    }
+                }
+            } catch (SQLException e) {
+                if (running) {
+                    LOG.warn("Campaign change listener lost PostgreSQL ({}); retrying", e.getMessage());
+                }
+            } finally {
+                connected = false;
+            }
+            // Pause before reconnecting; the cache keeps serving what it has meanwhile.
+            if (running) {
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void changed(String payload) {
+        try {
+            targets.changedElsewhere(Long.parseLong(payload));
+        } catch (NumberFormatException e) {
+            LOG.warn("Ignoring campaign change notification '{}'", payload);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package com.o7tracker.cache;
+
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.o7tracker.campaign.Campaign;
+import com.o7tracker.campaign.CampaignDao;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Where a campaign's clicks go: an in-process cache, then memcached, then PostgreSQL. Unknown ids
+ * are remembered briefly as unknown. Admin writes go through {@link #changed}; every instance also
+ * hears PostgreSQL's change notifications ({@link CampaignChangeListener}) and drops its copy.
+ *
+ * <p>A cached campaign is refreshed in the background and kept while PostgreSQL is unreachable, so
+ * known campaigns keep redirecting through a database outage.
+ */
+public class CampaignTargets {
+
+    /** What the click path needs of a campaign; {@link #UNKNOWN} for an id with no campaign. */
+    public record Target(String redirectUrl) {
+        public boolean exists() {
+            return redirectUrl != null;
+        }
+    }
+
+    public static final Target UNKNOWN = new Target(null);
+
+    /** In memcached an unknown id is the empty string (a redirect_url never is). */
+    private static final String UNKNOWN_VALUE = "";
+
+    private final CampaignDao dao;
+    private final Optional<Memcached> memcached;
+    private final int memcachedTtlSeconds;
+    private final int unknownTtlSeconds;
+    private final LoadingCache<Long, Target> local;
+    private final Meter memcachedHits;
+    private final Meter memcachedMisses;
+    private final Meter databaseReads;
+
+    public CampaignTargets(CampaignDao dao, Optional<Memcached> memcached, CacheFactory config, MetricRegistry metrics) {
+        this.dao = dao;
+        this.memcached = memcached;
+        this.memcachedTtlSeconds = (int) config.getMemcachedTtl().toSeconds();
+        this.unknownTtlSeconds = (int) config.getUnknownTtl().toSeconds();
+        long unknownTtlNanos = config.getUnknownTtl().toNanoseconds();
+        this.local = Caffeine.newBuilder()
+                .maximumSize(config.getLocalMaximumSize())
+                .refreshAfterWrite(config.getLocalRefreshAfter().toJavaDuration())
+                .expireAfter(new Expiry<Long, Target>() {
+                    @Override
+                    public long expireAfterCreate(Long id, Target target, long now) {
+                        return target.exists() ? Long.MAX_VALUE : unknownTtlNanos;
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(Long id, Target target, long now, long current) {
+                        return expireAfterCreate(id, target, now);
+                    }
+
+                    @Override
+                    public long expireAfterRead(Long id, Target target, long now, long current) {
+                        return current;
+                    }
+                })
+                .recordStats()
+                .build(this::load);
+        this.memcachedHits = metrics.meter("cache.memcached.hits");
+        this.memcachedMisses = metrics.meter("cache.memcached.misses");
+        this.databaseReads = metrics.meter("cache.database.reads");
+        metrics.register("cache.local.hits", (Gauge<Long>) () -> local.stats().hitCount());
+        metrics.register("cache.local.misses", (Gauge<Long>) () -> local.stats().missCount());
+        metrics.register("cache.local.hitRatio", (Gauge<Double>) () -> local.stats().hitRate());
+        metrics.register("cache.local.size", (Gauge<Long>) local::estimatedSize);
+    }
+
+    /** The campaign's target; throws if it is cached nowhere and PostgreSQL cannot be reached. */
+    public Target find(long id) {
+        return local.get(id);
+    }
+
+    /** After an admin write on this instance: the new state, everywhere, before the response. */
+    public void changed(long id, Optional<Campaign> now) {
+        Target target = now.map(c -> new Target(c.redirectUrl())).orElse(UNKNOWN);
+        memcached.ifPresent(m -> m.set(key(id), target.exists() ? memcachedTtlSeconds : unknownTtlSeconds,
+                target.exists() ? target.redirectUrl() : UNKNOWN_VALUE));
+        local.put(id, target);
+    }
+
+    /** A change made elsewhere: re-read it from PostgreSQL, past memcached, which may still be old. */
+    public void changedElsewhere(long id) {
+        try {
+            local.put(id, fromDatabase(id));
+        } catch (RuntimeException e) {
+            local.invalidate(id);
+        }
+    }
+
+    /** Forget everything held in-process (after notifications may have been missed). */
+    public void invalidateAll() {
+        local.invalidateAll();
+    }
+
+    public double localHitRatio() {
+        return local.stats().hitRate();
+    }
+
+    private Target load(Long id) {
+        if (memcached.isPresent()) {
+            Optional<String> cached = memcached.get().get(key(id));
+            if (cached.isPresent()) {
+                memcachedHits.mark();
+                return cached.get().equals(UNKNOWN_VALUE) ? UNKNOWN : new Target(cached.get());
+            }
+            memcachedMisses.mark();
+        }
+        Target target = fromDatabase(id);
+        memcached.ifPresent(m -> m.add(key(id), target.exists() ? memcachedTtlSeconds : unknownTtlSeconds,
+                target.exists() ? target.redirectUrl() : UNKNOWN_VALUE));
+        return target;
+    }
+
+    private Target fromDatabase(long id) {
+        databaseReads.mark();
+        return dao.findRedirectUrl(id).map(Target::new).orElse(UNKNOWN);
+    }
+
+    private static String key(long id) {
+        return "o7t:campaign:" + id;
+    }
+}

@@ -1,0 +1,106 @@
+package com.o7tracker.cache;
+
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import io.dropwizard.lifecycle.Managed;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import net.spy.memcached.AddrUtil;
+import net.spy.memcached.ConnectionFactoryBuilder;
+import net.spy.memcached.FailureMode;
+import net.spy.memcached.MemcachedClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * memcached through spymemcached, tuned so an outage costs a click nothing: operations time out
+ * after a few milliseconds, ops on a down server are cancelled at once, and every failure is a
+ * miss. The client reconnects by itself when memcached returns.
+ */
+public class Memcached implements Managed {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Memcached.class);
+
+    private final MemcachedClient client;
+    private final long timeoutMillis;
+    private final Meter errors;
+
+    public Memcached(String servers, long timeoutMillis, MetricRegistry metrics) throws IOException {
+        this.timeoutMillis = timeoutMillis;
+        this.errors = metrics.meter("cache.memcached.errors");
+        this.client = new MemcachedClient(new ConnectionFactoryBuilder()
+                .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
+                .setOpTimeout(timeoutMillis)
+                .setFailureMode(FailureMode.Cancel)
+                .setOpQueueMaxBlockTime(timeoutMillis)
+                .setMaxReconnectDelay(2)
+                .setTimeoutExceptionThreshold(1000)
+                .setDaemon(true)
+                .build(), AddrUtil.getAddresses(servers.replace(',', ' ').trim()));
+    }
+
+    /** The cached string, or empty on a miss, a timeout or any error. */
+    public Optional<String> get(String key) {
+        Future<Object> future = null;
+        try {
+            future = client.asyncGet(key);
+            Object value = future.get(timeoutMillis, TimeUnit.MILLISECONDS);
+            return value instanceof String s ? Optional.of(s) : Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (Exception e) {
+            if (future != null) {
+                future.cancel(false);
+            }
+            errors.mark();
+            return Optional.empty();
+        }
+    }
+
+    /** Stores unconditionally: used by the writers of a campaign, whose value is the newest. */
+    public void set(String key, int ttlSeconds, String value) {
+        try {
+            client.set(key, ttlSeconds, value);
+        } catch (RuntimeException e) {
+            errors.mark();
+            LOG.debug("memcached set {} failed", key, e);
+        }
+    }
+
+    /**
+     * Stores only if absent: used by readers filling a miss, so a reader holding a value read
+     * before a change never overwrites the writer's newer one.
+     */
+    public void add(String key, int ttlSeconds, String value) {
+        try {
+            client.add(key, ttlSeconds, value);
+        } catch (RuntimeException e) {
+            errors.mark();
+            LOG.debug("memcached add {} failed", key, e);
+        }
+    }
+
+    /** True if every server is connected and a read round trip succeeds. */
+    public boolean ping() {
+        if (!client.getUnavailableServers().isEmpty() || client.getAvailableServers().isEmpty()) {
+            return false;
+        }
+        try {
+            client.asyncGet("o7t:ping").get(Math.max(timeoutMillis, 500), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void stop() {
+        client.shutdown(1, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,177 @@
+package com.o7tracker.campaign;
+
+import com.codahale.metrics.annotation.Timed;
+import com.o7tracker.web.ApiException;
+import com.o7tracker.web.JsonBody;
+import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The admin API of campaigns, behind basic auth. Also served under the original README's spelling
+ * {@code /admin/campains}. Bodies are read as JSON whatever Content-Type they declare, because
+ * clients of the original send them with curl's default form type.
+ */
+@Path("/admin/{collection: campaigns|campains}")
+@PermitAll
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.WILDCARD)
+public class CampaignResource {
+
+    public static final int DEFAULT_LIMIT = 100;
+    public static final int MAX_LIMIT = 1000;
+    /** Before every campaign: the first page's cursor. */
+    private static final Instant END_OF_TIME = Instant.parse("9999-12-31T00:00:00Z");
+
+    private final CampaignService campaigns;
+    private final JsonBody json;
+
+    public CampaignResource(CampaignService campaigns, JsonBody json) {
+        this.campaigns = campaigns;
+        this.json = json;
+    }
+
+    @POST
+    @Timed
+    public Response create(InputStream body) {
+        Campaign campaign = campaigns.create(CampaignRequest.forCreate(json.read(body)));
+        return Response.created(URI.create("/admin/campaigns/" + campaign.id())).entity(campaign).build();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Timed
+    public Campaign get(@PathParam("id") String id) {
+        return campaigns.find(parseId(id)).orElseThrow(() -> notFound(id));
+    }
+
+    @GET
+    @Timed
+    public Response list(@QueryParam("platforms") List<String> platforms, @QueryParam("platform") List<String> platform,
+                         @QueryParam("limit") String limit, @QueryParam("after") String after,
+                         @Context UriInfo uriInfo) {
+        String[] wanted = parsePlatforms(platforms, platform);
+        int pageSize = parseLimit(limit);
+        Cursor cursor = after == null ? new Cursor(END_OF_TIME, Long.MAX_VALUE) : Cursor.parse(after);
+        List<Campaign> page = campaigns.list(wanted, cursor.createdAt(), cursor.id(), pageSize);
+        Response.ResponseBuilder response = Response.ok(page);
+        if (page.size() == pageSize) {
+            Campaign last = page.get(page.size() - 1);
+            URI next = UriBuilder.fromUri(uriInfo.getRequestUri())
+                    .replaceQueryParam("after", new Cursor(last.createdAt(), last.id()).format())
+                    .replaceQueryParam("limit", pageSize)
+                    .build();
+            response.header("Link", "<" + next.getRawPath() + "?" + next.getRawQuery() + ">; rel=\"next\"");
+        }
+        return response.build();
+    }
+
+    @PUT
+    @Path("/{id}")
+    @Timed
+    public Campaign update(@PathParam("id") String id, InputStream body) {
+        long campaignId = parseId(id);
+        CampaignRequest request = CampaignRequest.forUpdate(json.read(body));
+        return campaigns.update(campaignId, request).orElseThrow(() -> notFound(id));
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Timed
+    public Response delete(@PathParam("id") String id) {
+        if (!campaigns.delete(parseId(id))) {
+            throw notFound(id);
+        }
+        return Response.noContent().build();
+    }
+
+    private static long parseId(String id) {
+        try {
+            long value = Long.parseLong(id);
+            if (value > 0 && value <= CampaignService.MAX_ID) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest("Campaign id '" + id + "' is not a positive integer below 2^53.");
+    }
+
+    private static ApiException notFound(String id) {
+        return ApiException.notFound("Campaign " + id + " does not exist.");
+    }
+
+    private static String[] parsePlatforms(List<String> platforms, List<String> platform) {
+        Set<String> names = new LinkedHashSet<>();
+        for (List<String> values : List.of(platforms, platform)) {
+            for (String value : values) {
+                for (String name : value.split(",")) {
+                    if (name.isBlank()) {
+                        continue;
+                    }
+                    names.add(Platform.parse(name).orElseThrow(() -> ApiException.badRequest(
+                            "Query parameter platforms holds unknown platform '" + name.trim()
+                                    + "'; known: Android, IPhone, WindowsPhone.")).canonical());
+                }
+            }
+        }
+        return names.toArray(String[]::new);
+    }
+
+    private static int parseLimit(String limit) {
+        if (limit == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int value = Integer.parseInt(limit.trim());
+            if (value >= 1 && value <= MAX_LIMIT) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest("Query parameter limit must be an integer from 1 to " + MAX_LIMIT + ".");
+    }
+
+    /** The keyset position of the last campaign of a page: its creation time (microseconds) and id. */
+    record Cursor(Instant createdAt, long id) {
+
+        String format() {
+            long micros = Math.addExact(Math.multiplyExact(createdAt.getEpochSecond(), 1_000_000L), createdAt.getNano() / 1_000);
+            return micros + "_" + id;
+        }
+
+        static Cursor parse(String value) {
+            String[] parts = value.split("_", -1);
+            try {
+                if (parts.length == 2) {
+                    long micros = Long.parseLong(parts[0]);
+                    long id = Long.parseLong(parts[1]);
+                    return new Cursor(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                            Math.floorMod(micros, 1_000_000L) * 1_000L), id);
+                }
+            } catch (RuntimeException e) {
+                // answered below
+            }
+            throw ApiException.badRequest("Query parameter after is not a cursor from a Link header.");
+        }
+    }
+}

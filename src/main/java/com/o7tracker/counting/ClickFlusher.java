@@ -1,0 +1,116 @@
+package com.o7tracker.counting;
+
+import com.codahale.metrics.Histogram;
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+import java.io.IOException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Folds the journal's recorded clicks into the campaign counters: per flush, one transaction that
+ * adds every campaign's per-platform deltas and moves the journal's applied position. At its first
+ * contact with PostgreSQL it replays from the journal the clicks PostgreSQL had not applied.
+ */
+public class ClickFlusher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClickFlusher.class);
+
+    private final ClickJournal journal;
+    private final CounterStore store;
+    private final Timer flushes;
+    private final Meter failures;
+    private final Histogram campaignsPerFlush;
+    private boolean replayed;
+    private long applied;
+    private volatile long inFlightSinceNanos;
+    private long lastFailureLog;
+
+    public ClickFlusher(ClickJournal journal, CounterStore store, MetricRegistry metrics) {
+        this.journal = journal;
+        this.store = store;
+        this.flushes = metrics.timer("clicks.flush");
+        this.failures = metrics.meter("clicks.flush.failures");
+        this.campaignsPerFlush = metrics.histogram("clicks.flush.campaigns");
+    }
+
+    /**
+     * Applies every click recorded before the call. Throws if PostgreSQL cannot take them; they
+     * stay pending (and in the journal) for the next flush.
+     */
+    public synchronized void flush() throws IOException {
+        if (!journal.isOpen()) {
+            throw new IOException("the click journal is not open: " + journal.failure());
+        }
+        ClickDeltas pending = journal.pending();
+        try (Timer.Context ignored = flushes.time()) {
+            if (!replayed) {
+                applied = store.appliedSeq(journal.journalId());
+                long end = journal.recoveredEnd();
+                if (applied > end) {
+                    throw new IllegalStateException("PostgreSQL has applied journal " + journal.journalId()
+                            + " up to " + applied + " but the journal ends at " + end + "; was " + journal.directory()
+                            + " replaced?");
+                }
+                Map<Long, long[]> unapplied = journal.replay(applied, end);
+                pending.addReplayed(unapplied);
+                replayed = true;
+                if (end > applied) {
+                    LOG.info("Replaying {} journaled click(s) not yet in PostgreSQL", end - applied);
+                }
+                journal.applied(applied);
+            }
+            ClickDeltas.Snapshot snapshot = pending.drain();
+            if (snapshot.isEmpty() && snapshot.upToSeq() == applied) {
+                return;
+            }
+            inFlightSinceNanos = snapshot.sinceNanos();
+            try {
+                store.apply(journal.journalId(), applied, snapshot.upToSeq(), snapshot.counts());
+            } catch (RuntimeException e) {
+                pending.restore(snapshot);
+                throw e;
+            } finally {
+                inFlightSinceNanos = 0;
+            }
+            campaignsPerFlush.update(snapshot.counts().size());
+            applied = snapshot.upToSeq();
+            journal.applied(applied);
+        } catch (IOException | RuntimeException e) {
+            failures.mark();
+            throw e;
+        }
+    }
+
+    /** A flush from the background schedule: failures are logged (at most every 30 s) and retried. */
+    void flushQuietly() {
+        try {
+            flush();
+            if (lastFailureLog != 0) {
+                LOG.info("Click counters are being applied to PostgreSQL again");
+                lastFailureLog = 0;
+            }
+        } catch (Exception e) {
+            long now = System.nanoTime();
+            if (lastFailureLog == 0 || now - lastFailureLog > 30_000_000_000L) {
+                LOG.warn("Cannot apply {} journaled click(s) to PostgreSQL yet: {}", journal.backlog(), e.toString());
+                lastFailureLog = now;
+            }
+        }
+    }
+
+    /** Age of the oldest click recorded but not yet in PostgreSQL, in milliseconds (0 if none). */
+    public long oldestUnappliedMillis() {
+        if (!journal.isOpen()) {
+            return 0;
+        }
+        long oldest = journal.pending().sinceNanos();
+        long inFlight = inFlightSinceNanos;
+        if (inFlight != 0 && (oldest == 0 || inFlight - oldest < 0)) {
+            oldest = inFlight;
+        }
+        return oldest == 0 ? 0 : (System.nanoTime() - oldest) / 1_000_000;
+    }
+}

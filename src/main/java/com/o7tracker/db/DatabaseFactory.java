@@ -1,0 +1,97 @@
+package com.o7tracker.db;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.util.Duration;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import java.util.Map;
+
+/**
+ * Where PostgreSQL is. With no {@code url} the service starts an embedded PostgreSQL of its own,
+ * keeping its data under {@code embeddedDirectory}.
+ */
+public class DatabaseFactory {
+
+    @JsonProperty
+    private String url = "";
+
+    @JsonProperty
+    private String user = "";
+
+    @JsonProperty
+    private String password = "";
+
+    @NotEmpty
+    @JsonProperty
+    private String embeddedDirectory = "data/postgresql";
+
+    @JsonProperty
+    private boolean migrateOnStart = true;
+
+    @Min(2)
+    @Max(200)
+    @JsonProperty
+    private int maxConnections = 16;
+
+    public boolean isEmbedded() {
+        return url == null || url.isBlank();
+    }
+
+    public String getUrl() {
+        return url;
+    }
+
+    public String getUser() {
+        return user;
+    }
+
+    public String getPassword() {
+        return password;
+    }
+
+    public String getEmbeddedDirectory() {
+        return embeddedDirectory;
+    }
+
+    public boolean isMigrateOnStart() {
+        return migrateOnStart;
+    }
+
+    public void setUrl(String url) {
+        this.url = url;
+    }
+
+    public void setUser(String user) {
+        this.user = user;
+    }
+
+    public void setPassword(String password) {
+        this.password = password;
+    }
+
+    /** The pool Dropwizard builds, pointed at {@code jdbcUrl}. */
+    public DataSourceFactory dataSource(String jdbcUrl, String jdbcUser, String jdbcPassword) {
+        DataSourceFactory ds = new DataSourceFactory();
+        ds.setDriverClass("org.postgresql.Driver");
+        ds.setUrl(jdbcUrl);
+        ds.setUser(jdbcUser);
+        ds.setPassword(jdbcPassword);
+        ds.setMinSize(2);
+        ds.setInitialSize(2);
+        ds.setMaxSize(maxConnections);
+        ds.setValidationQuery("/* o7tracker health check */ SELECT 1");
+        ds.setValidationQueryTimeout(Duration.seconds(2));
+        ds.setCheckConnectionOnBorrow(false);
+        ds.setCheckConnectionWhileIdle(true);
+        // A click never waits on the pool: the admin API and the flusher are the only users,
+        // and both would rather fail fast than queue behind an outage.
+        ds.setMaxWaitForConnection(Duration.seconds(2));
+        ds.setProperties(Map.of(
+                "connectTimeout", "3",
+                "socketTimeout", "30",
+                "ApplicationName", "o7tracker"));
+        return ds;
+    }
+}

@@ -1,0 +1,49 @@
+package com.o7tracker.db;
+
+import com.o7tracker.O7TrackerConfiguration;
+import io.dropwizard.core.cli.ConfiguredCommand;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.db.ManagedDataSource;
+import java.nio.file.Path;
+import net.sourceforge.argparse4j.inf.Namespace;
+import net.sourceforge.argparse4j.inf.Subparser;
+
+/** {@code java -jar o7tracker.jar db migrate config.yml}: bring the schema up to date and exit. */
+public class DbCommand extends ConfiguredCommand<O7TrackerConfiguration> {
+
+    public DbCommand() {
+        super("db", "Database maintenance: 'db migrate config.yml' applies the pending migrations");
+    }
+
+    @Override
+    public void configure(Subparser subparser) {
+        subparser.addArgument("action").choices("migrate").help("what to do with the database");
+        super.configure(subparser);
+    }
+
+    @Override
+    protected void run(Bootstrap<O7TrackerConfiguration> bootstrap, Namespace namespace,
+                       O7TrackerConfiguration configuration) throws Exception {
+        DatabaseFactory database = configuration.getDatabase();
+        EmbeddedDatabase embedded = null;
+        String url = database.getUrl();
+        String user = database.getUser();
+        String password = database.getPassword();
+        if (database.isEmbedded()) {
+            embedded = new EmbeddedDatabase(Path.of(database.getEmbeddedDirectory()));
+            url = embedded.startAndGetJdbcUrl();
+            user = EmbeddedDatabase.USER;
+            password = "";
+        }
+        ManagedDataSource dataSource = database.dataSource(url, user, password)
+                .build(bootstrap.getMetricRegistry(), "migrations");
+        try {
+            Migrations.migrate(dataSource);
+        } finally {
+            dataSource.stop();
+            if (embedded != null) {
+                embedded.stop();
+            }
+        }
+    }
+}

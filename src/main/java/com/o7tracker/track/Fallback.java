@@ -1,0 +1,26 @@
+package com.o7tracker.track;
+
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/** The redirect for every visitor who cannot be sent to a campaign, counted by reason. */
+public class Fallback {
+
+    private final URI url;
+    private final MetricRegistry metrics;
+    private final ConcurrentMap<String, Meter> byReason = new ConcurrentHashMap<>();
+
+    public Fallback(String url, MetricRegistry metrics) {
+        this.url = URI.create(url);
+        this.metrics = metrics;
+    }
+
+    public Response redirect(String reason) {
+        byReason.computeIfAbsent(reason, r -> metrics.meter("clicks.fallback." + r)).mark();
+        return Redirects.to(url);
+    }
+}
