@@ -23,6 +23,13 @@ public class Memcached implements Managed {
 
     private static final Logger LOG = LoggerFactory.getLogger(Memcached.class);
 
+    static {
+        // spymemcached logs to stderr unless told to use SLF4J, which Dropwizard's logging configures.
+        if (System.getProperty("net.spy.log.LoggerImpl") == null) {
+            System.setProperty("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SLF4JLogger");
+        }
+    }
+
     private final MemcachedClient client;
     private final long timeoutMillis;
     private final Meter errors;

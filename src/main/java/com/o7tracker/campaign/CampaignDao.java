@@ -45,7 +45,7 @@ public interface CampaignDao {
     /** As {@link #listPage}, keeping the campaigns that target any of {@code platforms}. */
     @SqlQuery("""
             SELECT * FROM campaigns
-            WHERE platforms && :platforms AND (created_at, id) < (:createdAt, :id)
+            WHERE platforms && CAST(:platforms AS text[]) AND (created_at, id) < (:createdAt, :id)
             ORDER BY created_at DESC, id DESC
             LIMIT :limit
             """)

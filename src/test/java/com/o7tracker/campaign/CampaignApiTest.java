@@ -1,0 +1,303 @@
+package com.o7tracker.campaign;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.o7tracker.O7TrackerConfiguration;
+import com.o7tracker.support.Http;
+import com.o7tracker.support.Json;
+import com.o7tracker.support.Tables;
+import com.o7tracker.support.TestApp;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Every status code, header and error body of the admin API, through the whole service. */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class CampaignApiTest {
+
+    static final DropwizardAppExtension<O7TrackerConfiguration> APP = TestApp.withMemcached();
+    static final String SEED = """
+            {"redirect_url":"https://github.com/otobrglez/o7tracker","platforms":["WindowsPhone","Android","IPhone"]}""";
+
+    private Http http;
+
+    @BeforeEach
+    void setUp() {
+        http = new Http(APP.getLocalPort());
+    }
+
+    private JsonNode create(String body) {
+        HttpResponse<String> response = http.adminPost("/admin/campaigns", body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return Json.parse(response.body());
+    }
+
+    private static List<Long> ids(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        List<Long> ids = new ArrayList<>();
+        Json.parse(response.body()).forEach(c -> ids.add(c.get("id").asLong()));
+        return ids;
+    }
+
+    private static void assertError(HttpResponse<String> response, int status, String messagePart) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        JsonNode body = Json.parse(response.body());
+        assertThat(body.get("status").asText()).isEqualTo("error");
+        assertThat(body.get("msg").asText()).contains(messagePart);
+        assertThat(body.size()).isEqualTo(2);
+    }
+
+    @Test
+    void createAnswers201WithLocationAndTheSeedShape() {
+        HttpResponse<String> response = http.adminPost("/admin/campaigns", SEED);
+        assertThat(response.statusCode()).isEqualTo(201);
+        JsonNode body = Json.parse(response.body());
+        long id = body.get("id").asLong();
+        assertThat(response.headers().firstValue("Location")).hasValue("/admin/campaigns/" + id);
+        assertThat(id).isPositive().isLessThan(1L << 53);
+        assertThat(body.get("redirect_url").asText()).isEqualTo("https://github.com/otobrglez/o7tracker");
+        assertThat(body.get("platforms").toString()).isEqualTo("[\"WindowsPhone\",\"Android\",\"IPhone\"]");
+        for (String counter : List.of("click_count", "android_click_count", "iphone_click_count", "windowsphone_click_count")) {
+            assertThat(body.get(counter).asLong()).isZero();
+        }
+        assertThat(Instant.parse(body.get("created_at").asText())).isBeforeOrEqualTo(Instant.now());
+        assertThat(body.get("created_at").asText()).endsWith("Z");
+        List<String> fields = new ArrayList<>();
+        body.fieldNames().forEachRemaining(fields::add);
+        assertThat(fields).containsExactly("id", "redirect_url", "created_at", "updated_at", "platforms",
+                "click_count", "android_click_count", "iphone_click_count", "windowsphone_click_count");
+    }
+
+    @Test
+    void idsAreNotSequential() {
+        long first = create(SEED).get("id").asLong();
+        long second = create(SEED).get("id").asLong();
+        assertThat(Math.abs(second - first)).isGreaterThan(1000);
+    }
+
+    @Test
+    void theOriginalMisspelledPathServesTheSameApi() {
+        HttpResponse<String> created = http.adminPost("/admin/campains", SEED);
+        assertThat(created.statusCode()).isEqualTo(201);
+        long id = Json.parse(created.body()).get("id").asLong();
+        assertThat(http.adminGet("/admin/campains/" + id).statusCode()).isEqualTo(200);
+        assertThat(http.adminGet("/admin/campains").statusCode()).isEqualTo(200);
+        assertThat(http.adminDelete("/admin/campains/" + id).statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void curlsDefaultFormContentTypeIsReadAsJson() {
+        HttpResponse<String> response = http.send(http.admin("/admin/campaigns")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(SEED)));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        assertThat(Json.parse(response.body()).get("redirect_url").asText()).isEqualTo("https://github.com/otobrglez/o7tracker");
+        HttpResponse<String> plain = http.send(http.admin("/admin/campaigns")
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(SEED)));
+        assertThat(plain.statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void getAnswersTheCampaignOr404() {
+        long id = create(SEED).get("id").asLong();
+        HttpResponse<String> found = http.adminGet("/admin/campaigns/" + id);
+        assertThat(found.statusCode()).isEqualTo(200);
+        assertThat(Json.parse(found.body()).get("id").asLong()).isEqualTo(id);
+        assertError(http.adminGet("/admin/campaigns/12345"), 404, "12345");
+        assertError(http.adminGet("/admin/campaigns/abc"), 400, "abc");
+        assertError(http.adminGet("/admin/campaigns/-4"), 400, "-4");
+    }
+
+    @Test
+    void missingOrWrongCredentialsAre401WithTheChallenge() {
+        List<HttpRequest.Builder> requests = List.of(
+                http.request("/admin/campaigns").GET(),
+                http.request("/admin/campaigns").header("Authorization", Http.basic(Http.USER, "secret-pa55")).GET(),
+                http.request("/admin/campaigns").header("Authorization", Http.basic("ADMIN", Http.PASSWORD)).GET(),
+                http.request("/admin/campaigns").header("Authorization", "Basic !!!").GET(),
+                http.request("/admin/campaigns").POST(HttpRequest.BodyPublishers.ofString(SEED)),
+                http.request("/tasks/update_stats").GET());
+        for (HttpRequest.Builder request : requests) {
+            HttpResponse<String> response = http.send(request);
+            assertThat(response.statusCode()).isEqualTo(401);
+            assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"o7tracker\"");
+            assertThat(response.body()).isEqualTo("{\"status\":\"error\",\"msg\":\"Missing or wrong credentials.\"}");
+        }
+    }
+
+    @Test
+    void listIsABareArrayNewestFirst() {
+        long older = create(SEED).get("id").asLong();
+        long newer = create(SEED).get("id").asLong();
+        HttpResponse<String> response = http.adminGet("/admin/campaigns");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode list = Json.parse(response.body());
+        assertThat(list.isArray()).isTrue();
+        List<Long> ids = new ArrayList<>();
+        list.forEach(c -> ids.add(c.get("id").asLong()));
+        assertThat(ids.indexOf(newer)).isGreaterThanOrEqualTo(0).isLessThan(ids.indexOf(older));
+    }
+
+    @Test
+    void listFiltersByAnyOfThePlatforms() {
+        long android = create("{\"redirect_url\":\"https://a.example\",\"platforms\":[\"Android\"]}").get("id").asLong();
+        long iphone = create("{\"redirect_url\":\"https://i.example\",\"platforms\":[\"IPhone\"]}").get("id").asLong();
+        long windows = create("{\"redirect_url\":\"https://w.example\",\"platforms\":[\"WindowsPhone\"]}").get("id").asLong();
+        List<Long> both = ids(http.adminGet("/admin/campaigns?platforms=Android,WindowsPhone&limit=1000"));
+        assertThat(both).contains(android, windows).doesNotContain(iphone);
+        List<Long> original = ids(http.adminGet("/admin/campaigns?platform=iphone&limit=1000"));
+        assertThat(original).contains(iphone).doesNotContain(android, windows);
+        assertError(http.adminGet("/admin/campaigns?platforms=Android,Symbian"), 400, "Symbian");
+    }
+
+    @Test
+    void listPagesWithAKeysetCursorInTheLinkHeader() {
+        for (int i = 0; i < 5; i++) {
+            create(SEED);
+        }
+        List<Long> all = ids(http.adminGet("/admin/campaigns?limit=1000"));
+        List<Long> paged = new ArrayList<>();
+        String next = "/admin/campaigns?limit=2";
+        int pages = 0;
+        while (next != null && pages < 1000) {
+            HttpResponse<String> page = http.adminGet(next);
+            assertThat(page.statusCode()).isEqualTo(200);
+            List<Long> ids = ids(page);
+            assertThat(ids.size()).isLessThanOrEqualTo(2);
+            paged.addAll(ids);
+            next = page.headers().firstValue("Link")
+                    .map(link -> {
+                        assertThat(link).endsWith("; rel=\"next\"");
+                        return link.substring(1, link.indexOf('>'));
+                    })
+                    .orElse(null);
+            pages++;
+        }
+        assertThat(paged).isEqualTo(all);
+        assertError(http.adminGet("/admin/campaigns?limit=0"), 400, "limit");
+        assertError(http.adminGet("/admin/campaigns?limit=1001"), 400, "limit");
+        assertError(http.adminGet("/admin/campaigns?after=nonsense"), 400, "after");
+    }
+
+    @Test
+    void updateReplacesOnlyTheFieldsGivenAndMovesUpdatedAt() {
+        JsonNode created = create(SEED);
+        long id = created.get("id").asLong();
+        HttpResponse<String> response = http.adminPut("/admin/campaigns/" + id, """
+                {"redirect_url":"https://new.example/path?q=1","id":1,"click_count":99,"created_at":"2000-01-01T00:00:00Z"}""");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode updated = Json.parse(response.body());
+        assertThat(updated.get("id").asLong()).isEqualTo(id);
+        assertThat(updated.get("redirect_url").asText()).isEqualTo("https://new.example/path?q=1");
+        assertThat(updated.get("platforms")).isEqualTo(created.get("platforms"));
+        assertThat(updated.get("click_count").asLong()).isZero();
+        assertThat(updated.get("created_at")).isEqualTo(created.get("created_at"));
+        assertThat(Instant.parse(updated.get("updated_at").asText()))
+                .isAfter(Instant.parse(created.get("updated_at").asText()));
+
+        JsonNode platformsOnly = Json.parse(http.adminPut("/admin/campaigns/" + id,
+                "{\"platforms\":[\"android\",\"Android\"]}").body());
+        assertThat(platformsOnly.get("platforms").toString()).isEqualTo("[\"Android\"]");
+        assertThat(platformsOnly.get("redirect_url").asText()).isEqualTo("https://new.example/path?q=1");
+
+        assertError(http.adminPut("/admin/campaigns/77777", "{\"platforms\":[]}"), 404, "77777");
+    }
+
+    @Test
+    void deleteAnswers204Then404() {
+        long id = create(SEED).get("id").asLong();
+        HttpResponse<String> deleted = http.adminDelete("/admin/campaigns/" + id);
+        assertThat(deleted.statusCode()).isEqualTo(204);
+        assertThat(deleted.body()).isEmpty();
+        assertError(http.adminDelete("/admin/campaigns/" + id), 404, Long.toString(id));
+        assertError(http.adminGet("/admin/campaigns/" + id), 404, Long.toString(id));
+    }
+
+    @Test
+    void unknownAdminPathsAndMethodsAreJsonErrors() {
+        assertError(http.adminGet("/admin/nothing"), 404, "Not found");
+        HttpResponse<String> patch = http.send(http.admin("/admin/campaigns/1").method("PATCH",
+                HttpRequest.BodyPublishers.ofString("{}")));
+        assertError(patch, 405, "Method not allowed");
+        assertError(http.send(http.admin("/admin/campaigns").DELETE()), 405, "Method not allowed");
+    }
+
+    @Test
+    void updateStatsAppliesEveryServedClickBeforeAnswering() {
+        long id = create(SEED).get("id").asLong();
+        for (int i = 0; i < 7; i++) {
+            assertThat(http.get("/track/" + id + "?platform=IPhone").statusCode()).isEqualTo(307);
+        }
+        HttpResponse<String> response = http.adminGet("/tasks/update_stats");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("Updated.");
+        assertThat(Tables.counters(id)).containsExactly(7, 0, 7, 0);
+    }
+
+    @Test
+    void crossSiteWritesAreRefused() {
+        long id = create(SEED).get("id").asLong();
+        List<String> before = Tables.campaigns();
+        assertError(http.send(http.admin("/admin/campaigns").header("Origin", "https://evil.example")
+                .POST(HttpRequest.BodyPublishers.ofString(SEED))), 403, "evil.example");
+        assertError(http.send(http.admin("/admin/campaigns/" + id).header("Sec-Fetch-Site", "cross-site")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"redirect_url\":\"https://evil.example\"}"))), 403, "Cross-site");
+        assertError(http.send(http.admin("/admin/campaigns/" + id).header("Origin", "null").DELETE()), 403, "null");
+        assertThat(Tables.campaigns()).isEqualTo(before);
+        HttpResponse<String> sameOrigin = http.send(http.admin("/admin/campaigns/" + id)
+                .header("Origin", "http://127.0.0.1:" + APP.getLocalPort()).header("Sec-Fetch-Site", "same-origin")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"redirect_url\":\"https://ok.example\"}")));
+        assertThat(sameOrigin.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void everyKindOfBadInputIsRefusedAndChangesNothing() {
+        long id = create(SEED).get("id").asLong();
+        String big = "{\"redirect_url\":\"https://x.example/" + "a".repeat(70_000) + "\"}";
+        record Bad(Supplier<HttpResponse<String>> call, int status, String messagePart) {
+        }
+        List<Bad> cases = List.of(
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":"), 400, "not valid JSON"),
+                new Bad(() -> http.adminPost("/admin/campaigns", ""), 400, "empty"),
+                new Bad(() -> http.adminPost("/admin/campaigns", "[1,2]"), 400, "JSON object"),
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"platforms\":[\"Android\"]}"), 422, "redirect_url is required"),
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":42}"), 422, "redirect_url must be a string"),
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"\"}"), 422, "redirect_url"),
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"/relative\"}"), 422, "absolute http or https"),
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"javascript:alert(1)\"}"), 422, "absolute http or https"),
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"ftp://x.example\"}"), 422, "absolute http or https"),
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"http:///nohost\"}"), 422, "host"),
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"http://a b.example\"}"), 422, "redirect_url"),
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example/"
+                        + "a".repeat(2100) + "\"}"), 422, "2048"),
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example\",\"platforms\":[\"Symbian\"]}"), 422, "Symbian"),
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example\",\"platforms\":\"Android\"}"), 422, "platforms must be an array"),
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example\",\"platforms\":[1]}"), 422, "platforms"),
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example\",\"colour\":\"red\"}"), 422, "colour"),
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example\",\"redirect_url\":\"https://y.example\"}"), 400, "redirect_url"),
+                new Bad(() -> http.adminPost("/admin/campaigns", big), 413, "64 KiB"),
+                new Bad(() -> http.adminPut("/admin/campaigns/" + id, "{\"redirect_url\":\"mailto:a@b.example\"}"), 422, "absolute http or https"),
+                new Bad(() -> http.adminPut("/admin/campaigns/" + id, "{\"platforms\":[\"Android\",\"Blackberry\"]}"), 422, "Blackberry"),
+                new Bad(() -> http.adminPut("/admin/campaigns/" + id, "{\"redirect_url\":\"https://ok.example\",\"bogus\":1}"), 422, "bogus"),
+                new Bad(() -> http.adminPut("/admin/campaigns/" + id, "nope"), 400, "not valid JSON"),
+                new Bad(() -> http.adminPut("/admin/campaigns/" + id, big), 413, "64 KiB"),
+                new Bad(() -> http.adminPut("/admin/campaigns/x" + id, "{}"), 400, "x" + id));
+        List<String> before = Tables.campaigns();
+        for (Bad bad : cases) {
+            assertError(bad.call().get(), bad.status(), bad.messagePart());
+        }
+        assertThat(Tables.campaigns()).isEqualTo(before);
+    }
+}

@@ -1,0 +1,78 @@
+package com.o7tracker.support;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+
+/**
+ * One real PostgreSQL for the whole test run (started on first use, on a free port), which a test
+ * may stop and start again on the same port and data to play an outage.
+ */
+public final class TestPostgres {
+
+    private static TestPostgres shared;
+
+    private final Path directory;
+    private EmbeddedPostgres postgres;
+    private int port;
+
+    private TestPostgres() throws IOException {
+        directory = Files.createTempDirectory("o7tracker-test-pg");
+        postgres = EmbeddedPostgres.builder().setDataDirectory(directory).setCleanDataDirectory(true).start();
+        port = postgres.getPort();
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stopQuietly));
+    }
+
+    public static synchronized TestPostgres shared() {
+        if (shared == null) {
+            try {
+                shared = new TestPostgres();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return shared;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://localhost:" + port + "/postgres";
+    }
+
+    public String user() {
+        return "postgres";
+    }
+
+    public String password() {
+        return "postgres";
+    }
+
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), user(), password());
+    }
+
+    /** Stops the server (clients see connections refused) until {@link #start()}. */
+    public synchronized void stop() throws IOException {
+        postgres.close();
+        postgres = null;
+    }
+
+    public synchronized void start() throws IOException {
+        postgres = EmbeddedPostgres.builder().setDataDirectory(directory).setCleanDataDirectory(false)
+                .setPort(port).start();
+    }
+
+    private synchronized void stopQuietly() {
+        try {
+            if (postgres != null) {
+                postgres.close();
+            }
+        } catch (IOException ignored) {
+            // the run is ending
+        }
+    }
+}
