@@ -1,6 +1,5 @@
 package com.o7tracker.cache;
 
-import com.codahale.metrics.Gauge;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -72,10 +71,10 @@ public class CampaignTargets {
         this.memcachedHits = metrics.meter("cache.memcached.hits");
         this.memcachedMisses = metrics.meter("cache.memcached.misses");
         this.databaseReads = metrics.meter("cache.database.reads");
-        metrics.register("cache.local.hits", (Gauge<Long>) () -> local.stats().hitCount());
-        metrics.register("cache.local.misses", (Gauge<Long>) () -> local.stats().missCount());
-        metrics.register("cache.local.hitRatio", (Gauge<Double>) () -> local.stats().hitRate());
-        metrics.register("cache.local.size", (Gauge<Long>) local::estimatedSize);
+        metrics.gauge("cache.local.hits", () -> () -> local.stats().hitCount());
+        metrics.gauge("cache.local.misses", () -> () -> local.stats().missCount());
+        metrics.gauge("cache.local.hitRatio", () -> () -> local.stats().hitRate());
+        metrics.gauge("cache.local.size", () -> local::estimatedSize);
     }
 
     /** The campaign's target; throws if it is cached nowhere and PostgreSQL cannot be reached. */

@@ -418,9 +418,13 @@ public class ClickJournal {
         try {
             Files.createDirectories(directory);
             lockChannel = FileChannel.open(directory.resolve("journal.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            fileLock = lockChannel.tryLock();
+            try {
+                fileLock = lockChannel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                fileLock = null;
+            }
             if (fileLock == null) {
-                throw new IOException("another process holds the journal " + directory);
+                throw new IOException("another process or journal holds the journal " + directory);
             }
             journalId = readOrCreateId();
             long end = recover();

@@ -1,0 +1,146 @@
+package com.o7tracker.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.codahale.metrics.MetricRegistry;
+import com.o7tracker.campaign.CampaignDao;
+import com.o7tracker.campaign.CampaignRequest;
+import com.o7tracker.campaign.CampaignService;
+import com.o7tracker.db.Migrations;
+import com.o7tracker.support.TestMemcached;
+import com.o7tracker.support.TestPostgres;
+import io.dropwizard.configuration.YamlConfigurationFactory;
+import io.dropwizard.jackson.Jackson;
+import io.dropwizard.jersey.validation.Validators;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** The lookup layers against the real memcached and PostgreSQL. */
+class CampaignTargetsTest {
+
+    private static CampaignDao dao;
+    private static CacheFactory config;
+    private Memcached memcached;
+    private MetricRegistry metrics;
+
+    @BeforeAll
+    static void database() throws Exception {
+        TestPostgres postgres = TestPostgres.shared();
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(postgres.jdbcUrl());
+        dataSource.setUser(postgres.user());
+        dataSource.setPassword(postgres.password());
+        Migrations.migrate(dataSource);
+        dao = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()).onDemand(CampaignDao.class);
+        config = new YamlConfigurationFactory<>(CacheFactory.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw")
+                .build(new io.dropwizard.configuration.ResourceConfigurationSourceProvider(), "fixtures/cache.yml");
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        metrics = new MetricRegistry();
+        memcached = new Memcached(TestMemcached.shared().servers(), 50, metrics);
+    }
+
+    @AfterEach
+    void tearDown() {
+        memcached.stop();
+    }
+
+    private CampaignTargets targets() {
+        return new CampaignTargets(dao, Optional.of(memcached), config, metrics);
+    }
+
+    private static long insertBehindTheCachesBack(String url) throws Exception {
+        long id = ThreadLocalRandom.current().nextLong(1L << 33, 1L << 52);
+        try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO campaigns (id, redirect_url) VALUES (" + id + ", '" + url + "')");
+        }
+        return id;
+    }
+
+    private static void updateBehindTheCachesBack(long id, String url) throws Exception {
+        try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement()) {
+            s.execute("UPDATE campaigns SET redirect_url = '" + url + "' WHERE id = " + id);
+        }
+    }
+
+    @Test
+    void aLookupFillsMemcachedForOtherInstances() throws Exception {
+        long id = insertBehindTheCachesBack("https://one.example/");
+        assertThat(targets().find(id).redirectUrl()).isEqualTo("https://one.example/");
+        updateBehindTheCachesBack(id, "https://two.example/");
+        // A second instance (empty in-process cache) is served by memcached, not PostgreSQL.
+        assertThat(targets().find(id).redirectUrl()).isEqualTo("https://one.example/");
+        assertThat(metrics.meter("cache.memcached.hits").getCount()).isEqualTo(1);
+        assertThat(memcached.get("o7t:campaign:" + id)).hasValue("https://one.example/");
+    }
+
+    @Test
+    void writesGoThroughToMemcachedAndWinOverReaders() throws Exception {
+        CampaignTargets targets = targets();
+        CampaignService service = new CampaignService(dao, targets);
+        long id = service.create(new CampaignRequest("https://before.example/", new String[0])).id();
+        assertThat(targets.find(id).redirectUrl()).isEqualTo("https://before.example/");
+        service.update(id, new CampaignRequest("https://after.example/", null));
+        assertThat(targets.find(id).redirectUrl()).isEqualTo("https://after.example/");
+        assertThat(memcached.get("o7t:campaign:" + id)).hasValue("https://after.example/");
+        // A reader that read PostgreSQL before the change must not put the old value back.
+        memcached.add("o7t:campaign:" + id, 60, "https://before.example/");
+        assertThat(targets().find(id).redirectUrl()).isEqualTo("https://after.example/");
+
+        service.delete(id);
+        assertThat(targets.find(id).exists()).isFalse();
+        assertThat(targets().find(id).exists()).isFalse();
+    }
+
+    @Test
+    void unknownIdsAreRememberedBriefly() throws Exception {
+        long id = ThreadLocalRandom.current().nextLong(1L << 33, 1L << 52);
+        CampaignTargets targets = targets();
+        assertThat(targets.find(id).exists()).isFalse();
+        long reads = metrics.meter("cache.database.reads").getCount();
+        for (int i = 0; i < 100; i++) {
+            assertThat(targets.find(id).exists()).isFalse();
+        }
+        assertThat(metrics.meter("cache.database.reads").getCount()).as("a flood on a dead id").isEqualTo(reads);
+        assertThat(targets().find(id).exists()).as("another instance, through memcached").isFalse();
+        assertThat(metrics.meter("cache.database.reads").getCount()).isEqualTo(reads);
+    }
+
+    @Test
+    void memcachedDownIsAMissAndItsReturnIsPickedUp() throws Exception {
+        long id = insertBehindTheCachesBack("https://down.example/");
+        TestMemcached server = TestMemcached.shared();
+        server.kill();
+        try {
+            assertThat(targets().find(id).redirectUrl()).isEqualTo("https://down.example/");
+            assertThat(targets().find(id).redirectUrl()).isEqualTo("https://down.example/");
+            assertThat(metrics.meter("cache.memcached.errors").getCount()).isPositive();
+            assertThat(memcached.ping()).isFalse();
+        } finally {
+            server.start();
+        }
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (!memcached.ping() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(memcached.ping()).as("the client reconnects by itself").isTrue();
+        CampaignTargets targets = targets();
+        assertThat(targets.find(id).redirectUrl()).isEqualTo("https://down.example/");
+        long deadlineSet = System.nanoTime() + 5_000_000_000L;
+        while (memcached.get("o7t:campaign:" + id).isEmpty() && System.nanoTime() < deadlineSet) {
+            Thread.sleep(50);
+        }
+        assertThat(memcached.get("o7t:campaign:" + id)).hasValue("https://down.example/");
+    }
+}

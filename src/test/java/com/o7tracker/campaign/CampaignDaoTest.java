@@ -1,0 +1,93 @@
+package com.o7tracker.campaign;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.o7tracker.db.Migrations;
+import com.o7tracker.support.TestPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+class CampaignDaoTest {
+
+    private static final Instant END = Instant.parse("9999-12-31T00:00:00Z");
+    private static CampaignDao dao;
+
+    @BeforeAll
+    static void database() {
+        TestPostgres postgres = TestPostgres.shared();
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(postgres.jdbcUrl());
+        dataSource.setUser(postgres.user());
+        dataSource.setPassword(postgres.password());
+        Migrations.migrate(dataSource);
+        dao = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()).onDemand(CampaignDao.class);
+    }
+
+    private static long newId() {
+        return ThreadLocalRandom.current().nextLong(1L << 33, 1L << 52);
+    }
+
+    @Test
+    void insertsFindsUpdatesAndDeletes() {
+        long id = newId();
+        Campaign created = dao.insert(id, "https://dao.example/", new String[] {"Android", "IPhone"}).orElseThrow();
+        assertThat(created.platforms()).containsExactly(Platform.ANDROID, Platform.IPHONE);
+        assertThat(created.clickCount()).isZero();
+        assertThat(dao.insert(id, "https://other.example/", new String[0])).as("a taken id").isEmpty();
+        assertThat(dao.findRedirectUrl(id)).hasValue("https://dao.example/");
+
+        Campaign updated = dao.update(id, null, new String[] {"WindowsPhone"}).orElseThrow();
+        assertThat(updated.redirectUrl()).isEqualTo("https://dao.example/");
+        assertThat(updated.platforms()).containsExactly(Platform.WINDOWS_PHONE);
+        assertThat(updated.updatedAt()).isAfter(created.updatedAt());
+        assertThat(updated.createdAt()).isEqualTo(created.createdAt());
+
+        assertThat(dao.delete(id)).isTrue();
+        assertThat(dao.delete(id)).isFalse();
+        assertThat(dao.findById(id)).isEmpty();
+        assertThat(dao.update(id, "https://x.example/", null)).isEmpty();
+    }
+
+    @Test
+    void pagesAreNewestFirstAndFilteredByPlatform() {
+        long a = newId();
+        long b = newId();
+        dao.insert(a, "https://a.example/", new String[] {"Android"});
+        dao.insert(b, "https://b.example/", new String[] {"IPhone", "Android"});
+        List<Campaign> firstPage = dao.listPage(END, Long.MAX_VALUE, 1);
+        assertThat(firstPage).extracting(Campaign::id).containsExactly(b);
+        List<Campaign> secondPage = dao.listPage(firstPage.get(0).createdAt(), b, 1);
+        assertThat(secondPage).extracting(Campaign::id).containsExactly(a);
+        assertThat(dao.listPageTargeting(new String[] {"IPhone"}, END, Long.MAX_VALUE, 1000))
+                .extracting(Campaign::id).contains(b).doesNotContain(a);
+    }
+
+    @Test
+    void thePlatformFilterIsServedByItsIndex() throws Exception {
+        try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO campaigns (id, redirect_url, platforms) "
+                    + "SELECT 1000000 + g, 'https://bulk.example/', ARRAY['Android'] FROM generate_series(1, 5000) g "
+                    + "ON CONFLICT DO NOTHING");
+            s.execute("ANALYZE campaigns");
+            StringBuilder plan = new StringBuilder();
+            try (ResultSet rs = s.executeQuery("EXPLAIN SELECT * FROM campaigns WHERE platforms && ARRAY['WindowsPhone']::text[] "
+                    + "AND (created_at, id) < ('9999-12-31'::timestamptz, 9007199254740991) "
+                    + "ORDER BY created_at DESC, id DESC LIMIT 100")) {
+                while (rs.next()) {
+                    plan.append(rs.getString(1)).append('\n');
+                }
+            }
+            assertThat(plan.toString()).contains("campaigns_platforms_idx").doesNotContain("Seq Scan");
+            s.execute("DELETE FROM campaigns WHERE id BETWEEN 1000001 AND 1005000");
+        }
+    }
+}

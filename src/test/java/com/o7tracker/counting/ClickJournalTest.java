@@ -1,0 +1,193 @@
+package com.o7tracker.counting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.codahale.metrics.MetricRegistry;
+import com.o7tracker.campaign.Platform;
+import com.o7tracker.support.TestApp;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ClickJournalTest {
+
+    private Path dir;
+    private MetricRegistry metrics;
+    private ClickJournal journal;
+
+    @BeforeEach
+    void setUp() {
+        dir = TestApp.tempDir("journal-test");
+        metrics = new MetricRegistry();
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        if (journal != null) {
+            journal.stop();
+        }
+    }
+
+    private ClickJournal open(int segmentClicks, long maxBacklog) {
+        journal = new ClickJournal(dir, Durability.FSYNC, segmentClicks, maxBacklog, 5_000, metrics);
+        journal.start();
+        return journal;
+    }
+
+    private void reopen() throws InterruptedException {
+        journal.stop();
+        metrics = new MetricRegistry();
+        open(1_000, 1_000_000);
+    }
+
+    private List<Path> segmentFiles() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".journal")).sorted().toList();
+        }
+    }
+
+    @Test
+    void everyRecordedClickIsReadBackAfterARestart() throws Exception {
+        open(1_000, 1_000_000);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        for (int i = 0; i < 1_500; i++) {
+            long campaign = 100 + i % 3;
+            Platform platform = Platform.values()[i % 2];
+            pool.submit(() -> assertThat(journal.record(campaign, platform)).isEqualTo(ClickJournal.Outcome.RECORDED));
+        }
+        pool.shutdown();
+        assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(journal.durableSeq()).isEqualTo(1_500);
+
+        reopen();
+        assertThat(journal.recoveredEnd()).isEqualTo(1_500);
+        Map<Long, long[]> counts = journal.replay(0, 1_500);
+        long total = counts.values().stream().mapToLong(c -> c[0] + c[1] + c[2]).sum();
+        assertThat(total).isEqualTo(1_500);
+        assertThat(counts).containsOnlyKeys(100L, 101L, 102L);
+        assertThat(counts.get(100L)[0] + counts.get(100L)[1]).isEqualTo(500);
+        assertThat(journal.replay(1_000, 1_500).values().stream().mapToLong(c -> c[0] + c[1]).sum()).isEqualTo(500);
+    }
+
+    @Test
+    void aTornTailIsCutAtRecovery() throws Exception {
+        open(1_000, 1_000_000);
+        for (int i = 0; i < 10; i++) {
+            journal.record(7, Platform.IPHONE);
+        }
+        journal.stop();
+        Path segment = segmentFiles().get(segmentFiles().size() - 1);
+        long goodLength = Files.size(segment);
+        try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+            file.seek(goodLength);
+            file.write(new byte[] {(byte) 0xC7, 2, 0, 0, 0, 0, 0}); // half a record, as a crash leaves it
+        }
+
+        journal = null;
+        open(1_000, 1_000_000);
+        assertThat(journal.recoveredEnd()).isEqualTo(10);
+        assertThat(Files.size(segment)).isEqualTo(goodLength);
+        assertThat(journal.record(7, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        reopen();
+        assertThat(journal.recoveredEnd()).isEqualTo(11);
+        assertThat(journal.replay(0, 11).get(7L)).containsExactly(1, 10, 0);
+    }
+
+    @Test
+    void aDamagedLastRecordIsDetectedByItsChecksum() throws Exception {
+        open(1_000, 1_000_000);
+        for (int i = 0; i < 5; i++) {
+            journal.record(9, Platform.WINDOWS_PHONE);
+        }
+        journal.stop();
+        Path segment = segmentFiles().get(0);
+        try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+            file.seek(4 * ClickJournal.RECORD_BYTES + 5);
+            file.write(0x55); // flip a byte of the campaign id of record 4
+        }
+        journal = null;
+        open(1_000, 1_000_000);
+        assertThat(journal.recoveredEnd()).isEqualTo(4);
+        assertThat(journal.replay(0, 4).get(9L)).containsExactly(0, 0, 4);
+    }
+
+    @Test
+    void appliedSegmentsAreDeletedButTheNewestCarriesThePositionOn() throws Exception {
+        open(1_000, 1_000_000);
+        for (int i = 0; i < 2_500; i++) {
+            journal.record(i, Platform.ANDROID); // one at a time: segments roll at 1,000 clicks
+        }
+        assertThat(segmentFiles()).hasSize(3);
+        journal.applied(2_000);
+        assertThat(segmentFiles()).hasSize(1);
+        journal.applied(2_500);
+        assertThat(segmentFiles()).as("the newest segment is kept").hasSize(1);
+
+        reopen();
+        assertThat(journal.recoveredEnd()).isEqualTo(2_500);
+        assertThat(journal.record(1, Platform.IPHONE)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        assertThat(journal.durableSeq()).isEqualTo(2_501);
+    }
+
+    @Test
+    void anUnusableDirectoryIsReportedAndRecoveredFrom() throws Exception {
+        Files.delete(dir);
+        Files.writeString(dir, "not a directory"); // even root cannot create files under a regular file
+        open(1_000, 1_000_000);
+        assertThat(journal.isOpen()).isFalse();
+        assertThat(journal.record(1, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.JOURNAL_ERROR);
+        assertThat(journal.failure()).isNotNull();
+        assertThat(metrics.meter("clicks.unrecorded.journal-error").getCount()).isEqualTo(1);
+
+        Files.delete(dir);
+        Files.createDirectory(dir);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        ClickJournal.Outcome outcome = ClickJournal.Outcome.JOURNAL_ERROR;
+        while (outcome != ClickJournal.Outcome.RECORDED && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            outcome = journal.record(1, Platform.ANDROID);
+        }
+        assertThat(outcome).isEqualTo(ClickJournal.Outcome.RECORDED);
+        assertThat(journal.failure()).isNull();
+    }
+
+    @Test
+    void aFullBacklogRedirectsWithoutRecording() throws Exception {
+        open(1_000, 1_000);
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(journal.record(3, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        }
+        assertThat(journal.record(3, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.BACKLOG_FULL);
+        assertThat(metrics.meter("clicks.unrecorded.backlog-full").getCount()).isEqualTo(1);
+        journal.applied(1_000);
+        assertThat(journal.record(3, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
+    }
+
+    @Test
+    void oneJournalDirectoryServesOneProcessAtATime() {
+        open(1_000, 1_000_000);
+        ClickJournal second = new ClickJournal(dir, Durability.FSYNC, 1_000, 1_000_000, 1_000, new MetricRegistry());
+        second.start();
+        try {
+            assertThat(second.isOpen()).isFalse();
+            assertThat(second.failure()).contains("journal");
+            assertThat(journal.record(1, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        } finally {
+            try {
+                second.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
