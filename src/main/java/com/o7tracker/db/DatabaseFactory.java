@@ -83,7 +83,9 @@ public class DatabaseFactory {
         ds.setMaxSize(maxConnections);
         ds.setValidationQuery("/* o7tracker health check */ SELECT 1");
         ds.setValidationQueryTimeout(Duration.seconds(2));
-        ds.setCheckConnectionOnBorrow(false);
+        // After a PostgreSQL restart every pooled connection is dead: test before use (at most once a second).
+        ds.setCheckConnectionOnBorrow(true);
+        ds.setValidationInterval(Duration.seconds(1));
         ds.setCheckConnectionWhileIdle(true);
         // A click never waits on the pool: the admin API and the flusher are the only users,
         // and both would rather fail fast than queue behind an outage.

@@ -1,0 +1,186 @@
+package com.o7tracker.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.IntSupplier;
+
+/**
+ * Concurrent visitors clicking tracking links, tallying what they received: campaign redirects per
+ * campaign and platform, fallback redirects, and failed requests. Each request has a connection of its
+ * own, so nothing is retried behind the test's back; a request whose connection broke after it was
+ * sent is tallied apart: the service may have counted it without the visitor
+ * receiving the answer.
+ */
+public final class ClickLoad implements AutoCloseable {
+
+    public static final String[] PLATFORMS = {"Android", "IPhone", "WindowsPhone"};
+
+    private final List<Long> campaigns;
+    private final Map<Long, String> urls;
+    private final IntSupplier port;
+    private final AtomicLongArray received;
+    private final AtomicLongArray brokenInFlight;
+    private final AtomicLong fallbacks = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong otherStatus = new AtomicLong();
+    private final List<Thread> threads = new ArrayList<>();
+    private final long maxRequests;
+    private final AtomicLong sent = new AtomicLong();
+    private volatile boolean running = true;
+
+    /** {@code urls}: campaign id → its redirect_url. {@code port}: read before every request (it may change). */
+    public ClickLoad(Map<Long, String> urls, IntSupplier port, int threads, long maxRequests) {
+        this.urls = Map.copyOf(urls);
+        this.campaigns = List.copyOf(urls.keySet());
+        this.port = port;
+        this.maxRequests = maxRequests;
+        this.received = new AtomicLongArray(campaigns.size() * PLATFORMS.length);
+        this.brokenInFlight = new AtomicLongArray(campaigns.size() * PLATFORMS.length);
+        for (int i = 0; i < threads; i++) {
+            Thread thread = new Thread(this::run, "click-load-" + i);
+            thread.setDaemon(true);
+            this.threads.add(thread);
+            thread.start();
+        }
+    }
+
+    private void run() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        while (running && sent.incrementAndGet() <= maxRequests) {
+            int c = random.nextInt(campaigns.size());
+            int p = random.nextInt(PLATFORMS.length);
+            long id = campaigns.get(c);
+            Socket socket = new Socket();
+            try {
+                socket.connect(new InetSocketAddress("127.0.0.1", port.getAsInt()), 2_000);
+            } catch (IOException e) {
+                // Nothing was sent: the service cannot have counted this one.
+                refused.incrementAndGet();
+                closeQuietly(socket);
+                pause();
+                continue;
+            }
+            try {
+                socket.setSoTimeout(20_000);
+                socket.setSoLinger(true, 0); // no TIME_WAIT pile-up over thousands of connections
+                OutputStream out = socket.getOutputStream();
+                out.write(("GET /track/" + id + "?platform=" + PLATFORMS[p] + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+                String status = in.readLine();
+                if (status == null) {
+                    throw new IOException("connection closed before the answer");
+                }
+                String location = "";
+                String line;
+                while ((line = in.readLine()) != null && !line.isEmpty()) {
+                    if (line.regionMatches(true, 0, "Location:", 0, 9)) {
+                        location = line.substring(9).trim();
+                    }
+                }
+                if (line == null) {
+                    throw new IOException("connection closed inside the answer");
+                }
+                if (status.startsWith("HTTP/1.1 307") && location.equals(urls.get(id))) {
+                    received.incrementAndGet(c * PLATFORMS.length + p);
+                } else if (status.startsWith("HTTP/1.1 307")) {
+                    fallbacks.incrementAndGet();
+                } else {
+                    otherStatus.incrementAndGet();
+                }
+            } catch (IOException e) {
+                // Sent, but no full answer: the service may have counted it before it died.
+                brokenInFlight.incrementAndGet(c * PLATFORMS.length + p);
+                pause();
+            } finally {
+                closeQuietly(socket);
+            }
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already broken
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Campaign redirects received for the campaign's platform ({@link #PLATFORMS} index). */
+    public long received(long campaign, int platform) {
+        return received.get(campaigns.indexOf(campaign) * PLATFORMS.length + platform);
+    }
+
+    public long brokenInFlight(long campaign, int platform) {
+        return brokenInFlight.get(campaigns.indexOf(campaign) * PLATFORMS.length + platform);
+    }
+
+    public long receivedTotal() {
+        long total = 0;
+        for (int i = 0; i < received.length(); i++) {
+            total += received.get(i);
+        }
+        return total;
+    }
+
+    public long brokenInFlightTotal() {
+        long total = 0;
+        for (int i = 0; i < brokenInFlight.length(); i++) {
+            total += brokenInFlight.get(i);
+        }
+        return total;
+    }
+
+    public long fallbacks() {
+        return fallbacks.get();
+    }
+
+    public long refused() {
+        return refused.get();
+    }
+
+    public long otherStatus() {
+        return otherStatus.get();
+    }
+
+    /** Stops sending and waits for every request in flight to finish. */
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        for (Thread thread : threads) {
+            thread.join(60_000);
+        }
+    }
+
+    public void awaitDone() throws InterruptedException {
+        for (Thread thread : threads) {
+            thread.join();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return String.format("received=%d fallbacks=%d refused=%d brokenInFlight=%d otherStatus=%d",
+                receivedTotal(), fallbacks(), refused(), brokenInFlightTotal(), otherStatus());
+    }
+}
