@@ -91,6 +91,9 @@ public class ClickCounting implements Managed {
         journal.stop();
         scheduler.shutdown();
         scheduler.awaitTermination(10, TimeUnit.SECONDS);
+        if (!journal.isOpen()) {
+            return; // nothing was recorded
+        }
         long deadline = System.nanoTime() + config.getDrainTimeout().toNanoseconds();
         while (true) {
             try {

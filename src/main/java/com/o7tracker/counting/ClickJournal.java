@@ -302,7 +302,7 @@ public class ClickJournal {
         boolean ok = false;
         try (Timer.Context ignored = writes.time()) {
             if (!open && !tryOpen()) {
-                throw new IOException(failure);
+                throw new Unavailable();
             }
             if (segment == null || nextSeq - segmentBase >= segmentClicks) {
                 openSegment();
@@ -383,6 +383,9 @@ public class ClickJournal {
     }
 
     private void writeFailed(Exception e) {
+        if (e instanceof Unavailable) {
+            return; // still the failure tryOpen() recorded
+        }
         String message = e.getClass().getSimpleName() + ": " + e.getMessage();
         if (failure == null) {
             LOG.error("Click journal in {} cannot record clicks; they are redirected but not counted until it recovers",
@@ -545,6 +548,10 @@ public class ClickJournal {
     private Outcome unrecorded(Outcome outcome, int clicks) {
         unrecorded.get(outcome).mark(clicks);
         return outcome;
+    }
+
+    /** The directory could not be opened; {@link #failure} says why. */
+    private static final class Unavailable extends IOException {
     }
 
     /** Clicks taken while the previous batch was being written; they share one write and fsync. */

@@ -23,7 +23,8 @@ public final class TestPostgres {
 
     private TestPostgres() throws IOException {
         directory = Files.createTempDirectory("o7tracker-test-pg");
-        postgres = EmbeddedPostgres.builder().setDataDirectory(directory).setCleanDataDirectory(true).start();
+        // Not cleaned on close: an outage test stops and restarts it on the same data.
+        postgres = EmbeddedPostgres.builder().setDataDirectory(directory).setCleanDataDirectory(false).start();
         port = postgres.getPort();
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopQuietly));
     }
