@@ -1,0 +1,94 @@
+package com.o7tracker.counting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.o7tracker.support.ClickLoad;
+import com.o7tracker.support.Http;
+import com.o7tracker.support.Json;
+import com.o7tracker.support.ServiceProcess;
+import com.o7tracker.support.Tables;
+import com.o7tracker.support.TestApp;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The packaged service's own start and stop: SIGTERM drains; the embedded default survives kill -9. */
+class ServiceLifecycleIT {
+
+    @Test
+    void sigtermAppliesEveryJournaledClickBeforeExiting() throws Exception {
+        Path logs = Files.createDirectories(Path.of("target", "lifecycle-logs"));
+        Map<String, String> env = ServiceProcess.environment(TestApp.tempDir("sigterm-journal"), null);
+        env.put("FLUSH_INTERVAL", "1m"); // nothing is applied in the background: the drain must do it
+        ServiceProcess service = ServiceProcess.start(env, logs.resolve("sigterm.log"));
+        Http http = new Http(service.port());
+        HttpResponse<String> created = http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://drain.example/\"}");
+        long id = Json.parse(created.body()).get("id").asLong();
+        Thread.sleep(500); // past the flusher's first run
+
+        ClickLoad load = new ClickLoad(Map.of(id, "https://drain.example/"), service::port, 16, 3_000);
+        load.awaitDone();
+        assertThat(load.receivedTotal()).isEqualTo(3_000);
+        assertThat(Tables.counters(id)[0]).as("not applied before the shutdown").isZero();
+
+        service.terminate();
+        long[] counters = Tables.counters(id);
+        assertThat(counters).containsExactly(3_000, load.received(id, 0), load.received(id, 1), load.received(id, 2));
+    }
+
+    @Test
+    void theEmbeddedDefaultKeepsItsDataAndRecoversFromKillMinus9() throws Exception {
+        Path logs = Files.createDirectories(Path.of("target", "lifecycle-logs"));
+        Path data = TestApp.tempDir("embedded-data");
+        Map<String, String> env = new HashMap<>(Map.of(
+                "DATA_DIR", data.toString(), "AUTH_USER", Http.USER, "AUTH_PASSWORD", Http.PASSWORD,
+                "PORT", "0", "ADMIN_PORT", "0", "BIND", "127.0.0.1"));
+
+        ServiceProcess first = ServiceProcess.start(env, logs.resolve("embedded-1.log"));
+        Http http = new Http(first.port());
+        long id = Json.parse(http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://embedded.example/\"}").body())
+                .get("id").asLong();
+        for (int i = 0; i < 10; i++) {
+            assertThat(http.get("/track/" + id + "?platform=WindowsPhone").statusCode()).isEqualTo(307);
+        }
+        first.kill(); // its PostgreSQL lives on, orphaned, holding the data directory
+
+        ServiceProcess second = ServiceProcess.start(env, logs.resolve("embedded-2.log"));
+        Http again = new Http(second.port());
+        assertThat(again.adminGet("/tasks/update_stats").statusCode()).isEqualTo(200);
+        var campaign = Json.parse(again.adminGet("/admin/campaigns/" + id).body());
+        assertThat(campaign.get("redirect_url").asText()).isEqualTo("https://embedded.example/");
+        assertThat(campaign.get("windowsphone_click_count").asLong()).isEqualTo(10);
+        assertThat(campaign.get("click_count").asLong()).isEqualTo(10);
+        assertThat(Files.readString(logs.resolve("embedded-2.log"))).contains("from a previous run still holds");
+        second.terminate();
+        assertThat(Files.exists(data.resolve("postgresql").resolve("postmaster.pid")))
+                .as("PostgreSQL stopped with the service").isFalse();
+    }
+
+    @Test
+    void withoutAPasswordOneIsGeneratedAndLoggedOnce() throws Exception {
+        Path logs = Files.createDirectories(Path.of("target", "lifecycle-logs"));
+        Map<String, String> env = ServiceProcess.environment(TestApp.tempDir("nopassword-journal"), null);
+        env.put("AUTH_PASSWORD", "");
+        ServiceProcess service = ServiceProcess.start(env, logs.resolve("nopassword.log"));
+        try {
+            String log = Files.readString(logs.resolve("nopassword.log"));
+            var matcher = java.util.regex.Pattern.compile("password for this run is: (\\S+)").matcher(log);
+            assertThat(matcher.find()).isTrue();
+            String password = matcher.group(1);
+            assertThat(password.length()).isGreaterThanOrEqualTo(20);
+            Http http = new Http(service.port());
+            assertThat(http.send(http.request("/admin/campaigns").header("Authorization", Http.basic(Http.USER, "")).GET())
+                    .statusCode()).isEqualTo(401);
+            assertThat(http.send(http.request("/admin/campaigns").header("Authorization", Http.basic(Http.USER, password)).GET())
+                    .statusCode()).isEqualTo(200);
+            assertThat(matcher.find()).as("logged once").isFalse();
+        } finally {
+            service.terminate();
+        }
+    }
+}
