@@ -77,7 +77,7 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         String user = database.getUser();
         String password = database.getPassword();
         if (database.isEmbedded()) {
-            EmbeddedDatabase embedded = new EmbeddedDatabase(Path.of(database.getEmbeddedDirectory()));
+            EmbeddedDatabase embedded = new EmbeddedDatabase(Path.of(config.getDataDirectory(), "postgresql"));
             url = embedded.startAndGetJdbcUrl();
             user = EmbeddedDatabase.USER;
             password = "";
@@ -108,7 +108,8 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         environment.lifecycle().manage(new CampaignChangeListener(url, user, password, targets));
 
         // Counting: the click journal and its flusher; stopped before the pool and the database.
-        ClickCounting counting = new ClickCounting(config.getCounting(), jdbi, environment.metrics());
+        ClickCounting counting = new ClickCounting(config.getCounting(),
+                config.getCounting().journalDirectory(config.getDataDirectory()), jdbi, environment.metrics());
         counting.registerHealthChecks(environment.healthChecks());
         environment.lifecycle().manage(counting);
         environment.admin().addTask(new Task("flush-clicks") {

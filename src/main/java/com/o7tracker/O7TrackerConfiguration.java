@@ -17,6 +17,11 @@ public class O7TrackerConfiguration extends Configuration {
     @JsonProperty
     private String fallbackUrl = "http://outfit7.com";
 
+    /** Local state: the click journal and, on the embedded default, PostgreSQL's data. */
+    @NotEmpty
+    @JsonProperty
+    private String dataDirectory = "data";
+
     @Valid
     @NotNull
     @JsonProperty
@@ -39,6 +44,10 @@ public class O7TrackerConfiguration extends Configuration {
 
     public String getFallbackUrl() {
         return fallbackUrl;
+    }
+
+    public String getDataDirectory() {
+        return dataDirectory;
     }
 
     public AuthFactory getAuth() {

@@ -21,10 +21,6 @@ public class AuthFactory {
         return password;
     }
 
-    public void setUser(String user) {
-        this.user = user;
-    }
-
     public void setPassword(String password) {
         this.password = password;
     }

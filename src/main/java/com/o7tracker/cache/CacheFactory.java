@@ -49,10 +49,6 @@ public class CacheFactory {
         return memcachedServers;
     }
 
-    public void setMemcachedServers(String memcachedServers) {
-        this.memcachedServers = memcachedServers;
-    }
-
     public boolean hasMemcached() {
         return memcachedServers != null && !memcachedServers.isBlank();
     }

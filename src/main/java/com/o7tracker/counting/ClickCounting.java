@@ -29,9 +29,9 @@ public class ClickCounting implements Managed {
     private final ClickFlusher flusher;
     private final ScheduledExecutorService scheduler;
 
-    public ClickCounting(CountingFactory config, Jdbi jdbi, MetricRegistry metrics) {
+    public ClickCounting(CountingFactory config, Path journalDirectory, Jdbi jdbi, MetricRegistry metrics) {
         this.config = config;
-        this.journal = new ClickJournal(Path.of(config.getJournalDirectory()), config.getDurability(),
+        this.journal = new ClickJournal(journalDirectory, config.getDurability(),
                 config.getSegmentClicks(), config.getMaxBacklog(), config.getAckTimeout().toMilliseconds(), metrics);
         this.flusher = new ClickFlusher(journal, new CounterStore(jdbi), metrics);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -6,16 +6,16 @@ import io.dropwizard.validation.MaxDuration;
 import io.dropwizard.validation.MinDuration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** The click journal and the flusher that folds it into the campaign counters. */
 public class CountingFactory {
 
-    @NotEmpty
+    /** Empty: {@code <dataDirectory>/journal}. */
     @JsonProperty
-    private String journalDirectory = "data/journal";
+    private String journalDirectory = "";
 
     @NotNull
     @JsonProperty
@@ -55,44 +55,25 @@ public class CountingFactory {
     @JsonProperty
     private Duration maxUnappliedAge = Duration.seconds(60);
 
-    public String getJournalDirectory() {
-        return journalDirectory;
-    }
-
-    public void setJournalDirectory(String journalDirectory) {
-        this.journalDirectory = journalDirectory;
+    public Path journalDirectory(String dataDirectory) {
+        return journalDirectory == null || journalDirectory.isBlank()
+                ? Path.of(dataDirectory, "journal") : Path.of(journalDirectory);
     }
 
     public Durability getDurability() {
         return durability;
     }
 
-    public void setDurability(Durability durability) {
-        this.durability = durability;
-    }
-
     public Duration getFlushInterval() {
         return flushInterval;
-    }
-
-    public void setFlushInterval(Duration flushInterval) {
-        this.flushInterval = flushInterval;
     }
 
     public long getMaxBacklog() {
         return maxBacklog;
     }
 
-    public void setMaxBacklog(long maxBacklog) {
-        this.maxBacklog = maxBacklog;
-    }
-
     public int getSegmentClicks() {
         return segmentClicks;
-    }
-
-    public void setSegmentClicks(int segmentClicks) {
-        this.segmentClicks = segmentClicks;
     }
 
     public Duration getAckTimeout() {

@@ -5,12 +5,11 @@ import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.util.Duration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotEmpty;
 import java.util.Map;
 
 /**
  * Where PostgreSQL is. With no {@code url} the service starts an embedded PostgreSQL of its own,
- * keeping its data under {@code embeddedDirectory}.
+ * keeping its data under {@code <dataDirectory>/postgresql}.
  */
 public class DatabaseFactory {
 
@@ -22,10 +21,6 @@ public class DatabaseFactory {
 
     @JsonProperty
     private String password = "";
-
-    @NotEmpty
-    @JsonProperty
-    private String embeddedDirectory = "data/postgresql";
 
     @JsonProperty
     private boolean migrateOnStart = true;
@@ -51,24 +46,8 @@ public class DatabaseFactory {
         return password;
     }
 
-    public String getEmbeddedDirectory() {
-        return embeddedDirectory;
-    }
-
     public boolean isMigrateOnStart() {
         return migrateOnStart;
-    }
-
-    public void setUrl(String url) {
-        this.url = url;
-    }
-
-    public void setUser(String user) {
-        this.user = user;
-    }
-
-    public void setPassword(String password) {
-        this.password = password;
     }
 
     /** The pool Dropwizard builds, pointed at {@code jdbcUrl}. */

@@ -30,7 +30,7 @@ public class DbCommand extends ConfiguredCommand<O7TrackerConfiguration> {
         String user = database.getUser();
         String password = database.getPassword();
         if (database.isEmbedded()) {
-            embedded = new EmbeddedDatabase(Path.of(database.getEmbeddedDirectory()));
+            embedded = new EmbeddedDatabase(Path.of(configuration.getDataDirectory(), "postgresql"));
             url = embedded.startAndGetJdbcUrl();
             user = EmbeddedDatabase.USER;
             password = "";
