@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.o7tracker.auth.Admin;
 import com.o7tracker.auth.AdminAuthenticator;
 import com.o7tracker.auth.AuthFactory;
-import com.o7tracker.auth.CrossSiteFilter;
 import com.o7tracker.auth.JsonUnauthorizedHandler;
 import com.o7tracker.cache.CampaignChangeListener;
 import com.o7tracker.cache.CampaignTargets;
@@ -21,7 +20,7 @@ import com.o7tracker.db.EmbeddedDatabase;
 import com.o7tracker.db.Migrations;
 import com.o7tracker.track.Fallback;
 import com.o7tracker.track.TrackResource;
-import com.o7tracker.web.AdminRequestFilter;
+import com.o7tracker.web.AdminFeature;
 import com.o7tracker.web.ErrorMapper;
 import com.o7tracker.web.HealthResource;
 import com.o7tracker.web.JsonBody;
@@ -135,8 +134,7 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
                 .setRealm("o7tracker")
                 .setUnauthorizedHandler(new JsonUnauthorizedHandler())
                 .buildAuthFilter()));
-        environment.jersey().register(new CrossSiteFilter());
-        environment.jersey().register(new AdminRequestFilter());
+        environment.jersey().register(new AdminFeature());
         environment.jersey().register(new ErrorMapper(fallback));
         JsonBody json = new JsonBody(environment.getObjectMapper());
         environment.jersey().register(new CampaignResource(new CampaignService(campaignDao, targets), json));

@@ -14,7 +14,8 @@ import java.util.Set;
  * Browsers resend cached basic-auth credentials with any request, so a web page could change
  * campaigns through a logged-in admin's browser. State-changing admin requests that a browser
  * marks as cross-site (a foreign Origin, or Sec-Fetch-Site: cross-site) are refused with 403.
- * Non-browser clients (curl, scripts) send neither header and pass.
+ * Non-browser clients (curl, scripts) send neither header and pass. Bound to the admin API by
+ * {@link com.o7tracker.web.AdminFeature}.
  */
 @Priority(Priorities.AUTHENTICATION - 100)
 public class CrossSiteFilter implements ContainerRequestFilter {
@@ -24,10 +25,6 @@ public class CrossSiteFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         if (SAFE_METHODS.contains(request.getMethod())) {
-            return;
-        }
-        String path = request.getUriInfo().getPath();
-        if (!path.startsWith("admin/") && !path.equals("admin") && !path.startsWith("tasks/")) {
             return;
         }
         String fetchSite = request.getHeaderString("Sec-Fetch-Site");

@@ -37,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * clicks that arrive while one batch is being written and fsynced share the next write and fsync
  * (group commit). A click's visitor is redirected once its record is durable.
  *
+ * <p>When no write is in progress, the request thread writes its click itself (no hand-off, no
+ * context switch); clicks that arrive meanwhile are handed, as one batch, to the writer thread,
+ * which keeps writing while batches keep coming.
+ *
  * <p>Records live in segment files named by the position (sequence number) of their first
  * record. Record {@code i} of segment {@code clicks-B.journal} has position {@code B + i}; its
  * checksum covers that position, so a record found at the wrong place never passes. Recovery
@@ -68,6 +72,10 @@ public class ClickJournal {
     private final Condition hasWork = lock.newCondition();
     private Batch filling = new Batch();
     private boolean accepting;
+    /** A thread holds the right to write (only one may). */
+    private boolean writing;
+    /** That right was handed to the writer thread. */
+    private boolean writerHolds;
 
     private final Thread writer;
     private final NavigableMap<Long, Path> segments = new ConcurrentSkipListMap<>();
@@ -79,7 +87,7 @@ public class ClickJournal {
     private volatile boolean open;
     private volatile String failure;
 
-    // Owned by the writer thread.
+    // Owned by the thread that holds the write right (handed over under the lock).
     private FileChannel lockChannel;
     private FileLock fileLock;
     private FileChannel segment;
@@ -144,6 +152,7 @@ public class ClickJournal {
             return unrecorded(Outcome.BACKLOG_FULL, 1);
         }
         Batch batch;
+        boolean lead = false;
         lock.lock();
         try {
             if (!accepting) {
@@ -151,11 +160,21 @@ public class ClickJournal {
             }
             batch = filling;
             batch.add(campaignId, platform.code());
-            if (batch.size == 1) {
-                hasWork.signal();
+            if (!writing) {
+                writing = true;
+                if (durability == Durability.ASYNC) {
+                    handToWriter();
+                } else {
+                    filling = new Batch();
+                    lead = true;
+                }
             }
         } finally {
             lock.unlock();
+        }
+        if (lead) {
+            write(batch);
+            releaseWrite();
         }
         if (durability == Durability.ASYNC) {
             return Outcome.RECORDED;
@@ -278,16 +297,51 @@ public class ClickJournal {
 
     // ---- the writer thread ----
 
+    /** Called with the lock held by the holder of the write right, when clicks wait. */
+    private void handToWriter() {
+        writerHolds = true;
+        hasWork.signal();
+    }
+
+    /** After a request thread's own write: the clicks that came meanwhile go to the writer thread. */
+    private void releaseWrite() {
+        lock.lock();
+        try {
+            if (filling.size > 0) {
+                handToWriter();
+            } else {
+                writing = false;
+                if (!accepting) {
+                    hasWork.signal();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void writeLoop() {
         while (true) {
             Batch batch;
             lock.lock();
             try {
-                while (filling.size == 0 && accepting) {
+                while (true) {
+                    if (writerHolds) {
+                        if (filling.size > 0) {
+                            break;
+                        }
+                        writerHolds = false;
+                        writing = false;
+                    }
+                    if (!accepting && !writing) {
+                        if (filling.size == 0) {
+                            return;
+                        }
+                        writing = true;
+                        writerHolds = true;
+                        continue;
+                    }
                     hasWork.awaitUninterruptibly();
-                }
-                if (filling.size == 0) {
-                    return;
                 }
                 batch = filling;
                 filling = new Batch();

@@ -34,16 +34,17 @@ public class DatabaseFactory {
         return url == null || url.isBlank();
     }
 
+    // An empty environment variable reads as YAML null: treat it as "not set".
     public String getUrl() {
-        return url;
+        return url == null ? "" : url;
     }
 
     public String getUser() {
-        return user;
+        return user == null ? "" : user;
     }
 
     public String getPassword() {
-        return password;
+        return password == null ? "" : password;
     }
 
     public boolean isMigrateOnStart() {

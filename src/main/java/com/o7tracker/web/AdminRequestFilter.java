@@ -6,17 +6,16 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
-import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.HttpHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * For the admin API only: refuses declared bodies over the limit before anything reads them, and
- * writes a request log line. The click path has no request log: its journal is the record of
- * clicks, and a log line per click would cost a large share of its throughput.
+ * For the admin API only (see {@link AdminFeature}): refuses declared bodies over the limit before
+ * anything reads them, and writes a request log line. The click path has no request log: its
+ * journal is the record of clicks, and a log line per click would cost a large share of its
+ * throughput.
  */
-@PreMatching
 @Priority(Priorities.AUTHENTICATION - 200)
 public class AdminRequestFilter implements ContainerRequestFilter, ContainerResponseFilter {
 
@@ -25,9 +24,6 @@ public class AdminRequestFilter implements ContainerRequestFilter, ContainerResp
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (!ErrorMapper.isAdminPath(request.getUriInfo().getPath())) {
-            return;
-        }
         request.setProperty(STARTED, System.nanoTime());
         String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
         if (length != null) {
