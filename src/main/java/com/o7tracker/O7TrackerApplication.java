@@ -23,6 +23,7 @@ import com.o7tracker.track.TrackResource;
 import com.o7tracker.web.AdminFeature;
 import com.o7tracker.web.ErrorMapper;
 import com.o7tracker.web.HealthResource;
+import com.o7tracker.web.ServerErrorHandler;
 import com.o7tracker.web.JsonBody;
 import io.dropwizard.auth.AuthDynamicFeature;
 import io.dropwizard.auth.basic.BasicCredentialAuthFilter;
@@ -126,6 +127,9 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         Fallback fallback = new Fallback(config.getFallbackUrl(), environment.metrics());
         environment.jersey().register(new TrackResource(targets, counting, fallback, environment.metrics()));
         environment.jersey().register(new HealthResource(environment.healthChecks()));
+        ServerErrorHandler errors = new ServerErrorHandler(fallback);
+        environment.getApplicationContext().setErrorHandler(errors);
+        environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(errors));
 
         // The admin API.
         AuthFactory auth = config.getAuth();

@@ -20,7 +20,15 @@ public class Fallback {
     }
 
     public Response redirect(String reason) {
-        byReason.computeIfAbsent(reason, r -> metrics.meter("clicks.fallback." + r)).mark();
+        mark(reason);
         return Redirects.to(url);
+    }
+
+    public void mark(String reason) {
+        byReason.computeIfAbsent(reason, r -> metrics.meter("clicks.fallback." + r)).mark();
+    }
+
+    public URI url() {
+        return url;
     }
 }

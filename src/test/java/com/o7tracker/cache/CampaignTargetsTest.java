@@ -6,7 +6,6 @@ import com.codahale.metrics.MetricRegistry;
 import com.o7tracker.campaign.CampaignDao;
 import com.o7tracker.campaign.CampaignRequest;
 import com.o7tracker.campaign.CampaignService;
-import com.o7tracker.db.Migrations;
 import com.o7tracker.support.TestMemcached;
 import com.o7tracker.support.TestPostgres;
 import io.dropwizard.configuration.YamlConfigurationFactory;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /** The lookup layers against the real memcached and PostgreSQL. */
 class CampaignTargetsTest {
@@ -34,13 +32,7 @@ class CampaignTargetsTest {
 
     @BeforeAll
     static void database() throws Exception {
-        TestPostgres postgres = TestPostgres.shared();
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setURL(postgres.jdbcUrl());
-        dataSource.setUser(postgres.user());
-        dataSource.setPassword(postgres.password());
-        Migrations.migrate(dataSource);
-        dao = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()).onDemand(CampaignDao.class);
+        dao = Jdbi.create(TestPostgres.shared().migratedDataSource()).installPlugin(new SqlObjectPlugin()).onDemand(CampaignDao.class);
         config = new YamlConfigurationFactory<>(CacheFactory.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw")
                 .build(new io.dropwizard.configuration.ResourceConfigurationSourceProvider(), "fixtures/cache.yml");
     }

@@ -2,7 +2,6 @@ package com.o7tracker.campaign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.o7tracker.db.Migrations;
 import com.o7tracker.support.TestPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -14,7 +13,6 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 class CampaignDaoTest {
 
@@ -23,13 +21,7 @@ class CampaignDaoTest {
 
     @BeforeAll
     static void database() {
-        TestPostgres postgres = TestPostgres.shared();
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setURL(postgres.jdbcUrl());
-        dataSource.setUser(postgres.user());
-        dataSource.setPassword(postgres.password());
-        Migrations.migrate(dataSource);
-        dao = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()).onDemand(CampaignDao.class);
+        dao = Jdbi.create(TestPostgres.shared().migratedDataSource()).installPlugin(new SqlObjectPlugin()).onDemand(CampaignDao.class);
     }
 
     private static long newId() {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.MetricRegistry;
 import com.o7tracker.campaign.Platform;
-import com.o7tracker.db.Migrations;
 import com.o7tracker.support.Tables;
 import com.o7tracker.support.TestApp;
 import com.o7tracker.support.TestPostgres;
@@ -16,7 +15,6 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /** The journal and the flusher against the real PostgreSQL: each click applied exactly once. */
 class ClickFlusherTest {
@@ -27,13 +25,7 @@ class ClickFlusherTest {
 
     @BeforeAll
     static void database() {
-        TestPostgres postgres = TestPostgres.shared();
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setURL(postgres.jdbcUrl());
-        dataSource.setUser(postgres.user());
-        dataSource.setPassword(postgres.password());
-        Migrations.migrate(dataSource);
-        jdbi = Jdbi.create(dataSource);
+        jdbi = Jdbi.create(TestPostgres.shared().migratedDataSource());
     }
 
     @BeforeEach

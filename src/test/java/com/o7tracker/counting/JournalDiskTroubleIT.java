@@ -23,22 +23,12 @@ import org.junit.jupiter.api.Test;
 class JournalDiskTroubleIT {
 
     private static DropwizardTestSupport<O7TrackerConfiguration> service(Path journal) throws Exception {
-        var postgres = com.o7tracker.support.TestPostgres.shared();
         DropwizardTestSupport<O7TrackerConfiguration> support = new DropwizardTestSupport<>(O7TrackerApplication.class,
-                "config.yml",
-                ConfigOverride.config("database.url", postgres.jdbcUrl()),
-                ConfigOverride.config("database.user", postgres.user()),
-                ConfigOverride.config("database.password", postgres.password()),
-                ConfigOverride.config("cache.memcachedServers", ""),
-                ConfigOverride.config("counting.journalDirectory", journal.toString()),
-                ConfigOverride.config("counting.segmentClicks", "1000"),
-                // Nothing applied (and no segment freed) while the disk fills.
-                ConfigOverride.config("counting.flushInterval", "1m"),
-                ConfigOverride.config("auth.user", Http.USER),
-                ConfigOverride.config("auth.password", Http.PASSWORD),
-                ConfigOverride.config("server.applicationConnectors[0].port", "0"),
-                ConfigOverride.config("server.adminConnectors[0].port", "0"),
-                ConfigOverride.config("logging.level", "WARN"));
+                "config.yml", TestApp.overrides(false,
+                        ConfigOverride.config("counting.journalDirectory", journal.toString()),
+                        ConfigOverride.config("counting.segmentClicks", "1000"),
+                        // Nothing applied (and no segment freed) while the disk fills.
+                        ConfigOverride.config("counting.flushInterval", "1m")));
         support.before();
         return support;
     }

@@ -65,6 +65,18 @@ public final class Http {
         return send(admin(path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** Sends {@code head} (request line and headers) as is, past the checks of Java's HTTP client; returns the answer's head. */
+    public String raw(String head) {
+        try (java.net.Socket socket = new java.net.Socket(URI.create(base).getHost(), URI.create(base).getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write((head + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            return answer;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public HttpResponse<String> adminDelete(String path) {
         return send(admin(path).DELETE());
     }

@@ -26,6 +26,11 @@ public final class TestApp {
     }
 
     private static DropwizardAppExtension<O7TrackerConfiguration> create(boolean memcached, ConfigOverride... extra) {
+        return new DropwizardAppExtension<>(O7TrackerApplication.class, "config.yml", overrides(memcached, extra));
+    }
+
+    /** The test settings: test PostgreSQL (and memcached), a fresh journal, free ports; {@code extra} last, so it wins. */
+    public static ConfigOverride[] overrides(boolean memcached, ConfigOverride... extra) {
         TestPostgres postgres = TestPostgres.shared();
         List<ConfigOverride> overrides = new ArrayList<>(List.of(
                 ConfigOverride.config("database.url", postgres.jdbcUrl()),
@@ -42,8 +47,7 @@ public final class TestApp {
                 ConfigOverride.config("server.adminConnectors[0].port", "0"),
                 ConfigOverride.config("logging.level", "WARN")));
         overrides.addAll(List.of(extra));
-        return new DropwizardAppExtension<>(O7TrackerApplication.class, "config.yml",
-                overrides.toArray(ConfigOverride[]::new));
+        return overrides.toArray(ConfigOverride[]::new);
     }
 
     public static Path tempDir(String prefix) {

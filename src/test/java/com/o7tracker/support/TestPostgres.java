@@ -1,5 +1,6 @@
 package com.o7tracker.support;
 
+import com.o7tracker.db.Migrations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,6 +9,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * One real PostgreSQL for the whole test run (started on first use, on a free port), which a test
@@ -50,6 +53,16 @@ public final class TestPostgres {
 
     public String password() {
         return "postgres";
+    }
+
+    /** A plain data source on the database, with the service's migrations applied. */
+    public DataSource migratedDataSource() {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(jdbcUrl());
+        dataSource.setUser(user());
+        dataSource.setPassword(password());
+        Migrations.migrate(dataSource);
+        return dataSource;
     }
 
     public Connection connect() throws SQLException {

@@ -108,6 +108,18 @@ class TrackerStoryTest {
     }
 
     @Test
+    void requestsJettyCannotParseAlsoGoToTheFallback() {
+        String malformed = http.raw("GET /track/%zz?platform=Android HTTP/1.1\r\nHost: x\r\n");
+        assertThat(malformed).startsWith("HTTP/1.1 307").contains("Location: " + FALLBACK).doesNotContain("<html");
+        String hugeHeader = http.raw("GET /track/1?platform=Android HTTP/1.1\r\nHost: x\r\nX-Big: "
+                + "a".repeat(20_000) + "\r\n");
+        assertThat(hugeHeader).startsWith("HTTP/1.1 307").contains("Location: " + FALLBACK);
+        String adminHugeHeader = http.raw("GET /admin/campaigns HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n");
+        assertThat(adminHugeHeader).startsWith("HTTP/1.1 431")
+                .endsWith("{\"status\":\"error\",\"msg\":\"Request headers are too large.\"}");
+    }
+
+    @Test
     void fourHundredParallelClicksAreCountedExactly() throws Exception {
         long id = create("https://parallel.example/", "[]");
         ExecutorService pool = Executors.newFixedThreadPool(64);

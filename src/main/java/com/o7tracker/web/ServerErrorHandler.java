@@ -1,0 +1,58 @@
+package com.o7tracker.web;
+
+import com.o7tracker.track.Fallback;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Errors Jetty answers itself, before a request reaches the resources (a malformed URI, headers
+ * too large): on the public side a redirect to the fallback, on the admin side the API's JSON
+ * error body. Never Jetty's HTML page.
+ */
+public class ServerErrorHandler extends ErrorHandler {
+
+    private final Fallback fallback;
+
+    public ServerErrorHandler(Fallback fallback) {
+        this.fallback = fallback;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = rawPath(request);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        // A request line Jetty could not parse reaches here as "/badMessage", without its headers:
+        // it is answered as a visitor would be, with the fallback.
+        if (!ErrorMapper.isAdminPath(path)) {
+            fallback.mark("bad-request");
+            response.setStatus(307);
+            response.getHeaders().put(HttpHeader.LOCATION, fallback.url().toString());
+            response.write(true, null, callback);
+            return true;
+        }
+        int status = response.getStatus() >= 400 ? response.getStatus() : 400;
+        String message = status == 431 ? "Request headers are too large." : "Malformed request.";
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        String body = "{\"status\":\"error\",\"msg\":\"" + message + "\"}";
+        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+        return true;
+    }
+
+    /** The path as sent; the URI may not decode (that can be the error being answered). */
+    private static String rawPath(Request request) {
+        String uri = request.getHttpURI() == null ? "" : request.getHttpURI().asString();
+        int scheme = uri.indexOf("://");
+        if (scheme >= 0) {
+            int slash = uri.indexOf('/', scheme + 3);
+            uri = slash < 0 ? "/" : uri.substring(slash);
+        }
+        int query = uri.indexOf('?');
+        return query < 0 ? uri : uri.substring(0, query);
+    }
+}
