@@ -9,7 +9,6 @@ import com.o7tracker.support.Json;
 import com.o7tracker.support.Tables;
 import com.o7tracker.support.TestApp;
 import com.o7tracker.support.TestMemcached;
-import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.util.LinkedHashMap;
@@ -25,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class MemcachedOutageIT {
 
     static final DropwizardAppExtension<O7TrackerConfiguration> APP = TestApp.withMemcached(
-            ConfigOverride.config("cache.localMaximumSize", "100"));
+            "cache.localMaximumSize", "100");
 
     @Test
     void noClickFailsWhileMemcachedIsKilledAndRestarted() throws Exception {

@@ -8,7 +8,6 @@ import com.o7tracker.support.Http;
 import com.o7tracker.support.Json;
 import com.o7tracker.support.Tables;
 import com.o7tracker.support.TestApp;
-import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.DropwizardTestSupport;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -25,10 +24,10 @@ class JournalDiskTroubleIT {
     private static DropwizardTestSupport<O7TrackerConfiguration> service(Path journal) throws Exception {
         DropwizardTestSupport<O7TrackerConfiguration> support = new DropwizardTestSupport<>(O7TrackerApplication.class,
                 "config.yml", TestApp.overrides(false,
-                        ConfigOverride.config("counting.journalDirectory", journal.toString()),
-                        ConfigOverride.config("counting.segmentClicks", "1000"),
+                        "counting.journalDirectory", journal.toString(),
+                        "counting.segmentClicks", "1000",
                         // Nothing applied (and no segment freed) while the disk fills.
-                        ConfigOverride.config("counting.flushInterval", "1m")));
+                        "counting.flushInterval", "1m"));
         support.before();
         return support;
     }

@@ -70,6 +70,30 @@ class ServiceLifecycleIT {
     }
 
     @Test
+    void dbMigrateBringsAnEmptyDatabaseUpToDate() throws Exception {
+        String database = "migrate_" + System.nanoTime();
+        try (var c = com.o7tracker.support.TestPostgres.shared().connect(); var s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + database);
+        }
+        var postgres = com.o7tracker.support.TestPostgres.shared();
+        String url = postgres.jdbcUrl().replace("/postgres", "/" + database);
+        ProcessBuilder migrate = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-jar",
+                System.getProperty("o7tracker.jar", "target/o7tracker.jar"), "db", "migrate", "config.yml")
+                .redirectErrorStream(true)
+                .redirectOutput(Files.createDirectories(Path.of("target", "lifecycle-logs")).resolve("migrate.log").toFile());
+        migrate.environment().putAll(Map.of("DATABASE_URL", url, "DATABASE_USER", postgres.user(),
+                "DATABASE_PASSWORD", postgres.password()));
+        assertThat(migrate.start().waitFor()).isZero();
+        try (var c = java.sql.DriverManager.getConnection(url, postgres.user(), postgres.password());
+             var s = c.createStatement();
+             var rs = s.executeQuery("SELECT count(*) FROM information_schema.tables "
+                     + "WHERE table_name IN ('campaigns', 'click_journals', 'schema_migrations')")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(3);
+        }
+    }
+
+    @Test
     void withoutAPasswordOneIsGeneratedAndLoggedOnce() throws Exception {
         Path logs = Files.createDirectories(Path.of("target", "lifecycle-logs"));
         Map<String, String> env = ServiceProcess.environment(TestApp.tempDir("nopassword-journal"), null);

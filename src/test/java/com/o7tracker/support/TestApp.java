@@ -8,8 +8,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The whole service, in-process, on the project's config.yml, against the test PostgreSQL and memcached. */
 public final class TestApp {
@@ -17,37 +17,38 @@ public final class TestApp {
     private TestApp() {
     }
 
-    public static DropwizardAppExtension<O7TrackerConfiguration> withMemcached(ConfigOverride... extra) {
-        return create(true, extra);
+    /** {@code settings}: pairs of configuration path and value, on top of the test defaults. */
+    public static DropwizardAppExtension<O7TrackerConfiguration> withMemcached(String... settings) {
+        return new DropwizardAppExtension<>(O7TrackerApplication.class, "config.yml", overrides(true, settings));
     }
 
-    public static DropwizardAppExtension<O7TrackerConfiguration> withoutMemcached(ConfigOverride... extra) {
-        return create(false, extra);
+    public static DropwizardAppExtension<O7TrackerConfiguration> withoutMemcached(String... settings) {
+        return new DropwizardAppExtension<>(O7TrackerApplication.class, "config.yml", overrides(false, settings));
     }
 
-    private static DropwizardAppExtension<O7TrackerConfiguration> create(boolean memcached, ConfigOverride... extra) {
-        return new DropwizardAppExtension<>(O7TrackerApplication.class, "config.yml", overrides(memcached, extra));
-    }
-
-    /** The test settings: test PostgreSQL (and memcached), a fresh journal, free ports; {@code extra} last, so it wins. */
-    public static ConfigOverride[] overrides(boolean memcached, ConfigOverride... extra) {
+    /** The test settings: test PostgreSQL (and memcached), a fresh journal, free ports; then {@code settings}. */
+    public static ConfigOverride[] overrides(boolean memcached, String... settings) {
         TestPostgres postgres = TestPostgres.shared();
-        List<ConfigOverride> overrides = new ArrayList<>(List.of(
-                ConfigOverride.config("database.url", postgres.jdbcUrl()),
-                ConfigOverride.config("database.user", postgres.user()),
-                ConfigOverride.config("database.password", postgres.password()),
-                ConfigOverride.config("cache.memcachedServers", memcached ? TestMemcached.shared().servers() : ""),
-                ConfigOverride.config("counting.journalDirectory", tempDir("o7tracker-journal").toString()),
-                ConfigOverride.config("counting.flushInterval", "100ms"),
-                ConfigOverride.config("auth.user", Http.USER),
-                ConfigOverride.config("auth.password", Http.PASSWORD),
-                ConfigOverride.config("fallbackUrl", "https://fallback.example/"),
-                ConfigOverride.config("server.applicationConnectors[0].port", "0"),
-                ConfigOverride.config("server.applicationConnectors[0].bindHost", "127.0.0.1"),
-                ConfigOverride.config("server.adminConnectors[0].port", "0"),
-                ConfigOverride.config("logging.level", "WARN")));
-        overrides.addAll(List.of(extra));
-        return overrides.toArray(ConfigOverride[]::new);
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("database.url", postgres.jdbcUrl());
+        config.put("database.user", postgres.user());
+        config.put("database.password", postgres.password());
+        config.put("cache.memcachedServers", memcached ? TestMemcached.shared().servers() : "");
+        config.put("counting.journalDirectory", tempDir("o7tracker-journal").toString());
+        config.put("counting.flushInterval", "100ms");
+        config.put("auth.user", Http.USER);
+        config.put("auth.password", Http.PASSWORD);
+        config.put("fallbackUrl", "https://fallback.example/");
+        config.put("server.applicationConnectors[0].port", "0");
+        config.put("server.applicationConnectors[0].bindHost", "127.0.0.1");
+        config.put("server.adminConnectors[0].port", "0");
+        config.put("logging.level", "WARN");
+        for (int i = 0; i + 1 < settings.length; i += 2) {
+            config.put(settings[i], settings[i + 1]);
+        }
+        return config.entrySet().stream()
+                .map(e -> ConfigOverride.config(e.getKey(), e.getValue()))
+                .toArray(ConfigOverride[]::new);
     }
 
     public static Path tempDir(String prefix) {
