@@ -28,7 +28,6 @@ public class CampaignChangeListener implements Managed, Runnable {
     private final CampaignTargets targets;
     private final Thread thread;
     private volatile boolean running;
-    private volatile boolean connected;
 
     public CampaignChangeListener(String url, String user, String password, CampaignTargets targets) {
         this.url = url;
@@ -56,10 +55,6 @@ public class CampaignChangeListener implements Managed, Runnable {
         thread.join(2_000);
     }
 
-    public boolean isConnected() {
-        return connected;
-    }
-
     @Override
     public void run() {
         boolean first = true;
@@ -73,7 +68,6 @@ public class CampaignChangeListener implements Managed, Runnable {
                     LOG.info("Listening for campaign changes again; in-process cache cleared");
                 }
                 first = false;
-                connected = true;
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 while (running) {
                     PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
@@ -88,8 +82,6 @@ public class CampaignChangeListener implements Managed, Runnable {
                 if (running) {
                     LOG.warn("Campaign change listener lost PostgreSQL ({}); retrying", e.getMessage());
                 }
-            } finally {
-                connected = false;
             }
             // Pause before reconnecting; the cache keeps serving what it has meanwhile.
             if (running) {

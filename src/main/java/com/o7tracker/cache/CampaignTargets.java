@@ -104,10 +104,6 @@ public class CampaignTargets {
         local.invalidateAll();
     }
 
-    public double localHitRatio() {
-        return local.stats().hitRate();
-    }
-
     private Target load(Long id) {
         if (memcached.isPresent()) {
             Optional<String> cached = memcached.get().get(key(id));
