@@ -16,7 +16,6 @@ import com.o7tracker.counting.ClickCounting;
 import com.o7tracker.counting.UpdateStatsResource;
 import com.o7tracker.db.DatabaseFactory;
 import com.o7tracker.db.DbCommand;
-import com.o7tracker.db.EmbeddedDatabase;
 import com.o7tracker.db.Migrations;
 import com.o7tracker.track.Fallback;
 import com.o7tracker.track.TrackResource;
@@ -37,7 +36,6 @@ import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.servlets.tasks.Task;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -73,17 +71,9 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
     public void run(O7TrackerConfiguration config, Environment environment) throws Exception {
         // PostgreSQL: the given one, or an embedded one kept under ./data. Stopped last.
         DatabaseFactory database = config.getDatabase();
-        String url = database.getUrl();
-        String user = database.getUser();
-        String password = database.getPassword();
-        if (database.isEmbedded()) {
-            EmbeddedDatabase embedded = new EmbeddedDatabase(Path.of(config.getDataDirectory(), "postgresql"));
-            url = embedded.startAndGetJdbcUrl();
-            user = EmbeddedDatabase.USER;
-            password = "";
-            environment.lifecycle().manage(embedded);
-        }
-        DataSourceFactory dataSource = database.dataSource(url, user, password);
+        DatabaseFactory.Endpoint endpoint = database.open(config.getDataDirectory());
+        endpoint.embedded().ifPresent(environment.lifecycle()::manage);
+        DataSourceFactory dataSource = database.dataSource(endpoint);
         if (database.isMigrateOnStart()) {
             ManagedDataSource migrations = dataSource.build(environment.metrics(), "migrations");
             try {
@@ -105,7 +95,7 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
             memcached = Optional.of(client);
         }
         CampaignTargets targets = new CampaignTargets(campaignDao, memcached, config.getCache(), environment.metrics());
-        environment.lifecycle().manage(new CampaignChangeListener(url, user, password, targets));
+        environment.lifecycle().manage(new CampaignChangeListener(endpoint, targets));
 
         // Counting: the click journal and its flusher; stopped before the pool and the database.
         ClickCounting counting = new ClickCounting(config.getCounting(),

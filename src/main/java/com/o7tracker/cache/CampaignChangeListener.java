@@ -1,6 +1,7 @@
 package com.o7tracker.cache;
 
 import com.o7tracker.campaign.CampaignDao;
+import com.o7tracker.db.DatabaseFactory;
 import io.dropwizard.lifecycle.Managed;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -29,11 +30,11 @@ public class CampaignChangeListener implements Managed, Runnable {
     private final Thread thread;
     private volatile boolean running;
 
-    public CampaignChangeListener(String url, String user, String password, CampaignTargets targets) {
-        this.url = url;
+    public CampaignChangeListener(DatabaseFactory.Endpoint database, CampaignTargets targets) {
+        this.url = database.url();
         this.properties = new Properties();
-        properties.setProperty("user", user);
-        properties.setProperty("password", password);
+        properties.setProperty("user", database.user());
+        properties.setProperty("password", database.password());
         properties.setProperty("connectTimeout", "3");
         properties.setProperty("tcpKeepAlive", "true");
         properties.setProperty("ApplicationName", "o7tracker-listener");

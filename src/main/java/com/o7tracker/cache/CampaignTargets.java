@@ -8,7 +8,6 @@ import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.o7tracker.campaign.Campaign;
 import com.o7tracker.campaign.CampaignDao;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Where a campaign's clicks go: an in-process cache, then memcached, then PostgreSQL. Unknown ids
@@ -85,8 +84,7 @@ public class CampaignTargets {
     /** After an admin write on this instance: the new state, everywhere, before the response. */
     public void changed(long id, Optional<Campaign> now) {
         Target target = now.map(c -> new Target(c.redirectUrl())).orElse(UNKNOWN);
-        memcached.ifPresent(m -> m.set(key(id), target.exists() ? memcachedTtlSeconds : unknownTtlSeconds,
-                target.exists() ? target.redirectUrl() : UNKNOWN_VALUE));
+        share(id, target, true);
         local.put(id, target);
     }
 
@@ -114,9 +112,22 @@ public class CampaignTargets {
             memcachedMisses.mark();
         }
         Target target = fromDatabase(id);
-        memcached.ifPresent(m -> m.add(key(id), target.exists() ? memcachedTtlSeconds : unknownTtlSeconds,
-                target.exists() ? target.redirectUrl() : UNKNOWN_VALUE));
+        share(id, target, false);
         return target;
+    }
+
+    /** Puts the target in memcached: {@code set} by writers, {@code add} (only if absent) by readers. */
+    private void share(long id, Target target, boolean writer) {
+        if (memcached.isEmpty()) {
+            return;
+        }
+        int ttl = target.exists() ? memcachedTtlSeconds : unknownTtlSeconds;
+        String value = target.exists() ? target.redirectUrl() : UNKNOWN_VALUE;
+        if (writer) {
+            memcached.get().set(key(id), ttl, value);
+        } else {
+            memcached.get().add(key(id), ttl, value);
+        }
     }
 
     private Target fromDatabase(long id) {

@@ -38,11 +38,7 @@ final class ClickDeltas {
 
     /** Adds clicks read back from the journal at start-up (already below {@link #upToSeq}). */
     synchronized void addReplayed(Map<Long, long[]> replayed) {
-        replayed.forEach((id, perPlatform) -> {
-            for (int p = 0; p < PLATFORMS; p++) {
-                addOne(id, p, perPlatform[p]);
-            }
-        });
+        addCounts(replayed);
     }
 
     synchronized Snapshot drain() {
@@ -55,11 +51,7 @@ final class ClickDeltas {
 
     /** Puts back a snapshot whose transaction failed; its clicks are applied with the next flush. */
     synchronized void restore(Snapshot snapshot) {
-        snapshot.counts().forEach((id, perPlatform) -> {
-            for (int p = 0; p < PLATFORMS; p++) {
-                addOne(id, p, perPlatform[p]);
-            }
-        });
+        addCounts(snapshot.counts());
         if (snapshot.sinceNanos() != 0 && (sinceNanos == 0 || snapshot.sinceNanos() - sinceNanos < 0)) {
             sinceNanos = snapshot.sinceNanos();
         }
@@ -72,6 +64,14 @@ final class ClickDeltas {
     /** When the oldest click held here was recorded (System.nanoTime), 0 if none. */
     synchronized long sinceNanos() {
         return sinceNanos;
+    }
+
+    private void addCounts(Map<Long, long[]> counts) {
+        counts.forEach((id, perPlatform) -> {
+            for (int p = 0; p < PLATFORMS; p++) {
+                addOne(id, p, perPlatform[p]);
+            }
+        });
     }
 
     private void addOne(long campaignId, int platform, long n) {

@@ -5,7 +5,10 @@ import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.util.Duration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where PostgreSQL is. With no {@code url} the service starts an embedded PostgreSQL of its own,
@@ -51,13 +54,26 @@ public class DatabaseFactory {
         return migrateOnStart;
     }
 
-    /** The pool Dropwizard builds, pointed at {@code jdbcUrl}. */
-    public DataSourceFactory dataSource(String jdbcUrl, String jdbcUser, String jdbcPassword) {
+    /** Where PostgreSQL answers; {@code embedded} is present when this process started it. */
+    public record Endpoint(String url, String user, String password, Optional<EmbeddedDatabase> embedded) {
+    }
+
+    /** The configured PostgreSQL, or the embedded one under {@code <dataDirectory>/postgresql}, started now. */
+    public Endpoint open(String dataDirectory) throws IOException, InterruptedException {
+        if (!isEmbedded()) {
+            return new Endpoint(getUrl(), getUser(), getPassword(), Optional.empty());
+        }
+        EmbeddedDatabase embedded = new EmbeddedDatabase(Path.of(dataDirectory, "postgresql"));
+        return new Endpoint(embedded.startAndGetJdbcUrl(), EmbeddedDatabase.USER, "", Optional.of(embedded));
+    }
+
+    /** The pool Dropwizard builds, pointed at {@code endpoint}. */
+    public DataSourceFactory dataSource(Endpoint endpoint) {
         DataSourceFactory ds = new DataSourceFactory();
         ds.setDriverClass("org.postgresql.Driver");
-        ds.setUrl(jdbcUrl);
-        ds.setUser(jdbcUser);
-        ds.setPassword(jdbcPassword);
+        ds.setUrl(endpoint.url());
+        ds.setUser(endpoint.user());
+        ds.setPassword(endpoint.password());
         ds.setMinSize(2);
         ds.setInitialSize(2);
         ds.setMaxSize(maxConnections);

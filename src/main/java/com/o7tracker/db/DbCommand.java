@@ -4,7 +4,6 @@ import com.o7tracker.O7TrackerConfiguration;
 import io.dropwizard.core.cli.ConfiguredCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.db.ManagedDataSource;
-import java.nio.file.Path;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 
@@ -25,24 +24,15 @@ public class DbCommand extends ConfiguredCommand<O7TrackerConfiguration> {
     protected void run(Bootstrap<O7TrackerConfiguration> bootstrap, Namespace namespace,
                        O7TrackerConfiguration configuration) throws Exception {
         DatabaseFactory database = configuration.getDatabase();
-        EmbeddedDatabase embedded = null;
-        String url = database.getUrl();
-        String user = database.getUser();
-        String password = database.getPassword();
-        if (database.isEmbedded()) {
-            embedded = new EmbeddedDatabase(Path.of(configuration.getDataDirectory(), "postgresql"));
-            url = embedded.startAndGetJdbcUrl();
-            user = EmbeddedDatabase.USER;
-            password = "";
-        }
-        ManagedDataSource dataSource = database.dataSource(url, user, password)
+        DatabaseFactory.Endpoint endpoint = database.open(configuration.getDataDirectory());
+        ManagedDataSource dataSource = database.dataSource(endpoint)
                 .build(bootstrap.getMetricRegistry(), "migrations");
         try {
             Migrations.migrate(dataSource);
         } finally {
             dataSource.stop();
-            if (embedded != null) {
-                embedded.stop();
+            if (endpoint.embedded().isPresent()) {
+                endpoint.embedded().get().stop();
             }
         }
     }

@@ -11,7 +11,6 @@ import com.o7tracker.support.TestApp;
 import com.o7tracker.support.TestMemcached;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,12 +28,7 @@ class MemcachedOutageIT {
     @Test
     void noClickFailsWhileMemcachedIsKilledAndRestarted() throws Exception {
         Http http = new Http(APP.getLocalPort());
-        Map<Long, String> campaigns = new LinkedHashMap<>();
-        for (int i = 0; i < 300; i++) {
-            String url = "https://mc" + i + ".example/";
-            campaigns.put(Json.parse(http.adminPost("/admin/campaigns", "{\"redirect_url\":\"" + url + "\"}").body())
-                    .get("id").asLong(), url);
-        }
+        Map<Long, String> campaigns = http.createCampaigns("mc", 300);
         TestMemcached memcached = TestMemcached.shared();
         ClickLoad load = new ClickLoad(campaigns, APP::getLocalPort, 16, Long.MAX_VALUE);
         Thread.sleep(2_000);

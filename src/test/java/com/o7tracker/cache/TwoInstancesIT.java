@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.o7tracker.O7TrackerConfiguration;
 import com.o7tracker.support.Http;
-import com.o7tracker.support.Json;
 import com.o7tracker.support.TestApp;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
@@ -44,8 +43,7 @@ class TwoInstancesIT {
     void updatesAndDeletesThroughOneInstanceReachTheOtherWithinASecond() throws Exception {
         Http a = new Http(A.getLocalPort());
         Http b = new Http(B.getLocalPort());
-        long id = Json.parse(a.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://v1.example/\"}").body())
-                .get("id").asLong();
+        long id = a.createCampaign("https://v1.example/");
         for (int i = 0; i < 5; i++) {
             assertThat(target(b, id)).isEqualTo("https://v1.example/");
         }

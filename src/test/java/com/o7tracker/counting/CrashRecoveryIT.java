@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.o7tracker.support.ClickLoad;
 import com.o7tracker.support.Http;
-import com.o7tracker.support.Json;
 import com.o7tracker.support.ServiceProcess;
 import com.o7tracker.support.Tables;
 import com.o7tracker.support.TestApp;
 import com.o7tracker.support.TestMemcached;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
@@ -36,13 +33,7 @@ class CrashRecoveryIT {
 
         ServiceProcess service = ServiceProcess.start(env, logs.resolve("run-0.log"));
         Http admin = new Http(service.port());
-        Map<Long, String> campaigns = new LinkedHashMap<>();
-        for (int i = 0; i < 3; i++) {
-            String url = "https://crash" + i + ".example/";
-            HttpResponse<String> created = admin.adminPost("/admin/campaigns", "{\"redirect_url\":\"" + url + "\"}");
-            assertThat(created.statusCode()).isEqualTo(201);
-            campaigns.put(Json.parse(created.body()).get("id").asLong(), url);
-        }
+        Map<Long, String> campaigns = admin.createCampaigns("crash", 3);
 
         int[] port = {service.port()};
         ClickLoad load = new ClickLoad(campaigns, () -> port[0], 32, Long.MAX_VALUE);

@@ -12,7 +12,6 @@ import com.o7tracker.support.TestPostgres;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.net.http.HttpResponse;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,12 +29,7 @@ class DatabaseOutageIT {
     @Test
     void clicksRedirectThroughAnOutageAndAreCountedAfterIt() throws Exception {
         Http http = new Http(APP.getLocalPort());
-        Map<Long, String> campaigns = new LinkedHashMap<>();
-        for (int i = 0; i < 4; i++) {
-            String url = "https://outage" + i + ".example/";
-            HttpResponse<String> created = http.adminPost("/admin/campaigns", "{\"redirect_url\":\"" + url + "\"}");
-            campaigns.put(Json.parse(created.body()).get("id").asLong(), url);
-        }
+        Map<Long, String> campaigns = http.createCampaigns("outage", 4);
         TestPostgres postgres = TestPostgres.shared();
         Http admin = new Http(APP.getAdminPort());
 

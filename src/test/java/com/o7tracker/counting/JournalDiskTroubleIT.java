@@ -32,12 +32,6 @@ class JournalDiskTroubleIT {
         return support;
     }
 
-    private static long create(Http http, String url) {
-        HttpResponse<String> created = http.adminPost("/admin/campaigns", "{\"redirect_url\":\"" + url + "\"}");
-        assertThat(created.statusCode()).isEqualTo(201);
-        return Json.parse(created.body()).get("id").asLong();
-    }
-
     private static long meter(Http admin, String name) {
         var meter = Json.parse(admin.get("/metrics").body()).get("meters").get(name);
         return meter == null ? 0 : meter.get("count").asLong();
@@ -51,7 +45,7 @@ class JournalDiskTroubleIT {
         try {
             Http http = new Http(support.getLocalPort());
             Http admin = new Http(support.getAdminPort());
-            long id = create(http, "https://unwritable.example/");
+            long id = http.createCampaign("https://unwritable.example/");
             for (int i = 0; i < 25; i++) {
                 HttpResponse<String> click = http.get("/track/" + id + "?platform=Android");
                 assertThat(click.statusCode()).isEqualTo(307);
@@ -82,7 +76,7 @@ class JournalDiskTroubleIT {
             support = service(mount);
             Http http = new Http(support.getLocalPort());
             Http admin = new Http(support.getAdminPort());
-            long id = create(http, "https://full.example/");
+            long id = http.createCampaign("https://full.example/");
             int clicks = 6_000; // 16 bytes each: more than 64 KiB holds
             for (int i = 0; i < clicks; i++) {
                 HttpResponse<String> click = http.get("/track/" + id + "?platform=IPhone");

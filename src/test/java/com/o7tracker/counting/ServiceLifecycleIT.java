@@ -8,7 +8,6 @@ import com.o7tracker.support.Json;
 import com.o7tracker.support.ServiceProcess;
 import com.o7tracker.support.Tables;
 import com.o7tracker.support.TestApp;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -25,8 +24,7 @@ class ServiceLifecycleIT {
         env.put("FLUSH_INTERVAL", "1m"); // nothing is applied in the background: the drain must do it
         ServiceProcess service = ServiceProcess.start(env, logs.resolve("sigterm.log"));
         Http http = new Http(service.port());
-        HttpResponse<String> created = http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://drain.example/\"}");
-        long id = Json.parse(created.body()).get("id").asLong();
+        long id = http.createCampaign("https://drain.example/");
         Thread.sleep(500); // past the flusher's first run
 
         ClickLoad load = new ClickLoad(Map.of(id, "https://drain.example/"), service::port, 16, 3_000);
@@ -49,8 +47,7 @@ class ServiceLifecycleIT {
 
         ServiceProcess first = ServiceProcess.start(env, logs.resolve("embedded-1.log"));
         Http http = new Http(first.port());
-        long id = Json.parse(http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://embedded.example/\"}").body())
-                .get("id").asLong();
+        long id = http.createCampaign("https://embedded.example/");
         for (int i = 0; i < 10; i++) {
             assertThat(http.get("/track/" + id + "?platform=WindowsPhone").statusCode()).isEqualTo(307);
         }

@@ -77,6 +77,25 @@ public final class Http {
         }
     }
 
+    /** Creates a campaign through the admin API and returns its id. */
+    public long createCampaign(String redirectUrl) {
+        HttpResponse<String> created = adminPost("/admin/campaigns", "{\"redirect_url\":\"" + redirectUrl + "\"}");
+        if (created.statusCode() != 201) {
+            throw new AssertionError("campaign not created: " + created.statusCode() + " " + created.body());
+        }
+        return Json.parse(created.body()).get("id").asLong();
+    }
+
+    /** {@code n} campaigns redirecting to https://{name}{i}.example/, by id, in creation order. */
+    public java.util.Map<Long, String> createCampaigns(String name, int n) {
+        java.util.Map<Long, String> campaigns = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            String url = "https://" + name + i + ".example/";
+            campaigns.put(createCampaign(url), url);
+        }
+        return campaigns;
+    }
+
     public HttpResponse<String> adminDelete(String path) {
         return send(admin(path).DELETE());
     }
