@@ -7,6 +7,8 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.o7tracker.campaign.Campaign;
 import com.o7tracker.campaign.CampaignDao;
+import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,14 +21,29 @@ import java.util.Optional;
  */
 public class CampaignTargets {
 
-    /** What the click path needs of a campaign; {@link #UNKNOWN} for an id with no campaign. */
-    public record Target(String redirectUrl) {
+    /**
+     * What the click path needs of a campaign: its redirect URL as stored, and the {@code Location}
+     * header made from it once, when it is cached (null if it is not a valid URI). {@link #UNKNOWN}
+     * for an id with no campaign.
+     */
+    public record Target(String redirectUrl, String location) {
+        public static Target of(String redirectUrl) {
+            try {
+                String location = URI.create(redirectUrl).toASCIIString();
+                return new Target(redirectUrl, location.equals(redirectUrl) ? redirectUrl : location);
+            } catch (IllegalArgumentException e) {
+                return new Target(redirectUrl, null);
+            }
+        }
+
         public boolean exists() {
             return redirectUrl != null;
         }
     }
 
-    public static final Target UNKNOWN = new Target(null);
+    public static final Target UNKNOWN = new Target(null, null);
+
+    private static final int PRELOAD_PAGE = 10_000;
 
     /** In memcached an unknown id is the empty string (a redirect_url never is). */
     private static final String UNKNOWN_VALUE = "";
@@ -35,6 +52,7 @@ public class CampaignTargets {
     private final Optional<Memcached> memcached;
     private final int memcachedTtlSeconds;
     private final int unknownTtlSeconds;
+    private final long maximumSize;
     private final LoadingCache<Long, Target> local;
     private final Meter memcachedHits;
     private final Meter memcachedMisses;
@@ -46,6 +64,7 @@ public class CampaignTargets {
         this.memcachedTtlSeconds = (int) config.getMemcachedTtl().toSeconds();
         this.unknownTtlSeconds = (int) config.getUnknownTtl().toSeconds();
         long unknownTtlNanos = config.getUnknownTtl().toNanoseconds();
+        this.maximumSize = config.getLocalMaximumSize();
         this.local = Caffeine.newBuilder()
                 .maximumSize(config.getLocalMaximumSize())
                 .refreshAfterWrite(config.getLocalRefreshAfter().toJavaDuration())
@@ -83,7 +102,7 @@ public class CampaignTargets {
 
     /** After an admin write on this instance: the new state, everywhere, before the response. */
     public void changed(long id, Optional<Campaign> now) {
-        Target target = now.map(c -> new Target(c.redirectUrl())).orElse(UNKNOWN);
+        Target target = now.map(c -> Target.of(c.redirectUrl())).orElse(UNKNOWN);
         share(id, target, true);
         local.put(id, target);
     }
@@ -102,12 +121,36 @@ public class CampaignTargets {
         local.invalidateAll();
     }
 
+    /**
+     * Fills the in-process cache with every campaign, up to its maximum size, so that clicks on
+     * them never wait for memcached or PostgreSQL. Read in pages, each a fresh snapshot, and put
+     * only where nothing is cached yet: a change heard meanwhile always wins over the page.
+     * Returns how many campaigns were loaded.
+     */
+    public long preload() {
+        long limit = maximumSize - maximumSize / 10; // room for the ids clicked that are not campaigns
+        long loaded = 0;
+        long after = 0;
+        while (loaded < limit) {
+            List<CampaignDao.CampaignTarget> page = dao.targetsAfter(after, (int) Math.min(PRELOAD_PAGE, limit - loaded));
+            for (CampaignDao.CampaignTarget row : page) {
+                local.asMap().putIfAbsent(row.id(), Target.of(row.redirectUrl()));
+                after = row.id();
+            }
+            loaded += page.size();
+            if (page.size() < PRELOAD_PAGE) {
+                break;
+            }
+        }
+        return loaded;
+    }
+
     private Target load(Long id) {
         if (memcached.isPresent()) {
             Optional<String> cached = memcached.get().get(key(id));
             if (cached.isPresent()) {
                 memcachedHits.mark();
-                return cached.get().equals(UNKNOWN_VALUE) ? UNKNOWN : new Target(cached.get());
+                return cached.get().equals(UNKNOWN_VALUE) ? UNKNOWN : Target.of(cached.get());
             }
             memcachedMisses.mark();
         }
@@ -132,7 +175,7 @@ public class CampaignTargets {
 
     private Target fromDatabase(long id) {
         databaseReads.mark();
-        return dao.findRedirectUrl(id).map(Target::new).orElse(UNKNOWN);
+        return dao.findRedirectUrl(id).map(Target::of).orElse(UNKNOWN);
     }
 
     private static String key(long id) {

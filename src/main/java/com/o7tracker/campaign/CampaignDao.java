@@ -3,6 +3,7 @@ package com.o7tracker.campaign;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -32,6 +33,15 @@ public interface CampaignDao {
 
     @SqlQuery("SELECT redirect_url FROM campaigns WHERE id = :id")
     Optional<String> findRedirectUrl(@Bind("id") long id);
+
+    /** Where a click on each campaign goes, in id order after {@code afterId}: for filling caches in pages. */
+    @SqlQuery("SELECT id, redirect_url FROM campaigns WHERE id > :afterId ORDER BY id LIMIT :limit")
+    @RegisterConstructorMapper(CampaignTarget.class)
+    List<CampaignTarget> targetsAfter(@Bind("afterId") long afterId, @Bind("limit") int limit);
+
+    /** A campaign's id and redirect URL. */
+    record CampaignTarget(long id, String redirectUrl) {
+    }
 
     /** Newest first, strictly after the keyset cursor (createdAt, id). */
     @SqlQuery("""

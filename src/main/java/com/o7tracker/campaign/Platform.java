@@ -1,7 +1,6 @@
 package com.o7tracker.campaign;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
 import java.util.Optional;
 
 /** The platforms a click is counted for, in the spelling the API has always used. */
@@ -41,16 +40,28 @@ public enum Platform {
         if (name == null) {
             return Optional.empty();
         }
-        switch (name.trim().toLowerCase(Locale.ROOT)) {
-            case "android":
-                return Optional.of(ANDROID);
-            case "iphone":
-                return Optional.of(IPHONE);
-            case "windowsphone":
-                return Optional.of(WINDOWS_PHONE);
-            default:
-                return Optional.empty();
+        String trimmed = name.trim();
+        for (Platform platform : BY_CODE) {
+            if (equalsAsciiIgnoreCase(platform.canonical, trimmed)) {
+                return Optional.of(platform);
+            }
         }
+        return Optional.empty();
+    }
+
+    /** Only ASCII letters fold: {@code "androıd"} (dotless i) is not Android. */
+    private static boolean equalsAsciiIgnoreCase(String canonical, String name) {
+        if (canonical.length() != name.length()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char a = canonical.charAt(i);
+            char b = name.charAt(i);
+            if (a != b && (b < 'A' || b > 'z' || (a | 0x20) != (b | 0x20))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

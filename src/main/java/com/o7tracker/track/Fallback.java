@@ -2,6 +2,8 @@ package com.o7tracker.track;
 
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,24 +13,43 @@ import java.util.concurrent.ConcurrentMap;
 public class Fallback {
 
     private final URI url;
+    private final String location;
     private final MetricRegistry metrics;
     private final ConcurrentMap<String, Meter> byReason = new ConcurrentHashMap<>();
 
     public Fallback(String url, MetricRegistry metrics) {
         this.url = URI.create(url);
+        this.location = this.url.toASCIIString();
         this.metrics = metrics;
     }
 
+    /** The fallback redirect as Jersey's answer (for errors on public paths Jersey routes). */
     public Response redirect(String reason) {
         mark(reason);
-        return Redirects.to(url);
+        return Response.status(Response.Status.TEMPORARY_REDIRECT)
+                .header(HttpHeaders.LOCATION, location)
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .build();
+    }
+
+    /** The fallback redirect on the click path. */
+    void send(HttpServletResponse response, String reason) {
+        mark(reason);
+        redirect(response, location);
     }
 
     public void mark(String reason) {
         byReason.computeIfAbsent(reason, r -> metrics.meter("clicks.fallback." + r)).mark();
     }
 
-    public URI url() {
-        return url;
+    public String location() {
+        return location;
+    }
+
+    /** A 307 that no browser or proxy may cache: a cached redirect is a click never counted. */
+    static void redirect(HttpServletResponse response, String location) {
+        response.setStatus(HttpServletResponse.SC_TEMPORARY_REDIRECT);
+        response.setHeader(HttpHeaders.LOCATION, location);
+        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
     }
 }

@@ -31,7 +31,7 @@ public class ServerErrorHandler extends ErrorHandler {
         if (!ErrorMapper.isAdminPath(path)) {
             fallback.mark("bad-request");
             response.setStatus(307);
-            response.getHeaders().put(HttpHeader.LOCATION, fallback.url().toString());
+            response.getHeaders().put(HttpHeader.LOCATION, fallback.location());
             response.write(true, null, callback);
             return true;
         }

@@ -53,7 +53,10 @@ class CampaignTargetsTest {
     }
 
     private static long insertBehindTheCachesBack(String url) throws Exception {
-        long id = ThreadLocalRandom.current().nextLong(1L << 33, 1L << 52);
+        return insertBehindTheCachesBack(ThreadLocalRandom.current().nextLong(1L << 33, 1L << 52), url);
+    }
+
+    private static long insertBehindTheCachesBack(long id, String url) throws Exception {
         try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO campaigns (id, redirect_url) VALUES (" + id + ", '" + url + "')");
         }
@@ -64,6 +67,34 @@ class CampaignTargetsTest {
         try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement()) {
             s.execute("UPDATE campaigns SET redirect_url = '" + url + "' WHERE id = " + id);
         }
+    }
+
+    @Test
+    void preloadedCampaignsAreServedWithoutALookupAndAChangeHeardMeanwhileWins() throws Exception {
+        // Ids below every other test's, so they are among the first the (size-bound) preload reads.
+        long first = insertBehindTheCachesBack(ThreadLocalRandom.current().nextLong(1_000, 1L << 30), "https://preloaded.example/a");
+        long second = insertBehindTheCachesBack(first + 1, "https://preloaded.example/b");
+        CampaignTargets targets = targets();
+        // A change heard before the preload reaches the campaign: the preload must not undo it.
+        updateBehindTheCachesBack(second, "https://preloaded.example/changed");
+        targets.changedElsewhere(second);
+        long reads = metrics.meter("cache.database.reads").getCount();
+
+        assertThat(targets.preload()).isGreaterThanOrEqualTo(2);
+        assertThat(targets.find(first).location()).isEqualTo("https://preloaded.example/a");
+        assertThat(targets.find(second).location()).isEqualTo("https://preloaded.example/changed");
+        assertThat(metrics.meter("cache.database.reads").getCount()).as("no lookups after the preload").isEqualTo(reads);
+        assertThat(metrics.meter("cache.memcached.misses").getCount()).isZero();
+    }
+
+    @Test
+    void theLocationHeaderIsMadeOnceAsASCII() throws Exception {
+        long id = insertBehindTheCachesBack("https://ünï.example/päth?q=ä");
+        CampaignTargets.Target target = targets().find(id);
+        assertThat(target.redirectUrl()).isEqualTo("https://ünï.example/päth?q=ä");
+        assertThat(target.location()).isEqualTo("https://%C3%BCn%C3%AF.example/p%C3%A4th?q=%C3%A4");
+        assertThat(CampaignTargets.Target.of("https://plain.example/").location()).isSameAs("https://plain.example/");
+        assertThat(CampaignTargets.Target.of("https://bad example/").location()).isNull();
     }
 
     @Test

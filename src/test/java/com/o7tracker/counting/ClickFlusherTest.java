@@ -45,14 +45,14 @@ class ClickFlusherTest {
 
     private Counting start() {
         MetricRegistry metrics = new MetricRegistry();
-        ClickJournal journal = new ClickJournal(dir, Durability.FSYNC, 1_000, 1_000_000, 5_000, metrics);
+        ClickJournal journal = new ClickJournal(dir, Durability.FSYNC, 1_000, 1_000_000, metrics);
         journal.start();
         return new Counting(journal, new ClickFlusher(journal, new CounterStore(jdbi), metrics));
     }
 
     private void click(Counting counting, Platform platform, int times) {
         for (int i = 0; i < times; i++) {
-            assertThat(counting.journal().record(campaign, platform)).isEqualTo(ClickJournal.Outcome.RECORDED);
+            assertThat(Clicks.record(counting.journal(), campaign, platform)).isEqualTo(ClickJournal.Outcome.RECORDED);
         }
     }
 
@@ -94,7 +94,7 @@ class ClickFlusherTest {
     void clicksOnADeletedCampaignAreDroppedWithoutBlockingOthers() throws Exception {
         Counting counting = start();
         click(counting, Platform.ANDROID, 2);
-        assertThat(counting.journal().record(42, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        assertThat(Clicks.record(counting.journal(), 42, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
         counting.flusher().flush();
         assertThat(Tables.counters(campaign)).containsExactly(2, 2, 0, 0);
         assertThat(counting.journal().backlog()).isZero();

@@ -9,10 +9,12 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +41,7 @@ class ClickJournalTest {
     }
 
     private ClickJournal open(int segmentClicks, long maxBacklog) {
-        journal = new ClickJournal(dir, Durability.FSYNC, segmentClicks, maxBacklog, 5_000, metrics);
+        journal = new ClickJournal(dir, Durability.FSYNC, segmentClicks, maxBacklog, metrics);
         journal.start();
         return journal;
     }
@@ -60,13 +62,16 @@ class ClickJournalTest {
     void everyRecordedClickIsReadBackAfterARestart() throws Exception {
         open(1_000, 1_000_000);
         ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<ClickJournal.Outcome>> outcomes = new ArrayList<>();
         for (int i = 0; i < 1_500; i++) {
             long campaign = 100 + i % 3;
             Platform platform = Platform.values()[i % 2];
-            pool.submit(() -> assertThat(journal.record(campaign, platform)).isEqualTo(ClickJournal.Outcome.RECORDED));
+            outcomes.add(pool.submit(() -> Clicks.record(journal, campaign, platform)));
+        }
+        for (Future<ClickJournal.Outcome> outcome : outcomes) {
+            assertThat(outcome.get()).isEqualTo(ClickJournal.Outcome.RECORDED);
         }
         pool.shutdown();
-        assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         assertThat(journal.durableSeq()).isEqualTo(1_500);
 
         reopen();
@@ -83,7 +88,7 @@ class ClickJournalTest {
     void aTornTailIsCutAtRecovery() throws Exception {
         open(1_000, 1_000_000);
         for (int i = 0; i < 10; i++) {
-            journal.record(7, Platform.IPHONE);
+            Clicks.record(journal, 7, Platform.IPHONE);
         }
         journal.stop();
         Path segment = segmentFiles().get(segmentFiles().size() - 1);
@@ -97,7 +102,7 @@ class ClickJournalTest {
         open(1_000, 1_000_000);
         assertThat(journal.recoveredEnd()).isEqualTo(10);
         assertThat(Files.size(segment)).isEqualTo(goodLength);
-        assertThat(journal.record(7, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        assertThat(Clicks.record(journal, 7, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
         reopen();
         assertThat(journal.recoveredEnd()).isEqualTo(11);
         assertThat(journal.replay(0, 11).get(7L)).containsExactly(1, 10, 0);
@@ -107,12 +112,12 @@ class ClickJournalTest {
     void aDamagedLastRecordIsDetectedByItsChecksum() throws Exception {
         open(1_000, 1_000_000);
         for (int i = 0; i < 5; i++) {
-            journal.record(9, Platform.WINDOWS_PHONE);
+            Clicks.record(journal, 9, Platform.WINDOWS_PHONE);
         }
         journal.stop();
         Path segment = segmentFiles().get(0);
         try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
-            file.seek(4 * ClickJournal.RECORD_BYTES + 5);
+            file.seek(4 * JournalRecord.BYTES + 5);
             file.write(0x55); // flip a byte of the campaign id of record 4
         }
         journal = null;
@@ -125,7 +130,7 @@ class ClickJournalTest {
     void appliedSegmentsAreDeletedButTheNewestCarriesThePositionOn() throws Exception {
         open(1_000, 1_000_000);
         for (int i = 0; i < 2_500; i++) {
-            journal.record(i, Platform.ANDROID); // one at a time: segments roll at 1,000 clicks
+            Clicks.record(journal, i, Platform.ANDROID); // one at a time: segments roll at 1,000 clicks
         }
         assertThat(segmentFiles()).hasSize(3);
         journal.applied(2_000);
@@ -135,7 +140,7 @@ class ClickJournalTest {
 
         reopen();
         assertThat(journal.recoveredEnd()).isEqualTo(2_500);
-        assertThat(journal.record(1, Platform.IPHONE)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        assertThat(Clicks.record(journal, 1, Platform.IPHONE)).isEqualTo(ClickJournal.Outcome.RECORDED);
         assertThat(journal.durableSeq()).isEqualTo(2_501);
     }
 
@@ -145,7 +150,7 @@ class ClickJournalTest {
         Files.writeString(dir, "not a directory"); // even root cannot create files under a regular file
         open(1_000, 1_000_000);
         assertThat(journal.isOpen()).isFalse();
-        assertThat(journal.record(1, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.JOURNAL_ERROR);
+        assertThat(Clicks.record(journal, 1, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.JOURNAL_ERROR);
         assertThat(journal.failure()).isNotNull();
         assertThat(metrics.meter("clicks.unrecorded.journal-error").getCount()).isEqualTo(1);
 
@@ -155,7 +160,7 @@ class ClickJournalTest {
         ClickJournal.Outcome outcome = ClickJournal.Outcome.JOURNAL_ERROR;
         while (outcome != ClickJournal.Outcome.RECORDED && System.nanoTime() < deadline) {
             Thread.sleep(200);
-            outcome = journal.record(1, Platform.ANDROID);
+            outcome = Clicks.record(journal, 1, Platform.ANDROID);
         }
         assertThat(outcome).isEqualTo(ClickJournal.Outcome.RECORDED);
         assertThat(journal.failure()).isNull();
@@ -165,23 +170,23 @@ class ClickJournalTest {
     void aFullBacklogRedirectsWithoutRecording() throws Exception {
         open(1_000, 1_000);
         for (int i = 0; i < 1_000; i++) {
-            assertThat(journal.record(3, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
+            assertThat(Clicks.record(journal, 3, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
         }
-        assertThat(journal.record(3, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.BACKLOG_FULL);
+        assertThat(Clicks.record(journal, 3, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.BACKLOG_FULL);
         assertThat(metrics.meter("clicks.unrecorded.backlog-full").getCount()).isEqualTo(1);
         journal.applied(1_000);
-        assertThat(journal.record(3, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        assertThat(Clicks.record(journal, 3, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
     }
 
     @Test
     void oneJournalDirectoryServesOneProcessAtATime() {
         open(1_000, 1_000_000);
-        ClickJournal second = new ClickJournal(dir, Durability.FSYNC, 1_000, 1_000_000, 1_000, new MetricRegistry());
+        ClickJournal second = new ClickJournal(dir, Durability.FSYNC, 1_000, 1_000_000, new MetricRegistry());
         second.start();
         try {
             assertThat(second.isOpen()).isFalse();
             assertThat(second.failure()).contains("journal");
-            assertThat(journal.record(1, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
+            assertThat(Clicks.record(journal, 1, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
         } finally {
             try {
                 second.stop();

@@ -172,7 +172,8 @@ class TrackerStoryTest {
         var metrics = Json.parse(admin.get("/metrics").body());
         assertThat(metrics.get("meters").get("clicks.counted").get("count").asLong()).isPositive();
         assertThat(metrics.get("meters").get("clicks.fallback.bad-id").get("count").asLong()).isPositive();
-        assertThat(metrics.get("timers").get("redirects").get("count").asLong()).isPositive();
+        assertThat(metrics.get("timers").get("io.dropwizard.jetty.MutableServletContextHandler.get-requests")
+                .get("count").asLong()).isPositive();
         assertThat(metrics.get("gauges").get("cache.local.hits")).isNotNull();
         assertThat(metrics.get("gauges").get("clicks.backlog")).isNotNull();
         assertThat(http.get("/liveness_check").statusCode()).isEqualTo(200);

@@ -1,0 +1,91 @@
+package com.o7tracker.counting;
+
+import com.o7tracker.campaign.Platform;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.zip.CRC32C;
+
+/**
+ * The click journal's record: 16 bytes per click, checksummed together with its position, so a
+ * record found at the wrong place never passes. The format is the one every earlier version
+ * wrote; a new version must keep reading it.
+ *
+ * <pre>
+ * record: magic(1) platform(1) reserved(2) campaignId(8) crc32c(4) — crc over bytes 0..11 and the position
+ * </pre>
+ */
+final class JournalRecord {
+
+    static final int BYTES = 16;
+    private static final byte MAGIC = (byte) 0xC7;
+
+    /** What a scan does with each valid record. */
+    @FunctionalInterface
+    interface Visitor {
+        void click(long seq, long campaignId, int platform);
+    }
+
+    private final CRC32C crc = new CRC32C();
+    private final byte[] scratch = new byte[BYTES];
+
+    /** Appends the record of the click at position {@code seq}. */
+    void encode(ByteBuffer out, long seq, long campaignId, byte platform) {
+        int start = out.position();
+        out.put(MAGIC).put(platform).putShort((short) 0).putLong(campaignId);
+        out.get(start, scratch, 0, 12);
+        out.putInt(checksum(scratch, seq));
+    }
+
+    /**
+     * Reads the records at positions [{@code from}, {@code limit}) of a segment whose first record
+     * is at {@code base}, handing each valid one to the visitor, and stops at the first record that
+     * is missing or does not pass. Returns the position after the last valid record. Recovery and
+     * replay both read the journal through this one method.
+     */
+    long scan(FileChannel segment, long base, long from, long limit, Visitor visitor) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(BYTES * 4096);
+        long seq = from;
+        long offset = (from - base) * BYTES;
+        while (seq < limit) {
+            chunk.clear();
+            chunk.limit((int) Math.min(chunk.capacity(), (limit - seq) * BYTES));
+            int read = segment.read(chunk, offset);
+            if (read <= 0) {
+                return seq;
+            }
+            offset += read;
+            chunk.flip();
+            long first = seq;
+            while (chunk.remaining() >= BYTES) {
+                chunk.get(scratch);
+                if (!valid(scratch, seq)) {
+                    return seq;
+                }
+                visitor.click(seq, ByteBuffer.wrap(scratch).getLong(4), scratch[1]);
+                seq++;
+            }
+            if (chunk.hasRemaining()) {
+                if (seq == first) {
+                    return seq; // a torn record at the end of the file
+                }
+                offset -= chunk.remaining(); // a short read: the partial record is read again
+            }
+        }
+        return seq;
+    }
+
+    private boolean valid(byte[] record, long seq) {
+        return record[0] == MAGIC && Platform.isCode(record[1])
+                && ByteBuffer.wrap(record).getInt(12) == checksum(record, seq);
+    }
+
+    private int checksum(byte[] record, long seq) {
+        crc.reset();
+        crc.update(record, 0, 12);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            crc.update((int) (seq >>> shift));
+        }
+        return (int) crc.getValue();
+    }
+}

@@ -1,0 +1,296 @@
+package com.o7tracker.counting;
+
+import com.o7tracker.campaign.Platform;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The journal's files: a lock, the journal's id, and segment files named by the position of their
+ * first record. Record {@code i} of {@code clicks-B.journal} has position {@code B + i}. Recovery
+ * validates every segment and cuts a torn tail; wholly applied segments are deleted, except the
+ * newest, which carries the position forward.
+ *
+ * <p>One thread appends (the journal's writer); the flusher deletes applied segments and, once at
+ * start-up, replays. The segment map is the only state they share, and it is a concurrent map.
+ */
+final class JournalSegments {
+
+    private static final Pattern SEGMENT = Pattern.compile("clicks-(\\d{20})\\.journal");
+    private static final Logger LOG = LoggerFactory.getLogger(JournalSegments.class);
+
+    private final Path directory;
+    private final int segmentClicks;
+    private final NavigableMap<Long, Path> segments = new ConcurrentSkipListMap<>();
+    private final JournalRecord format = new JournalRecord();
+
+    private FileChannel lockChannel;
+    private FileLock fileLock;
+    private String journalId;
+    private FileChannel segment;
+    private long segmentBase;
+    private long end;
+
+    JournalSegments(Path directory, int segmentClicks) {
+        this.directory = directory.toAbsolutePath();
+        this.segmentClicks = segmentClicks;
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    String journalId() {
+        return journalId;
+    }
+
+    /** The position the next record gets. */
+    long end() {
+        return end;
+    }
+
+    /** The first position still on disk (the end when there is none). */
+    long firstPosition() {
+        return segments.isEmpty() ? end : segments.firstKey();
+    }
+
+    int segmentCount() {
+        return segments.size();
+    }
+
+    /** Locks the directory, reads or creates the journal id, and recovers the segments: returns the end. */
+    synchronized long open() throws IOException {
+        try {
+            Files.createDirectories(directory);
+            lockChannel = FileChannel.open(directory.resolve("journal.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                fileLock = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                fileLock = null;
+            }
+            if (fileLock == null) {
+                throw new IOException("another process or journal holds the journal " + directory);
+            }
+            journalId = readOrCreateId();
+            end = recover();
+            return end;
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /**
+     * Writes {@code records} encoded records at the end, and with {@code force} waits until they
+     * are on disk (fdatasync). Rolls to a new segment first when the current one is full.
+     */
+    void append(ByteBuffer bytes, int records, boolean force) throws IOException {
+        if (segment == null || end - segmentBase >= segmentClicks) {
+            openSegment();
+        }
+        long offset = (end - segmentBase) * JournalRecord.BYTES;
+        while (bytes.hasRemaining()) {
+            offset += segment.write(bytes, offset);
+        }
+        if (force) {
+            segment.force(false);
+        }
+        end += records;
+    }
+
+    /** Makes every record written so far durable (the segment's fdatasync). */
+    void force() throws IOException {
+        if (segment != null) {
+            segment.force(false);
+        }
+    }
+
+    /** After a failed write: cuts what it may have left; the next write starts a segment at the same position. */
+    void writeFailed() {
+        if (segment == null) {
+            return;
+        }
+        try {
+            segment.truncate((end - segmentBase) * JournalRecord.BYTES);
+        } catch (IOException ignored) {
+            // The next segment starts at the same position: recovery and replay stop at its base.
+        }
+        try {
+            segment.close();
+        } catch (IOException ignored) {
+            // Nothing more to do with a failed file.
+        }
+        segment = null;
+    }
+
+    /** Deletes the segments whose every record is below {@code applied}, never the newest. */
+    void deleteApplied(long applied) {
+        Map.Entry<Long, Path> newest = segments.lastEntry();
+        for (Map.Entry<Long, Path> entry : segments.entrySet()) {
+            Long next = segments.higherKey(entry.getKey());
+            if (newest == null || entry.getKey().equals(newest.getKey()) || next == null || next > applied) {
+                return;
+            }
+            try {
+                Files.deleteIfExists(entry.getValue());
+                segments.remove(entry.getKey());
+            } catch (IOException e) {
+                LOG.warn("Could not delete applied journal segment {}: {}", entry.getValue(), e.getMessage());
+                return;
+            }
+        }
+    }
+
+    /**
+     * The clicks at positions [from, to), per campaign (counts indexed by platform code). Positions
+     * that recovery found missing or damaged are skipped and reported the same way here: counting
+     * goes on without them rather than stopping for good.
+     */
+    Map<Long, long[]> replay(long from, long to) throws IOException {
+        Map<Long, long[]> counts = new HashMap<>();
+        int platforms = Platform.values().length;
+        JournalRecord.Visitor add = (seq, campaignId, platform) ->
+                counts.computeIfAbsent(campaignId, id -> new long[platforms])[platform]++;
+        List<Map.Entry<Long, Path>> list = new ArrayList<>(segments.entrySet());
+        long expected = from;
+        for (int i = 0; i < list.size() && expected < to; i++) {
+            long base = list.get(i).getKey();
+            long limit = Math.min(to, i + 1 < list.size() ? list.get(i + 1).getKey() : to);
+            if (limit <= expected) {
+                continue;
+            }
+            if (base > expected) {
+                LOG.error("Journal positions {} to {} are missing in {}; their clicks are not counted", expected, base, directory);
+                expected = base;
+            }
+            try (FileChannel channel = FileChannel.open(list.get(i).getValue(), StandardOpenOption.READ)) {
+                long reached = format.scan(channel, base, expected, limit, add);
+                if (reached < limit) {
+                    LOG.error("Journal segment {} is damaged at position {}; positions up to {} are not counted",
+                            list.get(i).getValue(), reached, limit);
+                }
+                expected = limit;
+            }
+        }
+        if (expected < to) {
+            LOG.error("Journal positions {} to {} are missing in {}; their clicks are not counted", expected, to, directory);
+        }
+        return counts;
+    }
+
+    synchronized void close() {
+        try {
+            if (segment != null) {
+                segment.close();
+            }
+            if (fileLock != null) {
+                fileLock.release();
+            }
+            if (lockChannel != null) {
+                lockChannel.close();
+            }
+        } catch (IOException ignored) {
+            // Closing on the way out or after a failure: nothing left to protect.
+        }
+        segment = null;
+        fileLock = null;
+        lockChannel = null;
+    }
+
+    private void openSegment() throws IOException {
+        if (segment != null) {
+            segment.close();
+            segment = null;
+        }
+        Path path = directory.resolve(String.format("clicks-%020d.journal", end));
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.READ);
+        channel.truncate(0);
+        syncDirectory();
+        segment = channel;
+        segmentBase = end;
+        segments.put(end, path);
+    }
+
+    private String readOrCreateId() throws IOException {
+        Path idFile = directory.resolve("journal.id");
+        if (Files.exists(idFile)) {
+            String id = Files.readString(idFile, StandardCharsets.UTF_8).trim();
+            if (!id.isEmpty()) {
+                return id;
+            }
+        }
+        String id = UUID.randomUUID().toString();
+        Path tmp = directory.resolve("journal.id.tmp");
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            channel.write(ByteBuffer.wrap((id + "\n").getBytes(StandardCharsets.UTF_8)));
+            channel.force(true);
+        }
+        Files.move(tmp, idFile, StandardCopyOption.ATOMIC_MOVE);
+        syncDirectory();
+        return id;
+    }
+
+    /** Validates every segment, cuts a torn tail, and returns the position after the last good record. */
+    private long recover() throws IOException {
+        segments.clear();
+        try (var files = Files.list(directory)) {
+            files.forEach(path -> {
+                Matcher m = SEGMENT.matcher(path.getFileName().toString());
+                if (m.matches()) {
+                    segments.put(Long.parseLong(m.group(1)), path);
+                }
+            });
+        }
+        long recovered = segments.isEmpty() ? 0 : segments.firstKey();
+        for (Map.Entry<Long, Path> entry : segments.entrySet()) {
+            long base = entry.getKey();
+            Long next = segments.higherKey(base);
+            if (base > recovered) {
+                LOG.error("Journal positions {} to {} are missing in {}", recovered, base, directory);
+            }
+            try (FileChannel channel = FileChannel.open(entry.getValue(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                long records = channel.size() / JournalRecord.BYTES;
+                long limit = base + (next == null ? records : Math.min(records, next - base));
+                long good = format.scan(channel, base, base, limit, (seq, campaignId, platform) -> { });
+                long goodBytes = (good - base) * JournalRecord.BYTES;
+                if (next == null && channel.size() != goodBytes) {
+                    LOG.warn("Cutting the torn tail of {} at record {} ({} bytes dropped)", entry.getValue(), good - base,
+                            channel.size() - goodBytes);
+                    channel.truncate(goodBytes);
+                    channel.force(true);
+                } else if (next != null && good < next) {
+                    LOG.error("Journal segment {} is damaged at position {}; positions up to {} are skipped",
+                            entry.getValue(), good, next);
+                }
+                recovered = good;
+            }
+        }
+        return recovered;
+    }
+
+    private void syncDirectory() throws IOException {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        }
+    }
+}

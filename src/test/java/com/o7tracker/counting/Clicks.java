@@ -1,0 +1,22 @@
+package com.o7tracker.counting;
+
+import com.o7tracker.campaign.Platform;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** Test helper: records a click and waits for the journal's answer, as a visitor would. */
+final class Clicks {
+
+    private Clicks() {
+    }
+
+    static ClickJournal.Outcome record(ClickJournal journal, long campaignId, Platform platform) {
+        CompletableFuture<ClickJournal.Outcome> answer = new CompletableFuture<>();
+        journal.record(campaignId, platform, answer::complete);
+        try {
+            return answer.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("the journal did not answer the click", e);
+        }
+    }
+}
