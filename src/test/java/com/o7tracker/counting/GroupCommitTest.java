@@ -1,0 +1,130 @@
+package com.o7tracker.counting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Group commit alone: who writes, when clicks are answered, and what a failed write answers. */
+class GroupCommitTest {
+
+    private final Set<String> writingThreads = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger writes = new AtomicInteger();
+    private final AtomicInteger answeredVisitors = new AtomicInteger();
+    private final CountDownLatch diskReleased = new CountDownLatch(1);
+    private GroupCommit commit;
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        diskReleased.countDown();
+        if (commit != null) {
+            commit.stop();
+        }
+    }
+
+    private GroupCommit start(GroupCommit.BatchWriter writer) {
+        commit = new GroupCommit(writer, answeredVisitors::addAndGet);
+        commit.start();
+        return commit;
+    }
+
+    /** A disk that blocks every write until the test releases it. */
+    private boolean stalledDisk(GroupCommit.Batch batch) {
+        writingThreads.add(Thread.currentThread().getName());
+        writes.incrementAndGet();
+        try {
+            diskReleased.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
+    }
+
+    private static CompletableFuture<ClickJournal.Outcome> click(GroupCommit commit, long campaignId) {
+        CompletableFuture<ClickJournal.Outcome> answer = new CompletableFuture<>();
+        assertThat(commit.append(campaignId, (byte) 0, answer::complete)).as("taken").isNull();
+        return answer;
+    }
+
+    @Test
+    void requestThreadsNeitherWriteNorWaitAndOneWriteAnswersAWholeBatch() throws Exception {
+        start(this::stalledDisk);
+        CompletableFuture<ClickJournal.Outcome> first = click(commit, 1);
+        while (writes.get() == 0) {
+            Thread.sleep(1); // the writer has taken the first click and is stuck in its write
+        }
+        List<CompletableFuture<ClickJournal.Outcome>> waiting = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            waiting.add(click(commit, i)); // returns at once although the disk is stalled
+        }
+        assertThat(first).isNotDone();
+        assertThat(waiting).noneMatch(CompletableFuture::isDone);
+
+        diskReleased.countDown();
+        assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        for (CompletableFuture<ClickJournal.Outcome> answer : waiting) {
+            assertThat(answer.get(5, TimeUnit.SECONDS)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        }
+        assertThat(writes.get()).as("the 1,000 clicks that came during a write share the next one").isEqualTo(2);
+        assertThat(writingThreads).containsExactly("click-journal-writer");
+        assertThat(answeredVisitors.get()).isEqualTo(1_001);
+    }
+
+    @Test
+    void anErrorInAWriteAnswersTheBatchAndTheNextWriteWorks() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        start(batch -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new OutOfMemoryError("Direct buffer memory");
+            }
+            return true;
+        });
+        assertThat(click(commit, 1).get(5, TimeUnit.SECONDS)).isEqualTo(ClickJournal.Outcome.JOURNAL_ERROR);
+        assertThat(click(commit, 2).get(5, TimeUnit.SECONDS)).isEqualTo(ClickJournal.Outcome.RECORDED);
+    }
+
+    @Test
+    void stoppingWritesEveryClickTakenAndRefusesTheRest() throws Exception {
+        start(this::stalledDisk);
+        List<CompletableFuture<ClickJournal.Outcome>> taken = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            taken.add(click(commit, i));
+        }
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> {
+            try {
+                commit.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        while (commit.append(7, (byte) 0, outcome -> true) == null) {
+            Thread.sleep(1); // until stop() has closed the door
+        }
+        assertThat(commit.append(7, (byte) 0, outcome -> true)).isEqualTo(ClickJournal.Outcome.STOPPED);
+        assertThat(stopping).isNotDone();
+        diskReleased.countDown();
+        stopping.get(5, TimeUnit.SECONDS);
+        for (CompletableFuture<ClickJournal.Outcome> answer : taken) {
+            assertThat(answer).isCompletedWithValue(ClickJournal.Outcome.RECORDED);
+        }
+    }
+
+    @Test
+    void aVisitorAlreadyAnsweredByTheTimeoutIsNotCountedAsAnsweredByTheWrite() throws Exception {
+        start(batch -> true);
+        CompletableFuture<ClickJournal.Outcome> answered = new CompletableFuture<>();
+        commit.append(1, (byte) 0, outcome -> false); // the ack timeout answered this one first
+        commit.append(2, (byte) 0, answered::complete);
+        assertThat(answered.get(5, TimeUnit.SECONDS)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        commit.stop();
+        assertThat(answeredVisitors.get()).isEqualTo(1);
+    }
+}
