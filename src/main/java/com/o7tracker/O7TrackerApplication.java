@@ -18,7 +18,7 @@ import com.o7tracker.db.DatabaseFactory;
 import com.o7tracker.db.DbCommand;
 import com.o7tracker.db.Migrations;
 import com.o7tracker.track.Fallback;
-import com.o7tracker.track.TrackServlet;
+import com.o7tracker.track.TrackHandler;
 import com.o7tracker.web.AdminFeature;
 import com.o7tracker.web.ErrorMapper;
 import com.o7tracker.web.HealthResource;
@@ -35,7 +35,6 @@ import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.servlets.tasks.Task;
-import jakarta.servlet.ServletRegistration;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -114,12 +113,9 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         // Location headers as written (/admin/campaigns/{id}), not rewritten to absolute URLs.
         environment.jersey().property(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
 
-        // The public click path: a servlet ahead of Jersey (see TrackServlet for why).
+        // The public click path: a Jetty handler ahead of the servlets (see TrackHandler for why).
         Fallback fallback = new Fallback(config.getFallbackUrl(), environment.metrics());
-        ServletRegistration.Dynamic track = environment.servlets().addServlet("track",
-                new TrackServlet(targets, counting, fallback));
-        track.setAsyncSupported(true);
-        track.addMapping("/track/*");
+        environment.getApplicationContext().insertHandler(new TrackHandler(targets, counting, fallback));
         environment.jersey().register(new HealthResource(environment.healthChecks()));
         ServerErrorHandler errors = new ServerErrorHandler(fallback);
         environment.getApplicationContext().setErrorHandler(errors);

@@ -32,7 +32,7 @@ public class ClickCounting implements Managed {
     public ClickCounting(CountingFactory config, Path journalDirectory, Jdbi jdbi, MetricRegistry metrics) {
         this.config = config;
         this.journal = new ClickJournal(journalDirectory, config.getDurability(),
-                config.getSegmentClicks(), config.getMaxBacklog(), metrics);
+                config.getSegmentClicks(), config.getMaxBacklog(), config.getAckTimeout().toMilliseconds(), metrics);
         this.flusher = new ClickFlusher(journal, new CounterStore(jdbi), metrics);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "click-flusher");
@@ -50,15 +50,6 @@ public class ClickCounting implements Managed {
         journal.record(campaignId, platform, ack);
     }
 
-    /** A visitor redirected after the ack timeout, before the click's record was durable. */
-    public void ackTimedOut() {
-        journal.ackTimedOut();
-    }
-
-    /** The longest a visitor waits for the click's record before being redirected anyway. */
-    public long ackTimeoutMillis() {
-        return config.getAckTimeout().toMilliseconds();
-    }
 
     /** Applies every click recorded before the call; throws if PostgreSQL cannot take them now. */
     public void flushNow() throws Exception {

@@ -51,11 +51,22 @@ public class ClickJournal {
     private final Timer writes;
     private final Histogram batchSizes;
 
-    public ClickJournal(Path directory, Durability durability, int segmentClicks, long maxBacklog, MetricRegistry metrics) {
+    public ClickJournal(Path directory, Durability durability, int segmentClicks, long maxBacklog,
+                        long ackTimeoutMillis, MetricRegistry metrics) {
         this.durability = durability;
         this.maxBacklog = maxBacklog;
         this.segments = new JournalSegments(directory, segmentClicks);
-        this.commit = new GroupCommit(this::write, this::answered);
+        this.commit = new GroupCommit(this::write, new GroupCommit.AnswerListener() {
+            @Override
+            public void answered(int visitors) {
+                counted.mark(visitors);
+            }
+
+            @Override
+            public void timedOut(int visitors) {
+                unrecorded(Outcome.ACK_TIMEOUT, visitors);
+            }
+        }, TimeUnit.MILLISECONDS.toNanos(ackTimeoutMillis));
         this.recorded = metrics.meter("clicks.recorded");
         this.counted = metrics.meter("clicks.counted");
         for (Outcome outcome : Outcome.values()) {
@@ -81,8 +92,9 @@ public class ClickJournal {
 
     /**
      * Records one click and returns at once. The ack is called exactly once: by the writer thread
-     * after the batch holding the click is durable (or failed), or here, at once, when the click
-     * is refused (a full backlog, a stopped journal).
+     * after the batch holding the click is durable (or failed), by the ack timeout if that takes
+     * too long (the click may still be recorded and counted), or here, at once, when the click is
+     * refused (a full backlog, a stopped journal).
      */
     public void record(long campaignId, Platform platform, ClickAck ack) {
         Outcome refused = durableSeq - appliedSeq >= maxBacklog
@@ -92,11 +104,6 @@ public class ClickJournal {
             unrecorded(refused, 1);
             ack.done(refused);
         }
-    }
-
-    /** A click whose visitor was answered before its record was durable; it may still be counted. */
-    public void ackTimedOut() {
-        unrecorded(Outcome.ACK_TIMEOUT, 1);
     }
 
     public boolean isOpen() {
@@ -191,11 +198,6 @@ public class ClickJournal {
                 unrecorded(Outcome.JOURNAL_ERROR, batch.size);
             }
         }
-    }
-
-    /** After a durable batch: how many of its visitors got their redirect from it (the others timed out). */
-    private void answered(int visitors) {
-        counted.mark(visitors);
     }
 
     private ByteBuffer encode(GroupCommit.Batch batch, long firstSeq) {

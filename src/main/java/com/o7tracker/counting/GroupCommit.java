@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * request thread ever writes or waits.
  *
  * <p>One lock guards the filling batch; the writer is signalled only when it sleeps, so a busy
- * writer costs the request threads nothing but the append.
+ * writer costs the request threads nothing but the append. A timer thread answers the clicks of a
+ * batch that has waited longer than the ack timeout (a stalled disk); each click's answer is
+ * given once, by whichever comes first.
  */
 final class GroupCommit {
 
@@ -23,10 +25,11 @@ final class GroupCommit {
         boolean write(Batch batch);
     }
 
-    /** Told, after a durable batch is answered, how many visitors it answered. */
-    @FunctionalInterface
+    /** Told how many visitors a durable batch answered, and how many the ack timeout answered. */
     interface AnswerListener {
         void answered(int visitors);
+
+        void timedOut(int visitors);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
@@ -35,20 +38,25 @@ final class GroupCommit {
 
     private final BatchWriter writer;
     private final AnswerListener listener;
+    private final long ackTimeoutNanos;
     private final Thread thread;
+    private final Thread timer;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition hasWork = lock.newCondition();
     private Batch filling = new Batch();
     private boolean accepting;
     private boolean writerAsleep;
-    /** The writer thread's batch for reuse (its arrays), touched under the lock only. */
-    private Batch spare;
+    /** The batch being written, for the timer. */
+    private volatile Batch inFlight;
 
-    GroupCommit(BatchWriter writer, AnswerListener listener) {
+    GroupCommit(BatchWriter writer, AnswerListener listener, long ackTimeoutNanos) {
         this.writer = writer;
         this.listener = listener;
+        this.ackTimeoutNanos = ackTimeoutNanos;
         this.thread = new Thread(this::writeLoop, "click-journal-writer");
         this.thread.setDaemon(true);
+        this.timer = new Thread(this::timeoutLoop, "click-ack-timeout");
+        this.timer.setDaemon(true);
     }
 
     void start() {
@@ -59,6 +67,7 @@ final class GroupCommit {
             lock.unlock();
         }
         thread.start();
+        timer.start();
     }
 
     /** Stops taking clicks; returns once every click taken has been written and answered. */
@@ -73,6 +82,8 @@ final class GroupCommit {
         if (thread.isAlive()) {
             thread.join();
         }
+        timer.interrupt();
+        timer.join();
     }
 
     /**
@@ -100,13 +111,10 @@ final class GroupCommit {
     }
 
     private void writeLoop() {
-        Batch batch = null;
         while (true) {
+            Batch batch;
             lock.lock();
             try {
-                if (batch != null) {
-                    spare = batch;
-                }
                 while (filling.size == 0) {
                     if (!accepting) {
                         return;
@@ -116,8 +124,8 @@ final class GroupCommit {
                 }
                 writerAsleep = false;
                 batch = filling;
-                filling = spare != null ? spare : new Batch();
-                spare = null;
+                filling = new Batch();
+                inFlight = batch;
             } finally {
                 lock.unlock();
             }
@@ -129,25 +137,74 @@ final class GroupCommit {
                 LOG.error("Writing {} click(s) to the journal failed", batch.size, e);
                 recorded = false;
             }
-            int answered = batch.answer(recorded ? ClickJournal.Outcome.RECORDED : ClickJournal.Outcome.JOURNAL_ERROR);
+            int answered = batch.answer(0, batch.size, batch.acks,
+                    recorded ? ClickJournal.Outcome.RECORDED : ClickJournal.Outcome.JOURNAL_ERROR);
+            inFlight = null;
             if (recorded) {
                 listener.answered(answered);
             }
-            batch.clear();
         }
+    }
+
+    /** Answers, with ACK_TIMEOUT, the clicks of batches older than the ack timeout. */
+    private void timeoutLoop() {
+        long pauseMillis = Math.max(1, ackTimeoutNanos / 4 / 1_000_000);
+        while (true) {
+            try {
+                Thread.sleep(pauseMillis);
+            } catch (InterruptedException e) {
+                return;
+            }
+            int expired = expire(System.nanoTime());
+            if (expired > 0) {
+                listener.timedOut(expired);
+            }
+        }
+    }
+
+    /** Answers the clicks that have waited longer than the ack timeout at {@code now}; returns how many. */
+    int expire(long now) {
+        int expired = 0;
+        Batch writing = inFlight;
+        if (writing != null && now - writing.firstNanos > ackTimeoutNanos) {
+            expired += writing.expire(writing.size, writing.acks);
+        }
+        Batch waiting;
+        int size;
+        ClickAck[] acks;
+        lock.lock();
+        try {
+            waiting = filling;
+            size = waiting.size;
+            acks = waiting.acks;
+        } finally {
+            lock.unlock();
+        }
+        if (size > 0 && now - waiting.firstNanos > ackTimeoutNanos) {
+            // The clicks that came after the first are younger: they are answered a little early
+            // rather than tracked one by one; the disk is stalled either way.
+            expired += waiting.expire(size, acks);
+        }
+        return expired;
     }
 
     /** The clicks of one write: their campaign ids, platform codes and answers. */
     static final class Batch {
         private static final int INITIAL = 256;
-        private static final int KEEP = 1 << 16;
 
         long[] campaignIds = new long[INITIAL];
         byte[] platforms = new byte[INITIAL];
         ClickAck[] acks = new ClickAck[INITIAL];
         int size;
+        /** When the first click came (System.nanoTime). */
+        long firstNanos;
+        /** How far the timer has answered; the timer thread's own. */
+        private int expiredUpTo;
 
         void add(long campaignId, byte platform, ClickAck ack) {
+            if (size == 0) {
+                firstNanos = System.nanoTime();
+            }
             if (size == campaignIds.length) {
                 campaignIds = Arrays.copyOf(campaignIds, size * 2);
                 platforms = Arrays.copyOf(platforms, size * 2);
@@ -159,10 +216,17 @@ final class GroupCommit {
             size++;
         }
 
-        /** Answers every click; returns how many visitors this answered. */
-        private int answer(ClickJournal.Outcome outcome) {
+        /** The timer's answer to the clicks [expiredUpTo, size) of {@code acks}, read under the lock. */
+        private int expire(int size, ClickAck[] acks) {
+            int answered = answer(expiredUpTo, size, acks, ClickJournal.Outcome.ACK_TIMEOUT);
+            expiredUpTo = size;
+            return answered;
+        }
+
+        /** Answers clicks [from, to); returns how many visitors this answered. */
+        private static int answer(int from, int to, ClickAck[] acks, ClickJournal.Outcome outcome) {
             int answered = 0;
-            for (int i = 0; i < size; i++) {
+            for (int i = from; i < to; i++) {
                 try {
                     if (acks[i].done(outcome)) {
                         answered++;
@@ -172,17 +236,6 @@ final class GroupCommit {
                 }
             }
             return answered;
-        }
-
-        private void clear() {
-            if (campaignIds.length > KEEP) {
-                campaignIds = new long[INITIAL];
-                platforms = new byte[INITIAL];
-                acks = new ClickAck[INITIAL];
-            } else {
-                Arrays.fill(acks, 0, size, null);
-            }
-            size = 0;
         }
     }
 }

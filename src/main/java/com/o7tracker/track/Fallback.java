@@ -2,7 +2,6 @@ package com.o7tracker.track;
 
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
-import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -32,24 +31,11 @@ public class Fallback {
                 .build();
     }
 
-    /** The fallback redirect on the click path. */
-    void send(HttpServletResponse response, String reason) {
-        mark(reason);
-        redirect(response, location);
-    }
-
     public void mark(String reason) {
         byReason.computeIfAbsent(reason, r -> metrics.meter("clicks.fallback." + r)).mark();
     }
 
     public String location() {
         return location;
-    }
-
-    /** A 307 that no browser or proxy may cache: a cached redirect is a click never counted. */
-    static void redirect(HttpServletResponse response, String location) {
-        response.setStatus(HttpServletResponse.SC_TEMPORARY_REDIRECT);
-        response.setHeader(HttpHeaders.LOCATION, location);
-        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
     }
 }

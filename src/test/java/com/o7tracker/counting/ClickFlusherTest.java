@@ -45,7 +45,7 @@ class ClickFlusherTest {
 
     private Counting start() {
         MetricRegistry metrics = new MetricRegistry();
-        ClickJournal journal = new ClickJournal(dir, Durability.FSYNC, 1_000, 1_000_000, metrics);
+        ClickJournal journal = new ClickJournal(dir, Durability.FSYNC, 1_000, 1_000_000, 5_000, metrics);
         journal.start();
         return new Counting(journal, new ClickFlusher(journal, new CounterStore(jdbi), metrics));
     }

@@ -41,7 +41,7 @@ class ClickJournalTest {
     }
 
     private ClickJournal open(int segmentClicks, long maxBacklog) {
-        journal = new ClickJournal(dir, Durability.FSYNC, segmentClicks, maxBacklog, metrics);
+        journal = new ClickJournal(dir, Durability.FSYNC, segmentClicks, maxBacklog, 5_000, metrics);
         journal.start();
         return journal;
     }
@@ -181,7 +181,7 @@ class ClickJournalTest {
     @Test
     void oneJournalDirectoryServesOneProcessAtATime() {
         open(1_000, 1_000_000);
-        ClickJournal second = new ClickJournal(dir, Durability.FSYNC, 1_000, 1_000_000, new MetricRegistry());
+        ClickJournal second = new ClickJournal(dir, Durability.FSYNC, 1_000, 1_000_000, 5_000, new MetricRegistry());
         second.start();
         try {
             assertThat(second.isOpen()).isFalse();

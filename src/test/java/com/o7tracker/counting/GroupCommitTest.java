@@ -19,6 +19,8 @@ class GroupCommitTest {
     private final Set<String> writingThreads = ConcurrentHashMap.newKeySet();
     private final AtomicInteger writes = new AtomicInteger();
     private final AtomicInteger answeredVisitors = new AtomicInteger();
+    private final AtomicInteger timedOutVisitors = new AtomicInteger();
+    private long ackTimeoutSeconds = 60;
     private final CountDownLatch diskReleased = new CountDownLatch(1);
     private GroupCommit commit;
 
@@ -31,7 +33,17 @@ class GroupCommitTest {
     }
 
     private GroupCommit start(GroupCommit.BatchWriter writer) {
-        commit = new GroupCommit(writer, answeredVisitors::addAndGet);
+        commit = new GroupCommit(writer, new GroupCommit.AnswerListener() {
+            @Override
+            public void answered(int visitors) {
+                answeredVisitors.addAndGet(visitors);
+            }
+
+            @Override
+            public void timedOut(int visitors) {
+                timedOutVisitors.addAndGet(visitors);
+            }
+        }, TimeUnit.SECONDS.toNanos(ackTimeoutSeconds));
         commit.start();
         return commit;
     }
@@ -76,6 +88,29 @@ class GroupCommitTest {
         assertThat(writes.get()).as("the 1,000 clicks that came during a write share the next one").isEqualTo(2);
         assertThat(writingThreads).containsExactly("click-journal-writer");
         assertThat(answeredVisitors.get()).isEqualTo(1_001);
+    }
+
+    @Test
+    void aStalledDiskIsAnsweredByTheAckTimeoutAndTheClicksAreStillWritten() throws Exception {
+        ackTimeoutSeconds = 1;
+        List<Integer> written = new ArrayList<>();
+        start(batch -> {
+            written.add(batch.size);
+            return stalledDisk(batch);
+        });
+        CompletableFuture<ClickJournal.Outcome> writing = click(commit, 1);
+        while (writes.get() == 0) {
+            Thread.sleep(1);
+        }
+        CompletableFuture<ClickJournal.Outcome> waiting = click(commit, 2);
+        assertThat(writing.get(10, TimeUnit.SECONDS)).isEqualTo(ClickJournal.Outcome.ACK_TIMEOUT);
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(ClickJournal.Outcome.ACK_TIMEOUT);
+        assertThat(timedOutVisitors.get()).isEqualTo(2);
+
+        diskReleased.countDown();
+        commit.stop();
+        assertThat(written).as("both clicks still reach the disk").containsExactly(1, 1);
+        assertThat(answeredVisitors.get()).as("no visitor is answered twice").isZero();
     }
 
     @Test

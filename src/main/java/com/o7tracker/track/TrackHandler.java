@@ -1,0 +1,208 @@
+package com.o7tracker.track;
+
+import com.o7tracker.cache.CampaignTargets;
+import com.o7tracker.campaign.Platform;
+import com.o7tracker.counting.ClickAck;
+import com.o7tracker.counting.ClickCounting;
+import com.o7tracker.counting.ClickJournal;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tracking link: {@code GET /track/{id}?platform=Android}. A click on a live campaign is
+ * recorded in the click journal (see {@link ClickCounting}) and its visitor redirected once the
+ * record is on disk; anything else goes to the fallback at once and counts nothing. HEAD is
+ * answered alike, uncounted. Every other path goes on to the servlets (Jersey's admin API).
+ *
+ * <p>A Jetty handler inside the application context, ahead of the servlets, rather than a Jersey
+ * resource or a servlet: the request thread looks the campaign up, hands the click to the journal
+ * and returns; the journal's writer sends the redirect right after the fdatasync that made the
+ * click durable, with no servlet async state machine and no dispatch to another thread per click.
+ * The README gives the figures.
+ */
+public class TrackHandler extends Handler.Wrapper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrackHandler.class);
+    private static final String PREFIX = "/track";
+
+    private final CampaignTargets targets;
+    private final ClickCounting counting;
+    private final Fallback fallback;
+
+    public TrackHandler(CampaignTargets targets, ClickCounting counting, Fallback fallback) {
+        this.targets = targets;
+        this.counting = counting;
+        this.fallback = fallback;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        String path = Request.getPathInContext(request);
+        if (!path.startsWith(PREFIX) || (path.length() > PREFIX.length() && path.charAt(PREFIX.length()) != '/')) {
+            return super.handle(request, response, callback);
+        }
+        String method = request.getMethod();
+        boolean click = method.equals("GET");
+        if (!click && !method.equals("HEAD")) {
+            return fallback(response, callback, "no-route");
+        }
+        long id = parseId(path);
+        if (id == NOT_A_LINK) {
+            return fallback(response, callback, "no-route");
+        }
+        if (id == BAD_ID) {
+            return fallback(response, callback, "bad-id");
+        }
+        Optional<Platform> platform = Platform.parse(queryParameter(request.getHttpURI().getQuery(), "platform"));
+        if (platform.isEmpty()) {
+            return fallback(response, callback, "bad-platform");
+        }
+        CampaignTargets.Target target;
+        try {
+            target = targets.find(id);
+        } catch (RuntimeException e) {
+            LOG.warn("Campaign {} could not be looked up: {}", id, e.toString());
+            return fallback(response, callback, "lookup-failed");
+        }
+        if (!target.exists()) {
+            return fallback(response, callback, "unknown-campaign");
+        }
+        if (target.location() == null) {
+            return fallback(response, callback, "bad-target");
+        }
+        if (click) {
+            counting.record(id, platform.get(), new Click(response, callback, target.location()));
+        } else {
+            redirect(response, callback, target.location());
+        }
+        return true;
+    }
+
+    private boolean fallback(Response response, Callback callback, String reason) {
+        fallback.mark(reason);
+        redirect(response, callback, fallback.location());
+        return true;
+    }
+
+    /** A 307 that no browser or proxy may cache: a cached redirect is a click never counted. */
+    static void redirect(Response response, Callback callback, String location) {
+        response.setStatus(HttpStatus.TEMPORARY_REDIRECT_307);
+        response.getHeaders().put(HttpHeader.LOCATION, location);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0L);
+        response.write(true, null, callback);
+    }
+
+    static final long NOT_A_LINK = -2;
+    static final long BAD_ID = -1;
+
+    /**
+     * The id from a path under {@code /track}: {@link #NOT_A_LINK} when the path is not a tracking
+     * link at all ({@code /track}, {@code /track/}, {@code /track/1/extra}), {@link #BAD_ID} when
+     * the id is not a positive decimal of at most 16 digits.
+     */
+    static long parseId(String path) {
+        int start = PREFIX.length() + 1;
+        if (path.length() <= start || path.indexOf('/', start) >= 0) {
+            return NOT_A_LINK;
+        }
+        if (path.length() - start > 16) {
+            return BAD_ID;
+        }
+        long id = 0;
+        for (int i = start; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c < '0' || c > '9') {
+                return BAD_ID;
+            }
+            id = id * 10 + (c - '0');
+        }
+        return id > 0 ? id : BAD_ID;
+    }
+
+    /** The first value of a query parameter, decoded, or null (also when it does not decode). */
+    static String queryParameter(String query, String name) {
+        if (query == null) {
+            return null;
+        }
+        int at = 0;
+        while (at <= query.length()) {
+            int end = query.indexOf('&', at);
+            if (end < 0) {
+                end = query.length();
+            }
+            if (query.startsWith(name, at)) {
+                int after = at + name.length();
+                if (after == end) {
+                    return ""; // "?platform" without a value
+                }
+                if (query.charAt(after) == '=') {
+                    String raw = query.substring(after + 1, end);
+                    if (raw.indexOf('%') < 0 && raw.indexOf('+') < 0) {
+                        return raw;
+                    }
+                    try {
+                        return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+                    } catch (IllegalArgumentException e) {
+                        return null;
+                    }
+                }
+            }
+            at = end + 1;
+        }
+        return null;
+    }
+
+    /**
+     * One click waiting for its record: answered once, by the journal's writer after the fdatasync
+     * (recorded or not), or by the journal's ack timeout, whichever comes first.
+     */
+    private static final class Click implements ClickAck {
+
+        private static final VarHandle ANSWERED;
+
+        static {
+            try {
+                ANSWERED = MethodHandles.lookup().findVarHandle(Click.class, "answered", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private final Response response;
+        private final Callback callback;
+        private final String location;
+        private volatile boolean answered;
+
+        Click(Response response, Callback callback, String location) {
+            this.response = response;
+            this.callback = callback;
+            this.location = location;
+        }
+
+        @Override
+        public boolean done(ClickJournal.Outcome outcome) {
+            if (!ANSWERED.compareAndSet(this, false, true)) {
+                return false;
+            }
+            try {
+                redirect(response, callback, location);
+            } catch (RuntimeException e) {
+                // The visitor may have gone; the click's outcome stands.
+                callback.failed(e);
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package com.o7tracker.track;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The click path's own parsing of the raw request: what Jersey's @PathParam and @QueryParam did. */
+class TrackHandlerTest {
+
+    @Test
+    void theIdIsAPositiveDecimalOfAtMostSixteenDigits() {
+        assertThat(TrackHandler.parseId("/track/4503599627370496")).isEqualTo(4503599627370496L);
+        assertThat(TrackHandler.parseId("/track/9999999999999999")).isEqualTo(9999999999999999L);
+        assertThat(TrackHandler.parseId("/track/10000000000000000")).isEqualTo(TrackHandler.BAD_ID);
+        assertThat(TrackHandler.parseId("/track/0")).isEqualTo(TrackHandler.BAD_ID);
+        assertThat(TrackHandler.parseId("/track/-5")).isEqualTo(TrackHandler.BAD_ID);
+        assertThat(TrackHandler.parseId("/track/1.5")).isEqualTo(TrackHandler.BAD_ID);
+        assertThat(TrackHandler.parseId("/track/abc")).isEqualTo(TrackHandler.BAD_ID);
+        assertThat(TrackHandler.parseId("/track")).isEqualTo(TrackHandler.NOT_A_LINK);
+        assertThat(TrackHandler.parseId("/track/")).isEqualTo(TrackHandler.NOT_A_LINK);
+        assertThat(TrackHandler.parseId("/track/1/extra")).isEqualTo(TrackHandler.NOT_A_LINK);
+    }
+
+    @Test
+    void theFirstPlatformParameterIsTakenAndDecoded() {
+        assertThat(TrackHandler.queryParameter("platform=Android", "platform")).isEqualTo("Android");
+        assertThat(TrackHandler.queryParameter("utm=x&platform=IPhone&platform=Android", "platform")).isEqualTo("IPhone");
+        assertThat(TrackHandler.queryParameter("platform=Windows%50hone", "platform")).isEqualTo("WindowsPhone");
+        assertThat(TrackHandler.queryParameter("platform=+Android+", "platform")).isEqualTo(" Android ");
+        assertThat(TrackHandler.queryParameter("platform=%zz", "platform")).isNull();
+        assertThat(TrackHandler.queryParameter("platforms=Android", "platform")).isNull();
+        assertThat(TrackHandler.queryParameter("xplatform=Android", "platform")).isNull();
+        assertThat(TrackHandler.queryParameter("platform", "platform")).isEmpty();
+        assertThat(TrackHandler.queryParameter("platform=", "platform")).isEmpty();
+        assertThat(TrackHandler.queryParameter(null, "platform")).isNull();
+        assertThat(TrackHandler.queryParameter("", "platform")).isNull();
+    }
+}
