@@ -68,8 +68,9 @@ public class ClickFlusher {
             }
             inFlightSinceNanos = snapshot.sinceNanos();
             try {
+                journal.makeDurable();
                 store.apply(journal.journalId(), applied, snapshot.upToSeq(), snapshot.counts());
-            } catch (RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 pending.restore(snapshot);
                 throw e;
             } finally {

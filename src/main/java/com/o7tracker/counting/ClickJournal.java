@@ -154,6 +154,17 @@ public class ClickJournal {
         segments.deleteApplied(seq);
     }
 
+    /**
+     * Before the flusher applies what it drained: every record written so far is on disk. With
+     * {@code fsync} durability it already is; with {@code write} this is the fdatasync, so that
+     * PostgreSQL's applied position never passes what a power loss would leave on disk.
+     */
+    void makeDurable() throws IOException {
+        if (durability != Durability.FSYNC) {
+            segments.force();
+        }
+    }
+
     /** The clicks at positions [fromSeq, toSeq), read back from disk: at start-up, what PostgreSQL had not applied. */
     Map<Long, long[]> replay(long fromSeq, long toSeq) throws IOException {
         return segments.replay(fromSeq, toSeq);

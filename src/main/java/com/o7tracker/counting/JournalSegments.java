@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * validates every segment and cuts a torn tail; wholly applied segments are deleted, except the
  * newest, which carries the position forward.
  *
- * <p>One thread appends (the journal's writer); the flusher deletes applied segments and, once at
- * start-up, replays. The segment map is the only state they share, and it is a concurrent map.
+ * <p>One thread appends (the journal's writer); the flusher deletes applied segments, replays once
+ * at start-up, and with {@code write} durability forces the written records to disk before it
+ * applies them. The open segment is guarded by this object's monitor; the segment map is a
+ * concurrent map.
  */
 final class JournalSegments {
 
@@ -102,7 +104,7 @@ final class JournalSegments {
      * Writes {@code records} encoded records at the end, and with {@code force} waits until they
      * are on disk (fdatasync). Rolls to a new segment first when the current one is full.
      */
-    void append(ByteBuffer bytes, int records, boolean force) throws IOException {
+    synchronized void append(ByteBuffer bytes, int records, boolean force) throws IOException {
         if (segment == null || end - segmentBase >= segmentClicks) {
             openSegment();
         }
@@ -116,20 +118,21 @@ final class JournalSegments {
         end += records;
     }
 
-    /** Makes every record written so far durable (the segment's fdatasync). */
-    void force() throws IOException {
+    /** Makes every record written so far durable (the segment's fdatasync; earlier segments were synced when they closed). */
+    synchronized void force() throws IOException {
         if (segment != null) {
             segment.force(false);
         }
     }
 
     /** After a failed write: cuts what it may have left; the next write starts a segment at the same position. */
-    void writeFailed() {
+    synchronized void writeFailed() {
         if (segment == null) {
             return;
         }
         try {
             segment.truncate((end - segmentBase) * JournalRecord.BYTES);
+            segment.force(false); // the records before the failure, which write durability had not synced
         } catch (IOException ignored) {
             // The next segment starts at the same position: recovery and replay stop at its base.
         }
@@ -217,6 +220,7 @@ final class JournalSegments {
 
     private void openSegment() throws IOException {
         if (segment != null) {
+            segment.force(false); // so one force of the newest segment covers every record written
             segment.close();
             segment = null;
         }
