@@ -70,17 +70,11 @@ public class CampaignChangeListener implements Managed, Runnable {
                     LOG.info("Listening for campaign changes again; in-process cache cleared");
                 }
                 first = false;
-                // Listening first, so a change made while the cache fills is heard and wins.
-                preload();
                 PGConnection pg = connection.unwrap(PGConnection.class);
+                // Listening first, so a change made while the cache fills is heard and wins.
+                preload(pg);
                 while (running) {
-                    PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
-                    if (notifications == null) {
-                        continue;
-                    }
-                    for (PGNotification notification : notifications) {
-                        changed(notification.getParameter());
-                    }
+                    apply(pg.getNotifications(POLL_MILLIS));
                 }
             } catch (SQLException e) {
                 if (running) {
@@ -99,14 +93,29 @@ public class CampaignChangeListener implements Managed, Runnable {
         }
     }
 
-    private void preload() {
+    private void preload(PGConnection pg) {
         long started = System.nanoTime();
         try {
-            long loaded = targets.preload();
+            long loaded = targets.preload(() -> {
+                try {
+                    apply(pg.getNotifications(1));
+                } catch (SQLException e) {
+                    throw new IllegalStateException("lost the change notifications", e);
+                }
+            });
             LOG.info("{} campaign(s) loaded into the in-process cache in {} ms", loaded,
                     (System.nanoTime() - started) / 1_000_000);
         } catch (RuntimeException e) {
             LOG.warn("Could not fill the in-process cache ({}); campaigns are looked up as they are clicked", e.toString());
+        }
+    }
+
+    private void apply(PGNotification[] notifications) {
+        if (notifications == null) {
+            return;
+        }
+        for (PGNotification notification : notifications) {
+            changed(notification.getParameter());
         }
     }
 

@@ -124,10 +124,11 @@ public class CampaignTargets {
     /**
      * Fills the in-process cache with every campaign, up to its maximum size, so that clicks on
      * them never wait for memcached or PostgreSQL. Read in pages, each a fresh snapshot, and put
-     * only where nothing is cached yet: a change heard meanwhile always wins over the page.
-     * Returns how many campaigns were loaded.
+     * only where nothing is cached yet; after each page, {@code afterPage} applies the changes
+     * heard meanwhile, so a page read just before a change is overridden at once. Returns how
+     * many campaigns were loaded.
      */
-    public long preload() {
+    public long preload(Runnable afterPage) {
         long limit = maximumSize - maximumSize / 10; // room for the ids clicked that are not campaigns
         long loaded = 0;
         long after = 0;
@@ -138,6 +139,7 @@ public class CampaignTargets {
                 after = row.id();
             }
             loaded += page.size();
+            afterPage.run();
             if (page.size() < PRELOAD_PAGE) {
                 break;
             }

@@ -90,12 +90,20 @@ public class ClickCounting implements Managed {
 
     @Override
     public void stop() throws Exception {
-        journal.stop();
+        journal.stopTaking();
         scheduler.shutdown();
         scheduler.awaitTermination(10, TimeUnit.SECONDS);
-        if (!journal.isOpen()) {
-            return; // nothing was recorded
+        try {
+            if (journal.isOpen()) {
+                drain();
+            }
+        } finally {
+            // Only now may another process take the journal: the drain still moves its position.
+            journal.close();
         }
+    }
+
+    private void drain() throws InterruptedException {
         long deadline = System.nanoTime() + config.getDrainTimeout().toNanoseconds();
         while (true) {
             try {

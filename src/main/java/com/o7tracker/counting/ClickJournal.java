@@ -84,9 +84,19 @@ public class ClickJournal {
         commit.start();
     }
 
-    /** Stops taking clicks and writes the ones already taken. */
+    /** Stops taking clicks, writes the ones already taken, and closes the journal. */
     public void stop() throws InterruptedException {
+        stopTaking();
+        close();
+    }
+
+    /** Stops taking clicks and writes the ones already taken; the journal stays locked and readable. */
+    void stopTaking() throws InterruptedException {
         commit.stop();
+    }
+
+    /** Syncs and closes the segment files and releases the directory's lock. */
+    void close() {
         segments.close();
     }
 
@@ -131,6 +141,11 @@ public class ClickJournal {
         return pending;
     }
 
+    /** Every record below this position is on disk (with fsync durability: every recorded click). */
+    long syncedSeq() {
+        return segments.synced();
+    }
+
     public long durableSeq() {
         return durableSeq;
     }
@@ -160,9 +175,7 @@ public class ClickJournal {
      * PostgreSQL's applied position never passes what a power loss would leave on disk.
      */
     void makeDurable() throws IOException {
-        if (durability != Durability.FSYNC) {
-            segments.force();
-        }
+        segments.forceWritten();
     }
 
     /** The clicks at positions [fromSeq, toSeq), read back from disk: at start-up, what PostgreSQL had not applied. */

@@ -82,6 +82,16 @@ final class GroupCommit {
         if (thread.isAlive()) {
             thread.join();
         }
+        // The writer drains every click taken before it stops; should it have died, none is left hanging.
+        Batch left;
+        lock.lock();
+        try {
+            left = filling;
+            filling = new Batch();
+        } finally {
+            lock.unlock();
+        }
+        Batch.answer(0, left.size, left.acks, ClickJournal.Outcome.STOPPED);
         timer.interrupt();
         timer.join();
     }
@@ -137,27 +147,38 @@ final class GroupCommit {
                 LOG.error("Writing {} click(s) to the journal failed", batch.size, e);
                 recorded = false;
             }
-            int answered = batch.answer(0, batch.size, batch.acks,
+            int answered = Batch.answer(0, batch.size, batch.acks,
                     recorded ? ClickJournal.Outcome.RECORDED : ClickJournal.Outcome.JOURNAL_ERROR);
             inFlight = null;
             if (recorded) {
-                listener.answered(answered);
+                try {
+                    listener.answered(answered);
+                } catch (Throwable e) {
+                    LOG.warn("Click metrics could not be updated", e);
+                }
             }
         }
     }
 
-    /** Answers, with ACK_TIMEOUT, the clicks of batches older than the ack timeout. */
+    /**
+     * Answers, with ACK_TIMEOUT, the clicks of batches that will have waited the ack timeout before
+     * the next check: a visitor is answered a little early rather than late.
+     */
     private void timeoutLoop() {
-        long pauseMillis = Math.max(1, ackTimeoutNanos / 4 / 1_000_000);
+        long pauseNanos = Math.max(1_000_000, Math.min(ackTimeoutNanos / 10, 50_000_000));
         while (true) {
             try {
-                Thread.sleep(pauseMillis);
+                Thread.sleep(pauseNanos / 1_000_000);
             } catch (InterruptedException e) {
                 return;
             }
-            int expired = expire(System.nanoTime());
-            if (expired > 0) {
-                listener.timedOut(expired);
+            try {
+                int expired = expire(System.nanoTime() + pauseNanos);
+                if (expired > 0) {
+                    listener.timedOut(expired);
+                }
+            } catch (Throwable e) {
+                LOG.error("Answering clicks past the ack timeout failed", e);
             }
         }
     }
@@ -231,7 +252,8 @@ final class GroupCommit {
                     if (acks[i].done(outcome)) {
                         answered++;
                     }
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
+                    // One visitor's failed answer must not leave the rest of the batch waiting.
                     LOG.warn("A click's answer failed", e);
                 }
             }

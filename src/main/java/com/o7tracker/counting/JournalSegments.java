@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One thread appends (the journal's writer); the flusher deletes applied segments, replays once
  * at start-up, and with {@code write} durability forces the written records to disk before it
- * applies them. The open segment is guarded by this object's monitor; the segment map is a
- * concurrent map.
+ * applies them, through channels of its own (an interrupted flusher must not close the writer's).
+ * The segment map is a concurrent map; {@link #end} and {@link #synced} are published volatile.
  */
 final class JournalSegments {
 
@@ -49,7 +49,9 @@ final class JournalSegments {
     private String journalId;
     private FileChannel segment;
     private long segmentBase;
-    private long end;
+    private volatile long end;
+    /** Every record below this position is known to be on disk. */
+    private volatile long synced;
 
     JournalSegments(Path directory, int segmentClicks) {
         this.directory = directory.toAbsolutePath();
@@ -67,6 +69,11 @@ final class JournalSegments {
     /** The position the next record gets. */
     long end() {
         return end;
+    }
+
+    /** Every record below this position is known to be on disk. */
+    long synced() {
+        return synced;
     }
 
     /** The first position still on disk (the end when there is none). */
@@ -93,6 +100,7 @@ final class JournalSegments {
             }
             journalId = readOrCreateId();
             end = recover();
+            synced = end; // recovery forced what it accepted
             return end;
         } catch (IOException | RuntimeException e) {
             close();
@@ -116,13 +124,27 @@ final class JournalSegments {
             segment.force(false);
         }
         end += records;
+        if (force) {
+            synced = end;
+        }
     }
 
-    /** Makes every record written so far durable (the segment's fdatasync; earlier segments were synced when they closed). */
-    synchronized void force() throws IOException {
-        if (segment != null) {
-            segment.force(false);
+    /**
+     * Makes every record written so far durable: fdatasyncs, through channels of its own, each
+     * segment that may hold records not yet known to be on disk. Safe to call from any thread.
+     */
+    void forceWritten() throws IOException {
+        long target = end;
+        if (synced >= target) {
+            return;
         }
+        Long from = segments.floorKey(synced);
+        for (Path path : (from == null ? segments : segments.tailMap(from, true)).values()) {
+            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+                channel.force(false);
+            }
+        }
+        synced = target;
     }
 
     /** After a failed write: cuts what it may have left; the next write starts a segment at the same position. */
@@ -132,7 +154,6 @@ final class JournalSegments {
         }
         try {
             segment.truncate((end - segmentBase) * JournalRecord.BYTES);
-            segment.force(false); // the records before the failure, which write durability had not synced
         } catch (IOException ignored) {
             // The next segment starts at the same position: recovery and replay stop at its base.
         }
@@ -202,6 +223,8 @@ final class JournalSegments {
     synchronized void close() {
         try {
             if (segment != null) {
+                segment.force(false);
+                synced = end;
                 segment.close();
             }
             if (fileLock != null) {
@@ -220,15 +243,21 @@ final class JournalSegments {
 
     private void openSegment() throws IOException {
         if (segment != null) {
-            segment.force(false); // so one force of the newest segment covers every record written
+            segment.force(false); // so that syncing the newest segment covers every record written
+            synced = end;
             segment.close();
             segment = null;
         }
         Path path = directory.resolve(String.format("clicks-%020d.journal", end));
         FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.READ);
-        channel.truncate(0);
-        syncDirectory();
+        try {
+            channel.truncate(0);
+            syncDirectory();
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
         segment = channel;
         segmentBase = end;
         segments.put(end, path);
@@ -254,7 +283,11 @@ final class JournalSegments {
         return id;
     }
 
-    /** Validates every segment, cuts a torn tail, and returns the position after the last good record. */
+    /**
+     * Validates every segment, cuts a torn tail, and returns the position after the last good
+     * record. What it accepts is forced to disk: records a killed process had written but not yet
+     * synced must not be applied to PostgreSQL and then lost to a power loss.
+     */
     private long recover() throws IOException {
         segments.clear();
         try (var files = Files.list(directory)) {
@@ -286,6 +319,7 @@ final class JournalSegments {
                     LOG.error("Journal segment {} is damaged at position {}; positions up to {} are skipped",
                             entry.getValue(), good, next);
                 }
+                channel.force(false);
                 recovered = good;
             }
         }

@@ -198,7 +198,7 @@ public class TrackHandler extends Handler.Wrapper {
             }
             try {
                 redirect(response, callback, location);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 // The visitor may have gone; the click's outcome stands.
                 callback.failed(e);
             }

@@ -41,7 +41,11 @@ class ClickJournalTest {
     }
 
     private ClickJournal open(int segmentClicks, long maxBacklog) {
-        journal = new ClickJournal(dir, Durability.FSYNC, segmentClicks, maxBacklog, 5_000, metrics);
+        return open(Durability.FSYNC, segmentClicks, maxBacklog);
+    }
+
+    private ClickJournal open(Durability durability, int segmentClicks, long maxBacklog) {
+        journal = new ClickJournal(dir, durability, segmentClicks, maxBacklog, 5_000, metrics);
         journal.start();
         return journal;
     }
@@ -82,6 +86,33 @@ class ClickJournalTest {
         assertThat(counts).containsOnlyKeys(100L, 101L, 102L);
         assertThat(counts.get(100L)[0] + counts.get(100L)[1]).isEqualTo(500);
         assertThat(journal.replay(1_000, 1_500).values().stream().mapToLong(c -> c[0] + c[1]).sum()).isEqualTo(500);
+    }
+
+    @Test
+    void withWriteDurabilityNothingIsAppliedBeforeItIsOnDisk() throws Exception {
+        open(Durability.WRITE, 1_000, 1_000_000);
+        for (int i = 0; i < 2_500; i++) {
+            Clicks.record(journal, 5, Platform.ANDROID); // three segments; the first two synced when they closed
+        }
+        assertThat(journal.durableSeq()).isEqualTo(2_500);
+        assertThat(journal.syncedSeq()).as("written, not yet synced").isEqualTo(2_000);
+        journal.makeDurable(); // what the flusher does before it applies anything
+        assertThat(journal.syncedSeq()).isEqualTo(2_500);
+
+        assertThat(Clicks.record(journal, 5, Platform.IPHONE)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        journal.stopTaking();
+        assertThat(journal.syncedSeq()).isEqualTo(2_500);
+        journal.makeDurable(); // the final drain: the writer has stopped, its segment is still open
+        assertThat(journal.syncedSeq()).isEqualTo(2_501);
+    }
+
+    @Test
+    void withFsyncDurabilityEveryRecordedClickIsAlreadyOnDisk() throws Exception {
+        open(1_000, 1_000_000);
+        for (int i = 0; i < 1_500; i++) {
+            Clicks.record(journal, 5, Platform.ANDROID);
+        }
+        assertThat(journal.syncedSeq()).isEqualTo(journal.durableSeq()).isEqualTo(1_500);
     }
 
     @Test
