@@ -6,6 +6,7 @@ import io.dropwizard.validation.MaxDuration;
 import io.dropwizard.validation.MinDuration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** The campaign lookup caches: in-process, then memcached (optional), then PostgreSQL. */
@@ -40,13 +41,15 @@ public class CacheFactory {
     private long localMaximumSize = 1_000_000;
 
     /**
-     * A cached campaign is re-read in the background after this long (served meanwhile, kept if
-     * the re-read fails). Changes reach every instance at once through PostgreSQL notifications;
-     * this only bounds the damage if one were ever missed.
+     * Optional: a cached campaign is re-read in the background after this long (served meanwhile,
+     * kept if the re-read fails). Off by default: changes reach every instance at once through
+     * PostgreSQL notifications, and the whole cache is reloaded after the listener reconnects. With
+     * every campaign in memory, a timed re-read means one lookup per active campaign per period
+     * (bench/README.md has what that cost).
      */
     @MinDuration(value = 1, unit = TimeUnit.SECONDS)
     @JsonProperty
-    private Duration localRefreshAfter = Duration.minutes(5);
+    private Duration localRefreshAfter;
 
     public String getMemcachedServers() {
         return memcachedServers;
@@ -72,7 +75,7 @@ public class CacheFactory {
         return localMaximumSize;
     }
 
-    public Duration getLocalRefreshAfter() {
-        return localRefreshAfter;
+    public Optional<Duration> getLocalRefreshAfter() {
+        return Optional.ofNullable(localRefreshAfter);
     }
 }

@@ -16,8 +16,8 @@ import java.util.Optional;
  * are remembered briefly as unknown. Admin writes go through {@link #changed}; every instance also
  * hears PostgreSQL's change notifications ({@link CampaignChangeListener}) and drops its copy.
  *
- * <p>A cached campaign is refreshed in the background and kept while PostgreSQL is unreachable, so
- * known campaigns keep redirecting through a database outage.
+ * <p>Every campaign is loaded at start ({@link #preload}); a cached campaign is kept while
+ * PostgreSQL is unreachable, so known campaigns keep redirecting through a database outage.
  */
 public class CampaignTargets {
 
@@ -65,9 +65,9 @@ public class CampaignTargets {
         this.unknownTtlSeconds = (int) config.getUnknownTtl().toSeconds();
         long unknownTtlNanos = config.getUnknownTtl().toNanoseconds();
         this.maximumSize = config.getLocalMaximumSize();
-        this.local = Caffeine.newBuilder()
-                .maximumSize(config.getLocalMaximumSize())
-                .refreshAfterWrite(config.getLocalRefreshAfter().toJavaDuration())
+        Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(config.getLocalMaximumSize());
+        config.getLocalRefreshAfter().ifPresent(after -> builder.refreshAfterWrite(after.toJavaDuration()));
+        this.local = builder
                 .expireAfter(new Expiry<Long, Target>() {
                     @Override
                     public long expireAfterCreate(Long id, Target target, long now) {

@@ -90,10 +90,10 @@ public class ClickCounting implements Managed {
 
     @Override
     public void stop() throws Exception {
-        journal.stopTaking();
-        scheduler.shutdown();
-        scheduler.awaitTermination(10, TimeUnit.SECONDS);
         try {
+            journal.stopTaking();
+            scheduler.shutdown();
+            scheduler.awaitTermination(10, TimeUnit.SECONDS);
             if (journal.isOpen()) {
                 drain();
             }

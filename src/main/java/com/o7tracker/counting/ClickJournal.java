@@ -92,7 +92,10 @@ public class ClickJournal {
 
     /** Stops taking clicks and writes the ones already taken; the journal stays locked and readable. */
     void stopTaking() throws InterruptedException {
-        commit.stop();
+        int refused = commit.stop();
+        if (refused > 0) {
+            unrecorded(Outcome.STOPPED, refused);
+        }
     }
 
     /** Syncs and closes the segment files and releases the directory's lock. */
@@ -120,9 +123,10 @@ public class ClickJournal {
         return open;
     }
 
-    /** Why the last write or open failed, or null while the journal works. */
+    /** Why the last write, sync or open failed, or null while the journal works. */
     public String failure() {
-        return failure;
+        IOException syncFailure = segments.syncFailure();
+        return syncFailure != null ? syncFailure.getMessage() : failure;
     }
 
     public String journalId() {

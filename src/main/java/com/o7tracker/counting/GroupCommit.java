@@ -2,6 +2,7 @@ package com.o7tracker.counting;
 
 import java.util.Arrays;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,8 +71,11 @@ final class GroupCommit {
         timer.start();
     }
 
-    /** Stops taking clicks; returns once every click taken has been written and answered. */
-    void stop() throws InterruptedException {
+    /**
+     * Stops taking clicks; returns once every click taken has been written and answered. Returns
+     * how many clicks were answered STOPPED instead (left by a writer that died, or by an interrupt).
+     */
+    int stop() throws InterruptedException {
         lock.lock();
         try {
             accepting = false;
@@ -79,21 +83,24 @@ final class GroupCommit {
         } finally {
             lock.unlock();
         }
-        if (thread.isAlive()) {
-            thread.join();
-        }
-        // The writer drains every click taken before it stops; should it have died, none is left hanging.
-        Batch left;
-        lock.lock();
+        Batch left = new Batch();
         try {
-            left = filling;
-            filling = new Batch();
+            if (thread.isAlive()) {
+                thread.join();
+            }
         } finally {
-            lock.unlock();
+            // The writer drains every click taken before it stops; whatever is left is not left hanging.
+            lock.lock();
+            try {
+                left = filling;
+                filling = new Batch();
+            } finally {
+                lock.unlock();
+            }
+            timer.interrupt();
+            Batch.answer(0, left.size, left.acks, ClickJournal.Outcome.STOPPED);
         }
-        Batch.answer(0, left.size, left.acks, ClickJournal.Outcome.STOPPED);
-        timer.interrupt();
-        timer.join();
+        return left.size;
     }
 
     /**
@@ -166,14 +173,11 @@ final class GroupCommit {
      */
     private void timeoutLoop() {
         long pauseNanos = Math.max(1_000_000, Math.min(ackTimeoutNanos / 10, 50_000_000));
-        while (true) {
+        long earlyNanos = Math.min(pauseNanos, ackTimeoutNanos / 4);
+        while (!Thread.currentThread().isInterrupted()) {
+            LockSupport.parkNanos(pauseNanos);
             try {
-                Thread.sleep(pauseNanos / 1_000_000);
-            } catch (InterruptedException e) {
-                return;
-            }
-            try {
-                int expired = expire(System.nanoTime() + pauseNanos);
+                int expired = expire(System.nanoTime() + earlyNanos);
                 if (expired > 0) {
                     listener.timedOut(expired);
                 }

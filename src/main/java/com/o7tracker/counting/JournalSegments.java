@@ -52,6 +52,7 @@ final class JournalSegments {
     private volatile long end;
     /** Every record below this position is known to be on disk. */
     private volatile long synced;
+    private volatile IOException syncFailure;
 
     JournalSegments(Path directory, int segmentClicks) {
         this.directory = directory.toAbsolutePath();
@@ -122,11 +123,9 @@ final class JournalSegments {
         }
         if (force) {
             segment.force(false);
+            synced = end + records; // before end moves: a reader of end then never finds them unsynced
         }
         end += records;
-        if (force) {
-            synced = end;
-        }
     }
 
     /**
@@ -134,17 +133,32 @@ final class JournalSegments {
      * segment that may hold records not yet known to be on disk. Safe to call from any thread.
      */
     void forceWritten() throws IOException {
+        if (syncFailure != null) {
+            throw syncFailure;
+        }
         long target = end;
         if (synced >= target) {
             return;
         }
         Long from = segments.floorKey(synced);
-        for (Path path : (from == null ? segments : segments.tailMap(from, true)).values()) {
-            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
-                channel.force(false);
+        try {
+            for (Path path : (from == null ? segments : segments.tailMap(from, true)).values()) {
+                try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+                    channel.force(false);
+                }
             }
+        } catch (IOException e) {
+            // After a failed fdatasync the kernel may have dropped the dirty pages and a retry would
+            // succeed without them: nothing more is applied until a restart recovers from disk.
+            syncFailure = new IOException("the journal could not be synced to disk; restart the service to recover it", e);
+            throw syncFailure;
         }
         synced = target;
+    }
+
+    /** Why records written with {@code write} durability can no longer be trusted to be on disk, or null. */
+    IOException syncFailure() {
+        return syncFailure;
     }
 
     /** After a failed write: cuts what it may have left; the next write starts a segment at the same position. */
@@ -154,8 +168,11 @@ final class JournalSegments {
         }
         try {
             segment.truncate((end - segmentBase) * JournalRecord.BYTES);
+            segment.force(false); // what write durability wrote before the failure; this segment closes now
+            syncedTo(end);
         } catch (IOException ignored) {
             // The next segment starts at the same position: recovery and replay stop at its base.
+            // Its records stay unsynced, and the flusher syncs them by path before applying them.
         }
         try {
             segment.close();
@@ -221,30 +238,53 @@ final class JournalSegments {
     }
 
     synchronized void close() {
-        try {
-            if (segment != null) {
+        if (segment != null) {
+            try {
                 segment.force(false);
-                synced = end;
-                segment.close();
+                syncedTo(end);
+            } catch (IOException e) {
+                LOG.warn("Could not sync the journal segment on closing: {}", e.toString());
             }
-            if (fileLock != null) {
-                fileLock.release();
-            }
-            if (lockChannel != null) {
-                lockChannel.close();
-            }
-        } catch (IOException ignored) {
-            // Closing on the way out or after a failure: nothing left to protect.
         }
+        // Each step on its own: a failed one must not keep the directory locked.
+        closeQuietly(segment);
+        if (fileLock != null) {
+            try {
+                fileLock.release();
+            } catch (IOException ignored) {
+                // Closing its channel releases it too.
+            }
+        }
+        closeQuietly(lockChannel);
         segment = null;
         fileLock = null;
         lockChannel = null;
     }
 
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // Closing on the way out or after a failure: nothing left to protect.
+            }
+        }
+    }
+
+    /**
+     * After the open segment was synced: every record up to {@code position} is on disk, unless an
+     * earlier segment closed unsynced (after a failed write), which the flusher still has to sync.
+     */
+    private void syncedTo(long position) {
+        if (synced >= segmentBase) {
+            synced = position;
+        }
+    }
+
     private void openSegment() throws IOException {
         if (segment != null) {
             segment.force(false); // so that syncing the newest segment covers every record written
-            synced = end;
+            syncedTo(end);
             segment.close();
             segment = null;
         }

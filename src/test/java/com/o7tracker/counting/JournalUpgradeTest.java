@@ -1,0 +1,67 @@
+package com.o7tracker.counting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.codahale.metrics.MetricRegistry;
+import com.o7tracker.campaign.Platform;
+import com.o7tracker.support.TestApp;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A new version reads what the previous one left on disk. The fixture under
+ * {@code fixtures/journal-1.0/} was written by the previous version's ClickJournal (a single class,
+ * request threads writing their own batches): 1,500 clicks in two segments of 1,000 and 500.
+ */
+class JournalUpgradeTest {
+
+    private static final long[] IDS = {4_294_967_296L, 4_294_967_297L, 9_007_199_254_740_991L};
+    private static final String[] FILES = {
+        "journal.id", "clicks-00000000000000000000.journal", "clicks-00000000000000001000.journal"};
+
+    @Test
+    void aJournalWrittenByThePreviousVersionIsRecoveredReplayedAndContinued() throws Exception {
+        Path dir = TestApp.tempDir("journal-upgrade");
+        for (String file : FILES) {
+            try (InputStream in = getClass().getResourceAsStream("/fixtures/journal-1.0/" + file)) {
+                Files.copy(in, dir.resolve(file));
+            }
+        }
+        String previousId = Files.readString(dir.resolve("journal.id")).trim();
+        ClickJournal journal = new ClickJournal(dir, Durability.FSYNC, 1_000, 1_000_000, 5_000, new MetricRegistry());
+        journal.start();
+        try {
+            assertThat(journal.journalId()).isEqualTo(previousId);
+            assertThat(journal.recoveredEnd()).isEqualTo(1_500);
+            assertThat(lists(journal.replay(0, 1_500))).isEqualTo(lists(expected(0, 1_500)));
+            assertThat(lists(journal.replay(1_000, 1_500))).isEqualTo(lists(expected(1_000, 1_500)));
+
+            assertThat(Clicks.record(journal, IDS[0], Platform.WINDOWS_PHONE)).isEqualTo(ClickJournal.Outcome.RECORDED);
+            assertThat(journal.durableSeq()).isEqualTo(1_501);
+        } finally {
+            journal.stop();
+        }
+    }
+
+    /** What the previous version was given: click i on IDS[i % 3], platform as below. */
+    private static Map<Long, long[]> expected(int from, int to) {
+        Map<Long, long[]> counts = new HashMap<>();
+        for (int i = from; i < to; i++) {
+            int platform = i % 3 == 2 ? 2 : i % 2;
+            counts.computeIfAbsent(IDS[i % 3], id -> new long[Platform.values().length])[platform]++;
+        }
+        return counts;
+    }
+
+    private static Map<Long, List<Long>> lists(Map<Long, long[]> counts) {
+        Map<Long, List<Long>> lists = new HashMap<>();
+        counts.forEach((id, perPlatform) -> lists.put(id, Arrays.stream(perPlatform).boxed().toList()));
+        return lists;
+    }
+}
