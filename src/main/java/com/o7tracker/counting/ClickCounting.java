@@ -50,7 +50,6 @@ public class ClickCounting implements Managed {
         journal.record(campaignId, platform, ack);
     }
 
-
     /** Applies every click recorded before the call; throws if PostgreSQL cannot take them now. */
     public void flushNow() throws Exception {
         flusher.flush();

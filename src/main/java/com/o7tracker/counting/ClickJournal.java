@@ -37,7 +37,6 @@ public class ClickJournal {
 
     private volatile ClickDeltas pending;
     private volatile long recoveredEnd;
-    private volatile long durableSeq;
     private volatile long appliedSeq;
     private volatile boolean open;
     private volatile String failure;
@@ -110,7 +109,7 @@ public class ClickJournal {
      * refused (a full backlog, a stopped journal).
      */
     public void record(long campaignId, Platform platform, ClickAck ack) {
-        Outcome refused = durableSeq - appliedSeq >= maxBacklog
+        Outcome refused = segments.end() - appliedSeq >= maxBacklog
                 ? Outcome.BACKLOG_FULL
                 : commit.append(campaignId, platform.code(), ack);
         if (refused != null) {
@@ -150,8 +149,9 @@ public class ClickJournal {
         return segments.synced();
     }
 
+    /** The position the next click gets: every click below it is written (with fsync durability, on disk). */
     public long durableSeq() {
-        return durableSeq;
+        return segments.end();
     }
 
     public long appliedSeq() {
@@ -160,7 +160,7 @@ public class ClickJournal {
 
     /** Clicks journaled but not yet in PostgreSQL's counters. */
     public long backlog() {
-        return Math.max(0, durableSeq - appliedSeq);
+        return Math.max(0, segments.end() - appliedSeq);
     }
 
     public long maxBacklog() {
@@ -201,7 +201,6 @@ public class ClickJournal {
             long end = segments.end();
             // In the deltas before any visitor is answered: an acknowledged click is always flushable.
             pending.add(batch.campaignIds, batch.platforms, batch.size, end);
-            durableSeq = end;
             if (failure != null) {
                 LOG.info("Click journal in {} writes again", segments.directory());
                 failure = null;
@@ -253,7 +252,6 @@ public class ClickJournal {
         try {
             long end = segments.open();
             recoveredEnd = end;
-            durableSeq = end;
             appliedSeq = segments.firstPosition();
             pending = new ClickDeltas(end);
             open = true;

@@ -188,7 +188,7 @@ final class GroupCommit {
     }
 
     /** Answers the clicks that have waited longer than the ack timeout at {@code now}; returns how many. */
-    int expire(long now) {
+    private int expire(long now) {
         int expired = 0;
         Batch writing = inFlight;
         if (writing != null && now - writing.firstNanos > ackTimeoutNanos) {

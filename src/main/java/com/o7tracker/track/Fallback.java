@@ -7,6 +7,9 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.util.Callback;
 
 /** The redirect for every visitor who cannot be sent to a campaign, counted by reason. */
 public class Fallback {
@@ -31,11 +34,23 @@ public class Fallback {
                 .build();
     }
 
-    public void mark(String reason) {
-        byReason.computeIfAbsent(reason, r -> metrics.meter("clicks.fallback." + r)).mark();
+    /** The fallback redirect as Jetty's answer: the click path, and requests Jetty rejects itself. */
+    public boolean send(org.eclipse.jetty.server.Response response, Callback callback, String reason) {
+        mark(reason);
+        redirect(response, callback, location);
+        return true;
     }
 
-    public String location() {
-        return location;
+    /** A 307 that no browser or proxy may cache: a cached redirect is a click never counted. */
+    static void redirect(org.eclipse.jetty.server.Response response, Callback callback, String location) {
+        response.setStatus(HttpStatus.TEMPORARY_REDIRECT_307);
+        response.getHeaders().put(HttpHeader.LOCATION, location);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0L);
+        response.write(true, null, callback);
+    }
+
+    public void mark(String reason) {
+        byReason.computeIfAbsent(reason, r -> metrics.meter("clicks.fallback." + r)).mark();
     }
 }

@@ -10,8 +10,6 @@ import java.lang.invoke.VarHandle;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -55,53 +53,38 @@ public class TrackHandler extends Handler.Wrapper {
         String method = request.getMethod();
         boolean click = method.equals("GET");
         if (!click && !method.equals("HEAD")) {
-            return fallback(response, callback, "no-route");
+            return fallback.send(response, callback, "no-route");
         }
         long id = parseId(path);
         if (id == NOT_A_LINK) {
-            return fallback(response, callback, "no-route");
+            return fallback.send(response, callback, "no-route");
         }
         if (id == BAD_ID) {
-            return fallback(response, callback, "bad-id");
+            return fallback.send(response, callback, "bad-id");
         }
         Optional<Platform> platform = Platform.parse(queryParameter(request.getHttpURI().getQuery(), "platform"));
         if (platform.isEmpty()) {
-            return fallback(response, callback, "bad-platform");
+            return fallback.send(response, callback, "bad-platform");
         }
         CampaignTargets.Target target;
         try {
             target = targets.find(id);
         } catch (RuntimeException e) {
             LOG.warn("Campaign {} could not be looked up: {}", id, e.toString());
-            return fallback(response, callback, "lookup-failed");
+            return fallback.send(response, callback, "lookup-failed");
         }
         if (!target.exists()) {
-            return fallback(response, callback, "unknown-campaign");
+            return fallback.send(response, callback, "unknown-campaign");
         }
         if (target.location() == null) {
-            return fallback(response, callback, "bad-target");
+            return fallback.send(response, callback, "bad-target");
         }
         if (click) {
             counting.record(id, platform.get(), new Click(response, callback, target.location()));
         } else {
-            redirect(response, callback, target.location());
+            Fallback.redirect(response, callback, target.location());
         }
         return true;
-    }
-
-    private boolean fallback(Response response, Callback callback, String reason) {
-        fallback.mark(reason);
-        redirect(response, callback, fallback.location());
-        return true;
-    }
-
-    /** A 307 that no browser or proxy may cache: a cached redirect is a click never counted. */
-    static void redirect(Response response, Callback callback, String location) {
-        response.setStatus(HttpStatus.TEMPORARY_REDIRECT_307);
-        response.getHeaders().put(HttpHeader.LOCATION, location);
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0L);
-        response.write(true, null, callback);
     }
 
     static final long NOT_A_LINK = -2;
@@ -197,7 +180,7 @@ public class TrackHandler extends Handler.Wrapper {
                 return false;
             }
             try {
-                redirect(response, callback, location);
+                Fallback.redirect(response, callback, location);
             } catch (Throwable e) {
                 // The visitor may have gone; the click's outcome stands.
                 callback.failed(e);

@@ -29,11 +29,7 @@ public class ServerErrorHandler extends ErrorHandler {
         // A request line Jetty could not parse reaches here as "/badMessage", without its headers:
         // it is answered as a visitor would be, with the fallback.
         if (!ErrorMapper.isAdminPath(path)) {
-            fallback.mark("bad-request");
-            response.setStatus(307);
-            response.getHeaders().put(HttpHeader.LOCATION, fallback.location());
-            response.write(true, null, callback);
-            return true;
+            return fallback.send(response, callback, "bad-request");
         }
         int status = response.getStatus() >= 400 ? response.getStatus() : 400;
         String message = status == 431 ? "Request headers are too large." : "Malformed request.";
