@@ -13,6 +13,11 @@ import org.slf4j.LoggerFactory;
  * Folds the journal's recorded clicks into the campaign counters: per flush, one transaction that
  * adds every campaign's per-platform deltas and moves the journal's applied position. At its first
  * contact with PostgreSQL it replays from the journal the clicks PostgreSQL had not applied.
+ *
+ * <p>A transaction whose outcome is unknown (the connection lost during COMMIT) is held aside,
+ * not retried: the next flush reads the applied position back from PostgreSQL and either takes it
+ * as done or puts its clicks back, so counting continues from the truth and nothing is applied
+ * twice.
  */
 public class ClickFlusher {
 
@@ -25,6 +30,8 @@ public class ClickFlusher {
     private final Histogram campaignsPerFlush;
     private boolean replayed;
     private long applied;
+    /** A batch whose transaction may or may not have committed; resolved before anything else. */
+    private ClickDeltas.Snapshot inDoubt;
     private volatile long inFlightSinceNanos;
     private long lastFailureLog;
 
@@ -62,6 +69,9 @@ public class ClickFlusher {
                 }
                 journal.applied(applied);
             }
+            if (inDoubt != null) {
+                resolveInDoubt(pending);
+            }
             ClickDeltas.Snapshot snapshot = pending.drain();
             if (snapshot.isEmpty() && snapshot.upToSeq() == applied) {
                 return;
@@ -69,13 +79,18 @@ public class ClickFlusher {
             inFlightSinceNanos = snapshot.sinceNanos();
             try {
                 journal.makeDurable();
-                store.apply(journal.journalId(), applied, snapshot.upToSeq(), snapshot.counts());
             } catch (IOException | RuntimeException e) {
                 pending.restore(snapshot);
-                throw e;
-            } finally {
                 inFlightSinceNanos = 0;
+                throw e;
             }
+            try {
+                store.apply(journal.journalId(), applied, snapshot.upToSeq(), snapshot.counts());
+            } catch (RuntimeException e) {
+                inDoubt = snapshot; // inFlightSinceNanos stays: its clicks are not known to be applied
+                throw e;
+            }
+            inFlightSinceNanos = 0;
             campaignsPerFlush.update(snapshot.counts().size());
             applied = snapshot.upToSeq();
             journal.applied(applied);
@@ -83,6 +98,29 @@ public class ClickFlusher {
             failures.mark();
             throw e;
         }
+    }
+
+    /**
+     * Settles the batch whose transaction failed: if PostgreSQL's position moved to the batch's
+     * end, it committed; if it stayed, it did not and its clicks go back into the next batch.
+     * Anything else means another process moves this journal's position, and counting stops.
+     */
+    private void resolveInDoubt(ClickDeltas pending) {
+        long truth = store.appliedSeq(journal.journalId());
+        if (truth == inDoubt.upToSeq() && truth != applied) {
+            LOG.info("The counter transaction up to journal position {} had committed although its answer was lost;"
+                    + " continuing from there", truth);
+            applied = truth;
+            journal.applied(applied);
+        } else if (truth == applied) {
+            pending.restore(inDoubt);
+        } else {
+            throw new IllegalStateException("Journal " + journal.journalId() + " is at position " + truth
+                    + " in PostgreSQL, neither " + applied + " nor " + inDoubt.upToSeq()
+                    + "; another process may be applying it");
+        }
+        inDoubt = null;
+        inFlightSinceNanos = 0;
     }
 
     /** A flush from the background schedule: failures are logged (at most every 30 s) and retried. */

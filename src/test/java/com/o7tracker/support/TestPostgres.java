@@ -47,6 +47,15 @@ public final class TestPostgres {
         return "jdbc:postgresql://localhost:" + port + "/postgres";
     }
 
+    public int port() {
+        return port;
+    }
+
+    /** The same database reached through {@code proxy}, which forwards to {@link #port()}. */
+    public String jdbcUrlThrough(TcpProxy proxy) {
+        return "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres";
+    }
+
     public String user() {
         return "postgres";
     }
