@@ -5,7 +5,11 @@ import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +36,8 @@ public class ClickFlusher {
     private long applied;
     /** A batch whose transaction may or may not have committed; resolved before anything else. */
     private ClickDeltas.Snapshot inDoubt;
+    /** The token with which this process owns the journal's row in PostgreSQL. */
+    private String owner;
     private volatile long inFlightSinceNanos;
     private long lastFailureLog;
 
@@ -54,7 +60,7 @@ public class ClickFlusher {
         ClickDeltas pending = journal.pending();
         try (Timer.Context ignored = flushes.time()) {
             if (!replayed) {
-                applied = store.appliedSeq(journal.journalId());
+                applied = claimJournal();
                 long end = journal.recoveredEnd();
                 if (applied > end) {
                     throw new IllegalStateException("PostgreSQL has applied journal " + journal.journalId()
@@ -85,7 +91,7 @@ public class ClickFlusher {
                 throw e;
             }
             try {
-                store.apply(journal.journalId(), applied, snapshot.upToSeq(), snapshot.counts());
+                store.apply(journal.journalId(), owner, applied, snapshot.upToSeq(), snapshot.counts());
             } catch (RuntimeException e) {
                 inDoubt = snapshot; // inFlightSinceNanos stays: its clicks are not known to be applied
                 throw e;
@@ -98,6 +104,35 @@ public class ClickFlusher {
             failures.mark();
             throw e;
         }
+    }
+
+    /**
+     * Takes the journal's row in PostgreSQL with a new owner token, recorded in the directory
+     * first. If another copy of this directory (a VM image, {@code cp -a}) owns the row, this one
+     * becomes a new journal starting at the records written since this process opened it: the
+     * records before belong to the journal it was copied from, and are counted there.
+     */
+    private long claimJournal() throws IOException {
+        List<String> own = journal.ownerTokens();
+        String token = UUID.randomUUID().toString();
+        List<String> claiming = new ArrayList<>(own);
+        claiming.add(token);
+        journal.writeOwnerTokens(claiming);
+        OptionalLong claimed = store.claim(journal.journalId(), journal.startPosition(), own, token);
+        if (claimed.isEmpty()) {
+            String copiedFrom = journal.journalId();
+            journal.startNewJournal(journal.recoveredEnd());
+            LOG.warn("The click journal in {} is a copy: journal {} belongs to another instance, which counts the"
+                    + " clicks it holds. This instance continues as new journal {} from position {}.",
+                    journal.directory(), copiedFrom, journal.journalId(), journal.recoveredEnd());
+            claimed = store.claim(journal.journalId(), journal.startPosition(), List.of(), token);
+            if (claimed.isEmpty()) {
+                throw new IllegalStateException("Journal " + journal.journalId() + " is owned by another process");
+            }
+        }
+        journal.writeOwnerTokens(List.of(token));
+        owner = token;
+        return claimed.getAsLong();
     }
 
     /**

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -138,6 +139,26 @@ public class ClickJournal {
 
     long recoveredEnd() {
         return recoveredEnd;
+    }
+
+    /** See {@link JournalSegments#startPosition}. */
+    long startPosition() throws IOException {
+        return segments.startPosition();
+    }
+
+    /** See {@link JournalSegments#startNewJournal}. */
+    void startNewJournal(long start) throws IOException {
+        segments.startNewJournal(start);
+    }
+
+    /** See {@link JournalSegments#ownerTokens}. */
+    List<String> ownerTokens() throws IOException {
+        return segments.ownerTokens();
+    }
+
+    /** See {@link JournalSegments#writeOwnerTokens}. */
+    void writeOwnerTokens(List<String> tokens) throws IOException {
+        segments.writeOwnerTokens(tokens);
     }
 
     ClickDeltas pending() {

@@ -46,7 +46,7 @@ final class JournalSegments {
 
     private FileChannel lockChannel;
     private FileLock fileLock;
-    private String journalId;
+    private volatile String journalId;
     private FileChannel segment;
     private long segmentBase;
     private volatile long end;
@@ -304,23 +304,85 @@ final class JournalSegments {
     }
 
     private String readOrCreateId() throws IOException {
-        Path idFile = directory.resolve("journal.id");
-        if (Files.exists(idFile)) {
-            String id = Files.readString(idFile, StandardCharsets.UTF_8).trim();
-            if (!id.isEmpty()) {
-                return id;
-            }
+        String id = readLine("journal.id", 0);
+        if (id != null) {
+            return id;
         }
+        id = UUID.randomUUID().toString();
+        writeAtomically("journal.id", id);
+        return id;
+    }
+
+    /**
+     * Where this journal starts counting: 0, or for a journal started in a copied directory
+     * ({@link #startNewJournal}) the position of its first record. Records below it belong to the
+     * journal the directory was copied from.
+     */
+    synchronized long startPosition() throws IOException {
+        String start = readLine("journal.start", 0);
+        if (start == null) {
+            return 0;
+        }
+        String[] parts = start.split(" ");
+        if (parts.length != 2 || !parts[0].equals(journalId)) {
+            return 0; // written for an id that never became this journal's (a crash in between)
+        }
+        try {
+            return Long.parseLong(parts[1]);
+        } catch (NumberFormatException e) {
+            throw new IOException("journal.start in " + directory + " is damaged");
+        }
+    }
+
+    /**
+     * This directory is a copy of another instance's: from now on it is a new journal whose
+     * records start at {@code start}. The start is on disk before the new id, so a crash in between
+     * leaves the old id and an ignored start.
+     */
+    synchronized void startNewJournal(long start) throws IOException {
         String id = UUID.randomUUID().toString();
-        Path tmp = directory.resolve("journal.id.tmp");
+        writeAtomically("journal.start", id + " " + start);
+        writeAtomically("journal.id", id);
+        journalId = id;
+    }
+
+    /** The owner tokens this directory may hold in PostgreSQL: the last claimed one and any being claimed. */
+    synchronized List<String> ownerTokens() throws IOException {
+        Path path = directory.resolve("journal.owner");
+        if (!Files.exists(path)) {
+            return List.of();
+        }
+        return Files.readAllLines(path, StandardCharsets.UTF_8).stream().map(String::trim).filter(t -> !t.isEmpty()).toList();
+    }
+
+    /** Records the owner tokens: before a claim the held ones and the new one, after it the new one only. */
+    synchronized void writeOwnerTokens(List<String> tokens) throws IOException {
+        writeAtomically("journal.owner", String.join("\n", tokens));
+    }
+
+    /** A line of a small file of this directory, or null if it has none. */
+    private String readLine(String file, int line) throws IOException {
+        Path path = directory.resolve(file);
+        if (!Files.exists(path)) {
+            return null;
+        }
+        List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+        if (lines.size() <= line || lines.get(line).isBlank()) {
+            return null;
+        }
+        return lines.get(line).trim();
+    }
+
+    /** Replaces a small file of this directory whole: written, synced, renamed, directory synced. */
+    private void writeAtomically(String file, String content) throws IOException {
+        Path tmp = directory.resolve(file + ".tmp");
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            channel.write(ByteBuffer.wrap((id + "\n").getBytes(StandardCharsets.UTF_8)));
+            channel.write(ByteBuffer.wrap((content + "\n").getBytes(StandardCharsets.UTF_8)));
             channel.force(true);
         }
-        Files.move(tmp, idFile, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, directory.resolve(file), StandardCopyOption.ATOMIC_MOVE);
         syncDirectory();
-        return id;
     }
 
     /**

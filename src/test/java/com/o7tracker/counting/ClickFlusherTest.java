@@ -7,7 +7,9 @@ import com.o7tracker.campaign.Platform;
 import com.o7tracker.support.Tables;
 import com.o7tracker.support.TestApp;
 import com.o7tracker.support.TestPostgres;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.concurrent.ThreadLocalRandom;
@@ -44,6 +46,10 @@ class ClickFlusherTest {
     }
 
     private Counting start() {
+        return start(dir);
+    }
+
+    private Counting start(Path dir) {
         MetricRegistry metrics = new MetricRegistry();
         ClickJournal journal = new ClickJournal(dir, Durability.FSYNC, 1_000, 1_000_000, 5_000, metrics);
         journal.start();
@@ -99,5 +105,73 @@ class ClickFlusherTest {
         assertThat(Tables.counters(campaign)).containsExactly(2, 2, 0, 0);
         assertThat(counting.journal().backlog()).isZero();
         counting.stop();
+    }
+
+    @Test
+    void aCopiedJournalDirectoryBecomesANewJournalAndEveryClickIsCountedOnce() throws Exception {
+        Counting first = start();
+        click(first, Platform.ANDROID, 5);
+        first.flusher().flush();
+        click(first, Platform.IPHONE, 3); // journaled, not yet applied, when the directory is copied
+        first.stop();
+        Path copy = TestApp.tempDir("flusher-copy");
+        try (var files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, copy.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+
+        Counting original = start(dir);
+        Counting copied = start(copy);
+        original.flusher().flush();
+        click(original, Platform.ANDROID, 2);
+        click(copied, Platform.WINDOWS_PHONE, 4);
+        copied.flusher().flush();
+        original.flusher().flush();
+        assertThat(copied.journal().journalId()).as("the copy is a new journal").isNotEqualTo(original.journal().journalId());
+        assertThat(Tables.counters(campaign)).as("the copied unapplied clicks once, both journals' new clicks")
+                .containsExactly(14, 7, 3, 4);
+
+        click(original, Platform.IPHONE, 1);
+        click(copied, Platform.IPHONE, 1);
+        original.flusher().flush();
+        copied.flusher().flush();
+        assertThat(Tables.counters(campaign)).containsExactly(16, 7, 5, 4);
+        String copyId = copied.journal().journalId();
+        copied.stop();
+        original.stop();
+
+        Counting copyAgain = start(copy);
+        copyAgain.flusher().flush();
+        assertThat(copyAgain.journal().journalId()).as("a restart keeps the copy's new journal").isEqualTo(copyId);
+        click(copyAgain, Platform.ANDROID, 1);
+        copyAgain.flusher().flush();
+        copyAgain.stop();
+        Counting originalAgain = start(dir);
+        click(originalAgain, Platform.ANDROID, 1);
+        originalAgain.flusher().flush();
+        originalAgain.stop();
+        assertThat(Tables.counters(campaign)).containsExactly(18, 9, 5, 4);
+    }
+
+    @Test
+    void aJournalRegisteredByThePreviousVersionIsClaimedAndContinued() throws Exception {
+        Counting first = start();
+        click(first, Platform.ANDROID, 2);
+        first.flusher().flush();
+        click(first, Platform.ANDROID, 1);
+        String id = first.journal().journalId();
+        first.stop();
+        // The previous version kept no owner, neither in PostgreSQL nor in the directory.
+        jdbi.useHandle(h -> h.execute("UPDATE click_journals SET owner = NULL WHERE journal_id = ?", id));
+        Files.delete(dir.resolve("journal.owner"));
+
+        Counting second = start();
+        second.flusher().flush();
+        assertThat(second.journal().journalId()).isEqualTo(id);
+        click(second, Platform.IPHONE, 1);
+        second.flusher().flush();
+        second.stop();
+        assertThat(Tables.counters(campaign)).containsExactly(4, 3, 1, 0);
     }
 }
