@@ -94,7 +94,11 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
             environment.healthChecks().register("memcached", new MemcachedHealthCheck(client));
             memcached = Optional.of(client);
         }
-        CampaignTargets targets = new CampaignTargets(campaignDao, memcached, config.getCache(), environment.metrics());
+        CampaignDao clickLookups = new JdbiFactory()
+                .build(environment, database.clickLookupDataSource(endpoint), "postgresql-click-lookups")
+                .onDemand(CampaignDao.class);
+        CampaignTargets targets = new CampaignTargets(campaignDao, clickLookups, memcached, config.getCache(),
+                environment.metrics());
         environment.lifecycle().manage(new CampaignChangeListener(endpoint, targets));
 
         // Counting: the click journal and its flusher; stopped before the pool and the database.

@@ -7,7 +7,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -15,15 +18,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Listens on PostgreSQL's {@code campaign_changed} channel, on a connection of its own, so a
- * campaign updated or deleted through any instance stops being served from this instance's cache
- * within milliseconds of the commit. Notifications sent while the connection was down are lost,
- * so every reconnect drops the whole in-process cache. After each (re)connect it fills the
- * in-process cache with every campaign (up to its size), so clicks rarely wait for a lookup.
+ * campaign created, updated or deleted through any instance is re-read from PostgreSQL by this
+ * instance within milliseconds of the commit. Every few seconds it checks that the connection
+ * still answers, so a silently dead connection (a failover, a dropped NAT entry) is noticed within
+ * seconds; it then reconnects at once and reloads every campaign and the deletions it may have
+ * missed. The same reload fills the in-process cache at start, so clicks rarely wait for a lookup.
  */
 public class CampaignChangeListener implements Managed, Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CampaignChangeListener.class);
     private static final int POLL_MILLIS = 250;
+    private static final long LIVENESS_CHECK_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final int LIVENESS_TIMEOUT_SECONDS = 3;
 
     private final String url;
     private final Properties properties;
@@ -37,6 +43,7 @@ public class CampaignChangeListener implements Managed, Runnable {
         properties.setProperty("user", database.user());
         properties.setProperty("password", database.password());
         properties.setProperty("connectTimeout", "3");
+        properties.setProperty("loginTimeout", "5");
         properties.setProperty("tcpKeepAlive", "true");
         properties.setProperty("ApplicationName", "o7tracker-listener");
         this.targets = targets;
@@ -44,8 +51,14 @@ public class CampaignChangeListener implements Managed, Runnable {
         this.thread.setDaemon(true);
     }
 
+    /** Loads the recent deletions before the first click, then listens (and loads the campaigns) in the background. */
     @Override
     public void start() {
+        try {
+            targets.loadDeletions(Optional.empty());
+        } catch (RuntimeException e) {
+            LOG.warn("Could not load the recent campaign deletions yet ({}); the listener retries", e.toString());
+        }
         running = true;
         thread.start();
     }
@@ -55,36 +68,54 @@ public class CampaignChangeListener implements Managed, Runnable {
         running = false;
         thread.interrupt();
         thread.join(2_000);
+        targets.stop();
     }
 
     @Override
     public void run() {
-        boolean first = true;
+        // Until when every change notification is known to have arrived (empty before the first connection).
+        Optional<Instant> heardUntil = Optional.empty();
+        int failures = 0;
         while (running) {
             try (Connection connection = DriverManager.getConnection(url, properties)) {
+                Instant listening = Instant.now();
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("LISTEN " + CampaignDao.CHANGE_CHANNEL);
                 }
-                if (!first) {
-                    targets.invalidateAll();
-                    LOG.info("Listening for campaign changes again; in-process cache cleared");
+                if (heardUntil.isPresent()) {
+                    LOG.info("Listening for campaign changes again; reloading what may have been missed since {}",
+                            heardUntil.get());
                 }
-                first = false;
                 PGConnection pg = connection.unwrap(PGConnection.class);
-                // Listening first, so a change made while the cache fills is heard and wins.
-                preload(pg);
+                // Listening first, so a change made while the cache fills is heard.
+                if (!refresh(pg, heardUntil)) {
+                    throw new SQLException("the campaigns could not be reloaded");
+                }
+                heardUntil = Optional.of(listening);
+                failures = 0;
+                long lastCheck = System.nanoTime();
                 while (running) {
                     apply(pg.getNotifications(POLL_MILLIS));
+                    if (System.nanoTime() - lastCheck > LIVENESS_CHECK_NANOS) {
+                        Instant checked = Instant.now();
+                        lastCheck = System.nanoTime();
+                        // Answered after every notification sent before it: all of those have arrived.
+                        if (!connection.isValid(LIVENESS_TIMEOUT_SECONDS)) {
+                            throw new SQLException("the listening connection did not answer within "
+                                    + LIVENESS_TIMEOUT_SECONDS + " s");
+                        }
+                        heardUntil = Optional.of(checked);
+                    }
                 }
             } catch (SQLException e) {
                 if (running) {
-                    LOG.warn("Campaign change listener lost PostgreSQL ({}); retrying", e.getMessage());
+                    LOG.warn("Campaign change listener lost PostgreSQL ({}); reconnecting", e.getMessage());
                 }
             }
-            // Pause before reconnecting; the cache keeps serving what it has meanwhile.
+            // Reconnect at once, then every second; the cache keeps serving what it has meanwhile.
             if (running) {
                 try {
-                    Thread.sleep(1_000);
+                    Thread.sleep(failures++ == 0 ? 50 : 1_000);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
@@ -93,10 +124,11 @@ public class CampaignChangeListener implements Managed, Runnable {
         }
     }
 
-    private void preload(PGConnection pg) {
+    /** Reloads every campaign and the recent deletions; false if that failed. */
+    private boolean refresh(PGConnection pg, Optional<Instant> heardUntil) {
         long started = System.nanoTime();
         try {
-            long loaded = targets.preload(() -> {
+            long loaded = targets.refreshAll(heardUntil, () -> {
                 try {
                     apply(pg.getNotifications(1));
                 } catch (SQLException e) {
@@ -105,8 +137,10 @@ public class CampaignChangeListener implements Managed, Runnable {
             });
             LOG.info("{} campaign(s) loaded into the in-process cache in {} ms", loaded,
                     (System.nanoTime() - started) / 1_000_000);
+            return true;
         } catch (RuntimeException e) {
             LOG.warn("Could not fill the in-process cache ({}); campaigns are looked up as they are clicked", e.toString());
+            return false;
         }
     }
 
@@ -121,7 +155,7 @@ public class CampaignChangeListener implements Managed, Runnable {
 
     private void changed(String payload) {
         try {
-            targets.changedElsewhere(Long.parseLong(payload));
+            targets.changed(Long.parseLong(payload));
         } catch (NumberFormatException e) {
             LOG.warn("Ignoring campaign change notification '{}'", payload);
         }

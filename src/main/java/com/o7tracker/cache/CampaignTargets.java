@@ -2,76 +2,126 @@ package com.o7tracker.cache;
 
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.LoadingCache;
-import com.o7tracker.campaign.Campaign;
+import com.o7tracker.campaign.CampaignChanges;
 import com.o7tracker.campaign.CampaignDao;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Where a campaign's clicks go: an in-process cache, then memcached, then PostgreSQL. Unknown ids
- * are remembered briefly as unknown. Admin writes go through {@link #changed}; every instance also
- * hears PostgreSQL's change notifications ({@link CampaignChangeListener}) and drops its copy.
+ * Where a campaign's clicks go: an in-process cache, then memcached, then PostgreSQL. Every cached
+ * state carries the version PostgreSQL gave the change that made it, and a state only ever
+ * replaces an older one, in-process and in memcached: whatever order writes, notifications,
+ * refreshes and page loads arrive in, the newest state stays. A deletion is a state too (with the
+ * version of its tombstone), so a copy of the deleted campaign read before it can never come back.
  *
- * <p>Every campaign is loaded at start ({@link #preload}); a cached campaign is kept while
- * PostgreSQL is unreachable, so known campaigns keep redirecting through a database outage.
+ * <p>Admin writes on this instance arrive through {@link #changed}; changes made anywhere are heard
+ * from PostgreSQL's notifications ({@link CampaignChangeListener}). Both re-read PostgreSQL, never
+ * memcached. Every campaign is loaded at start ({@link #refreshAll}); a cached campaign is kept
+ * while PostgreSQL is unreachable, so known campaigns keep redirecting through a database outage.
+ *
+ * <p>Ids that are no campaign are remembered briefly in a cache of their own, so a stream of
+ * made-up ids cannot push campaigns out. Their lookups use a small pool of their own
+ * ({@code clickLookups}), so they cannot take the connections the flusher and the admin API need.
  */
-public class CampaignTargets {
+public class CampaignTargets implements CampaignChanges {
 
     /**
-     * What the click path needs of a campaign: its redirect URL as stored, and the {@code Location}
-     * header made from it once, when it is cached (null if it is not a valid URI). {@link #UNKNOWN}
-     * for an id with no campaign.
+     * What the click path needs of a campaign: its redirect URL as stored, the {@code Location}
+     * header made from it once, when it is cached (null if it is not a valid URI), and the version
+     * of this state. With a null redirect URL: no campaign (deleted at {@code version}, or never
+     * created if 0).
      */
-    public record Target(String redirectUrl, String location) {
-        public static Target of(String redirectUrl) {
+    public record Target(String redirectUrl, String location, long version) {
+        public static Target of(String redirectUrl, long version) {
+            if (redirectUrl == null) {
+                return new Target(null, null, version);
+            }
             try {
                 String location = URI.create(redirectUrl).toASCIIString();
-                return new Target(redirectUrl, location.equals(redirectUrl) ? redirectUrl : location);
+                return new Target(redirectUrl, location.equals(redirectUrl) ? redirectUrl : location, version);
             } catch (IllegalArgumentException e) {
-                return new Target(redirectUrl, null);
+                return new Target(redirectUrl, null, version);
             }
+        }
+
+        static Target of(CampaignDao.CampaignTarget row) {
+            return of(row.redirectUrl(), row.version());
         }
 
         public boolean exists() {
             return redirectUrl != null;
         }
+
+        /** In memcached: "version url", or "version" for no campaign. */
+        String encode() {
+            return exists() ? version + " " + redirectUrl : Long.toString(version);
+        }
+
+        /** The value {@link #encode} wrote, or null if it is not one. */
+        static Target decode(String value) {
+            int space = value.indexOf(' ');
+            try {
+                long version = Long.parseLong(space < 0 ? value : value.substring(0, space));
+                return of(space < 0 ? null : value.substring(space + 1), version);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
     }
 
-    public static final Target UNKNOWN = new Target(null, null);
+    /** No campaign, and none ever was. */
+    public static final Target UNKNOWN = new Target(null, null, 0);
 
-    private static final int PRELOAD_PAGE = 10_000;
-
-    /** In memcached an unknown id is the empty string (a redirect_url never is). */
-    private static final String UNKNOWN_VALUE = "";
+    private static final Logger LOG = LoggerFactory.getLogger(CampaignTargets.class);
+    private static final int PAGE = 10_000;
+    /** Allowance for this machine's clock against PostgreSQL's when asking for recent deletions. */
+    private static final Duration CLOCK_MARGIN = Duration.ofMinutes(1);
+    /** Memcached writes waiting for a retry or a reader's fill; beyond this, readers' fills are dropped. */
+    private static final int MEMCACHED_QUEUE = 10_000;
 
     private final CampaignDao dao;
+    private final CampaignDao clickLookups;
     private final Optional<Memcached> memcached;
     private final int memcachedTtlSeconds;
     private final int unknownTtlSeconds;
     private final long maximumSize;
     private final LoadingCache<Long, Target> local;
+    private final Cache<Long, Target> unknown;
+    private final ScheduledThreadPoolExecutor memcachedWriter;
     private final Meter memcachedHits;
     private final Meter memcachedMisses;
     private final Meter databaseReads;
+    private final Meter memcachedWriteRetries;
 
-    public CampaignTargets(CampaignDao dao, Optional<Memcached> memcached, CacheFactory config, MetricRegistry metrics) {
+    public CampaignTargets(CampaignDao dao, CampaignDao clickLookups, Optional<Memcached> memcached, CacheFactory config,
+                           MetricRegistry metrics) {
         this.dao = dao;
+        this.clickLookups = clickLookups;
         this.memcached = memcached;
         this.memcachedTtlSeconds = (int) config.getMemcachedTtl().toSeconds();
         this.unknownTtlSeconds = (int) config.getUnknownTtl().toSeconds();
-        long unknownTtlNanos = config.getUnknownTtl().toNanoseconds();
         this.maximumSize = config.getLocalMaximumSize();
-        Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(config.getLocalMaximumSize());
+        // A deletion is kept in-process as long as memcached may still hold a copy from before it.
+        long tombstoneNanos = config.getMemcachedTtl().toNanoseconds() + TimeUnit.MINUTES.toNanos(1);
+        Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(maximumSize);
         config.getLocalRefreshAfter().ifPresent(after -> builder.refreshAfterWrite(after.toJavaDuration()));
         this.local = builder
                 .expireAfter(new Expiry<Long, Target>() {
                     @Override
                     public long expireAfterCreate(Long id, Target target, long now) {
-                        return target.exists() ? Long.MAX_VALUE : unknownTtlNanos;
+                        return target.exists() ? Long.MAX_VALUE : tombstoneNanos;
                     }
 
                     @Override
@@ -85,102 +135,185 @@ public class CampaignTargets {
                     }
                 })
                 .recordStats()
-                .build(this::load);
+                .build(new CacheLoader<>() {
+                    @Override
+                    public Target load(Long id) {
+                        return lookUp(id);
+                    }
+
+                    @Override
+                    public Target reload(Long id, Target old) {
+                        Target now = fromDatabase(dao, id);
+                        return now.version() > old.version() ? now : old;
+                    }
+                });
+        this.unknown = Caffeine.newBuilder()
+                .maximumSize(Math.max(1_000, maximumSize / 10))
+                .expireAfterWrite(config.getUnknownTtl().toJavaDuration())
+                .build();
+        this.memcachedWriter = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread thread = new Thread(r, "memcached-writer");
+            thread.setDaemon(true);
+            return thread;
+        });
         this.memcachedHits = metrics.meter("cache.memcached.hits");
         this.memcachedMisses = metrics.meter("cache.memcached.misses");
         this.databaseReads = metrics.meter("cache.database.reads");
+        this.memcachedWriteRetries = metrics.meter("cache.memcached.writeRetries");
         metrics.gauge("cache.local.hits", () -> () -> local.stats().hitCount());
         metrics.gauge("cache.local.misses", () -> () -> local.stats().missCount());
         metrics.gauge("cache.local.hitRatio", () -> () -> local.stats().hitRate());
         metrics.gauge("cache.local.size", () -> local::estimatedSize);
+        metrics.gauge("cache.unknown.size", () -> unknown::estimatedSize);
     }
 
     /** The campaign's target; throws if it is cached nowhere and PostgreSQL cannot be reached. */
     public Target find(long id) {
-        return local.get(id);
-    }
-
-    /** After an admin write on this instance: the new state, everywhere, before the response. */
-    public void changed(long id, Optional<Campaign> now) {
-        Target target = now.map(c -> Target.of(c.redirectUrl())).orElse(UNKNOWN);
-        share(id, target, true);
-        local.put(id, target);
-    }
-
-    /** A change made elsewhere: re-read it from PostgreSQL, past memcached, which may still be old. */
-    public void changedElsewhere(long id) {
-        try {
-            local.put(id, fromDatabase(id));
-        } catch (RuntimeException e) {
-            local.invalidate(id);
+        Target target = local.getIfPresent(id);
+        if (target != null) {
+            return target;
         }
-    }
-
-    /** Forget everything held in-process (after notifications may have been missed). */
-    public void invalidateAll() {
-        local.invalidateAll();
+        target = unknown.getIfPresent(id);
+        if (target != null) {
+            return target;
+        }
+        target = local.get(id); // null: the id is no campaign and was never one
+        return target != null ? target : UNKNOWN;
     }
 
     /**
-     * Fills the in-process cache with every campaign, up to its maximum size, so that clicks on
-     * them never wait for memcached or PostgreSQL. Read in pages, each a fresh snapshot, and put
-     * only where nothing is cached yet; after each page, {@code afterPage} applies the changes
-     * heard meanwhile, so a page read just before a change is overridden at once. Returns how
-     * many campaigns were loaded.
+     * A campaign was created, changed or deleted (through this instance, or heard from another):
+     * its state is read from PostgreSQL, past memcached, which may still be old, and kept wherever
+     * it is newer than what is cached.
      */
-    public long preload(Runnable afterPage) {
-        long limit = maximumSize - maximumSize / 10; // room for the ids clicked that are not campaigns
+    @Override
+    public void changed(long id) {
+        Target now;
+        try {
+            now = fromDatabase(dao, id);
+        } catch (RuntimeException e) {
+            // The change notification re-reads it, or the listener's reconnect reloads everything.
+            LOG.warn("Could not re-read campaign {} after a change: {}", id, e.toString());
+            return;
+        }
+        offer(id, now);
+        share(id, now, true);
+    }
+
+    /**
+     * Loads the deletions that memcached may still hold an older copy of, and those made after
+     * {@code heardUntil} (when change notifications were last known to arrive, if ever), so that no
+     * copy from before a deletion is served. Runs before a new instance takes clicks.
+     */
+    public void loadDeletions(Optional<Instant> heardUntil) {
+        Instant since = Instant.now().minus(Duration.ofSeconds(memcachedTtlSeconds)).minus(CLOCK_MARGIN);
+        if (heardUntil.isPresent() && heardUntil.get().minus(CLOCK_MARGIN).isBefore(since)) {
+            since = heardUntil.get().minus(CLOCK_MARGIN);
+        }
+        for (CampaignDao.CampaignTarget row : dao.deletedSince(since)) {
+            offer(row.id(), Target.of(row));
+        }
+    }
+
+    /**
+     * {@link #loadDeletions}, then every campaign from PostgreSQL, up to the in-process cache's
+     * size, each kept where it is newer than what is cached. Read in pages, each a fresh snapshot;
+     * {@code afterPage} runs after each (the listener applies the changes heard meanwhile). Returns
+     * how many campaigns were loaded.
+     */
+    public long refreshAll(Optional<Instant> heardUntil, Runnable afterPage) {
+        loadDeletions(heardUntil);
+        long limit = maximumSize - maximumSize / 10; // room for deletions and for campaigns not yet loaded
         long loaded = 0;
         long after = 0;
         while (loaded < limit) {
-            List<CampaignDao.CampaignTarget> page = dao.targetsAfter(after, (int) Math.min(PRELOAD_PAGE, limit - loaded));
+            List<CampaignDao.CampaignTarget> page = dao.targetsAfter(after, (int) Math.min(PAGE, limit - loaded));
             for (CampaignDao.CampaignTarget row : page) {
-                local.asMap().putIfAbsent(row.id(), Target.of(row.redirectUrl()));
+                offer(row.id(), Target.of(row));
                 after = row.id();
             }
             loaded += page.size();
             afterPage.run();
-            if (page.size() < PRELOAD_PAGE) {
+            if (page.size() < PAGE) {
                 break;
             }
         }
         return loaded;
     }
 
-    private Target load(Long id) {
+    /** Stops the memcached writer (pending retries are dropped: the copies they fix expire with their TTL). */
+    public void stop() {
+        memcachedWriter.shutdownNow();
+    }
+
+    /** Keeps {@code target} in-process unless a state at least as new is cached. */
+    private void offer(long id, Target target) {
+        if (!target.exists() && target.version() == 0) {
+            if (local.getIfPresent(id) == null) {
+                unknown.put(id, target);
+            }
+            return;
+        }
+        unknown.invalidate(id);
+        local.asMap().merge(id, target, (held, offered) -> offered.version() > held.version() ? offered : held);
+    }
+
+    /** A miss on the click path: memcached, then PostgreSQL through the click path's own pool. */
+    private Target lookUp(long id) {
         if (memcached.isPresent()) {
-            Optional<String> cached = memcached.get().get(key(id));
+            Optional<Target> cached = memcached.get().get(key(id)).map(Target::decode);
             if (cached.isPresent()) {
                 memcachedHits.mark();
-                return cached.get().equals(UNKNOWN_VALUE) ? UNKNOWN : Target.of(cached.get());
+                return remember(id, cached.get());
             }
             memcachedMisses.mark();
         }
-        Target target = fromDatabase(id);
+        Target target = fromDatabase(clickLookups, id);
         share(id, target, false);
+        return remember(id, target);
+    }
+
+    /** What a loader returns: the target to cache in-process, or null for an id that was never a campaign. */
+    private Target remember(long id, Target target) {
+        if (!target.exists() && target.version() == 0) {
+            unknown.put(id, target);
+            return null;
+        }
         return target;
     }
 
-    /** Puts the target in memcached: {@code set} by writers, {@code add} (only if absent) by readers. */
+    /**
+     * Puts the state in memcached unless a newer one is there, on the writer thread. A writer's
+     * state is retried until memcached takes it (or the copies it would replace have expired); a
+     * reader's fill is dropped if memcached cannot take it or the queue is full.
+     */
     private void share(long id, Target target, boolean writer) {
-        if (memcached.isEmpty()) {
+        if (memcached.isEmpty() || (!writer && memcachedWriter.getQueue().size() >= MEMCACHED_QUEUE)) {
             return;
         }
-        int ttl = target.exists() ? memcachedTtlSeconds : unknownTtlSeconds;
-        String value = target.exists() ? target.redirectUrl() : UNKNOWN_VALUE;
-        if (writer) {
-            memcached.get().set(key(id), ttl, value);
-        } else {
-            memcached.get().add(key(id), ttl, value);
+        long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(memcachedTtlSeconds);
+        memcachedWriter.execute(() -> store(id, target, writer, giveUpAt));
+    }
+
+    private void store(long id, Target target, boolean retry, long giveUpAt) {
+        int ttl = target.exists() ? memcachedTtlSeconds : target.version() == 0 ? unknownTtlSeconds : memcachedTtlSeconds;
+        boolean settled = memcached.get().storeUnlessNewer(key(id), ttl, target.encode(), held -> {
+            Target cached = Target.decode(held);
+            return cached != null && cached.version() >= target.version();
+        });
+        if (!settled && retry && System.nanoTime() - giveUpAt < 0 && !memcachedWriter.isShutdown()) {
+            memcachedWriteRetries.mark();
+            memcachedWriter.schedule(() -> store(id, target, true, giveUpAt), 1, TimeUnit.SECONDS);
         }
     }
 
-    private Target fromDatabase(long id) {
+    private Target fromDatabase(CampaignDao from, long id) {
         databaseReads.mark();
-        return dao.findRedirectUrl(id).map(Target::of).orElse(UNKNOWN);
+        return Target.of(from.findTarget(id));
     }
 
+    /** Versioned entries under their own keys: an instance of the previous version reads plain URLs. */
     private static String key(long id) {
-        return "o7t:campaign:" + id;
+        return "o7t:campaign:v2:" + id;
     }
 }

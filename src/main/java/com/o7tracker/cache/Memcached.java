@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import net.spy.memcached.AddrUtil;
+import net.spy.memcached.CASResponse;
+import net.spy.memcached.CASValue;
 import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
@@ -67,26 +70,38 @@ public class Memcached implements Managed {
         }
     }
 
-    /** Stores unconditionally: used by the writers of a campaign, whose value is the newest. */
-    public void set(String key, int ttlSeconds, String value) {
-        try {
-            client.set(key, ttlSeconds, value);
-        } catch (RuntimeException e) {
-            errors.mark();
-            LOG.debug("memcached set {} failed", key, e);
-        }
-    }
-
     /**
-     * Stores only if absent: used by readers filling a miss, so a reader holding a value read
-     * before a change never overwrites the writer's newer one.
+     * Stores {@code value} unless memcached holds one that {@code notOlder} accepts as at least as
+     * new (compare-and-swap, so a racing writer is never overwritten with an older value). True once
+     * settled, stored or superseded; false if memcached could not be reached or the races went on.
      */
-    public void add(String key, int ttlSeconds, String value) {
+    public boolean storeUnlessNewer(String key, int ttlSeconds, String value, Predicate<String> notOlder) {
         try {
-            client.add(key, ttlSeconds, value);
-        } catch (RuntimeException e) {
+            for (int attempt = 0; attempt < 5; attempt++) {
+                CASValue<Object> current = client.asyncGets(key).get(timeoutMillis, TimeUnit.MILLISECONDS);
+                if (current == null) {
+                    if (client.add(key, ttlSeconds, value).get(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                        return true;
+                    }
+                    continue; // another writer added it first: compare with theirs
+                }
+                if (current.getValue() instanceof String held && notOlder.test(held)) {
+                    return true;
+                }
+                CASResponse stored = client.asyncCAS(key, current.getCas(), ttlSeconds, value)
+                        .get(timeoutMillis, TimeUnit.MILLISECONDS);
+                if (stored == CASResponse.OK) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
             errors.mark();
-            LOG.debug("memcached add {} failed", key, e);
+            LOG.debug("memcached store {} failed", key, e);
+            return false;
         }
     }
 

@@ -11,7 +11,8 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import org.jdbi.v3.sqlobject.transaction.Transaction;
 
 /**
- * The campaigns table. Every change also sends a {@code campaign_changed} notification in its
+ * The campaigns table. Every change gets a new version (a deletion leaves a tombstone with one),
+ * so caches keep the newest state whatever order they hear of changes in. Every change also sends a {@code campaign_changed} notification in its
  * own transaction, so each instance drops its cached copy the moment the change commits.
  */
 @RegisterRowMapper(CampaignMapper.class)
@@ -31,16 +32,32 @@ public interface CampaignDao {
     @SqlQuery("SELECT * FROM campaigns WHERE id = :id")
     Optional<Campaign> findById(@Bind("id") long id);
 
-    @SqlQuery("SELECT redirect_url FROM campaigns WHERE id = :id")
-    Optional<String> findRedirectUrl(@Bind("id") long id);
+    /**
+     * Where a click on the campaign goes and the version of that state: the campaign's redirect URL
+     * and version, or, with no campaign, a null URL and the version of its deletion (0 if it never
+     * existed).
+     */
+    @SqlQuery("""
+            SELECT k.id, c.redirect_url, coalesce(c.version, t.version, 0) AS version
+            FROM (SELECT CAST(:id AS bigint) AS id) AS k
+            LEFT JOIN campaigns c ON c.id = k.id
+            LEFT JOIN campaign_tombstones t ON t.id = k.id
+            """)
+    @RegisterConstructorMapper(CampaignTarget.class)
+    CampaignTarget findTarget(@Bind("id") long id);
 
     /** Where a click on each campaign goes, in id order after {@code afterId}: for filling caches in pages. */
-    @SqlQuery("SELECT id, redirect_url FROM campaigns WHERE id > :afterId ORDER BY id LIMIT :limit")
+    @SqlQuery("SELECT id, redirect_url, version FROM campaigns WHERE id > :afterId ORDER BY id LIMIT :limit")
     @RegisterConstructorMapper(CampaignTarget.class)
     List<CampaignTarget> targetsAfter(@Bind("afterId") long afterId, @Bind("limit") int limit);
 
-    /** A campaign's id and redirect URL. */
-    record CampaignTarget(long id, String redirectUrl) {
+    /** The campaigns deleted after {@code since} (a null redirect URL each, with the deletion's version). */
+    @SqlQuery("SELECT id, NULL AS redirect_url, version FROM campaign_tombstones WHERE deleted_at > :since")
+    @RegisterConstructorMapper(CampaignTarget.class)
+    List<CampaignTarget> deletedSince(@Bind("since") Instant since);
+
+    /** A campaign's id, redirect URL (null: none) and the version of that state. */
+    record CampaignTarget(long id, String redirectUrl, long version) {
     }
 
     /** Newest first, strictly after the keyset cursor (createdAt, id). */
@@ -66,7 +83,8 @@ public interface CampaignDao {
             UPDATE campaigns
             SET redirect_url = coalesce(:redirectUrl, redirect_url),
                 platforms = coalesce(:platforms, platforms),
-                updated_at = clock_timestamp()
+                updated_at = clock_timestamp(),
+                version = nextval('campaign_versions')
             WHERE id = :id
             RETURNING *
             """)
@@ -75,6 +93,12 @@ public interface CampaignDao {
 
     @SqlUpdate("DELETE FROM campaigns WHERE id = :id")
     int deleteRow(@Bind("id") long id);
+
+    @SqlUpdate("""
+            INSERT INTO campaign_tombstones (id, version) VALUES (:id, nextval('campaign_versions'))
+            ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, deleted_at = clock_timestamp()
+            """)
+    void insertTombstone(@Bind("id") long id);
 
     @SqlQuery("SELECT pg_notify('" + CHANGE_CHANNEL + "', :id::text)")
     String notifyChanged(@Bind("id") long id);
@@ -100,6 +124,7 @@ public interface CampaignDao {
     default boolean delete(long id) {
         boolean deleted = deleteRow(id) == 1;
         if (deleted) {
+            insertTombstone(id);
             notifyChanged(id);
         }
         return deleted;

@@ -1,6 +1,5 @@
 package com.o7tracker.campaign;
 
-import com.o7tracker.cache.CampaignTargets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.List;
@@ -15,12 +14,12 @@ public class CampaignService {
     private static final long MIN_ID = 1L << 32;
 
     private final CampaignDao dao;
-    private final CampaignTargets targets;
+    private final CampaignChanges changes;
     private final SecureRandom random = new SecureRandom();
 
-    public CampaignService(CampaignDao dao, CampaignTargets targets) {
+    public CampaignService(CampaignDao dao, CampaignChanges changes) {
         this.dao = dao;
-        this.targets = targets;
+        this.changes = changes;
     }
 
     public Campaign create(CampaignRequest request) {
@@ -28,7 +27,7 @@ public class CampaignService {
             long id = MIN_ID + (long) (random.nextDouble() * (MAX_ID - MIN_ID));
             Optional<Campaign> created = dao.insert(id, request.redirectUrl(), request.platforms());
             if (created.isPresent()) {
-                targets.changed(id, created);
+                changes.changed(id);
                 return created.get();
             }
         }
@@ -48,14 +47,14 @@ public class CampaignService {
 
     public Optional<Campaign> update(long id, CampaignRequest request) {
         Optional<Campaign> updated = dao.update(id, request.redirectUrl(), request.platforms());
-        updated.ifPresent(c -> targets.changed(id, updated));
+        updated.ifPresent(c -> changes.changed(id));
         return updated;
     }
 
     public boolean delete(long id) {
         boolean deleted = dao.delete(id);
         if (deleted) {
-            targets.changed(id, Optional.empty());
+            changes.changed(id);
         }
         return deleted;
     }

@@ -33,6 +33,15 @@ public class DatabaseFactory {
     @JsonProperty
     private int maxConnections = 16;
 
+    /**
+     * Connections of the click path's own small pool, used only to look up campaigns that are in
+     * no cache: a flood of made-up ids waits for these, never for the flusher's or the admin API's.
+     */
+    @Min(1)
+    @Max(50)
+    @JsonProperty
+    private int clickLookupConnections = 4;
+
     public boolean isEmbedded() {
         return url == null || url.isBlank();
     }
@@ -67,6 +76,23 @@ public class DatabaseFactory {
         return new Endpoint(embedded.startAndGetJdbcUrl(), EmbeddedDatabase.USER, "", Optional.of(embedded));
     }
 
+    /**
+     * The click path's lookup pool: a visitor waits at most 100 ms for a connection and 2 s for an
+     * answer before being sent to the fallback.
+     */
+    public DataSourceFactory clickLookupDataSource(Endpoint endpoint) {
+        DataSourceFactory ds = dataSource(endpoint);
+        ds.setMinSize(1);
+        ds.setInitialSize(1);
+        ds.setMaxSize(clickLookupConnections);
+        ds.setMaxWaitForConnection(Duration.milliseconds(100));
+        ds.setProperties(Map.of(
+                "connectTimeout", "2",
+                "socketTimeout", "2",
+                "ApplicationName", "o7tracker-click-lookups"));
+        return ds;
+    }
+
     /** The pool Dropwizard builds, pointed at {@code endpoint}. */
     public DataSourceFactory dataSource(Endpoint endpoint) {
         DataSourceFactory ds = new DataSourceFactory();
@@ -83,8 +109,7 @@ public class DatabaseFactory {
         ds.setCheckConnectionOnBorrow(true);
         ds.setValidationInterval(Duration.seconds(1));
         ds.setCheckConnectionWhileIdle(true);
-        // A click never waits on the pool: the admin API and the flusher are the only users,
-        // and both would rather fail fast than queue behind an outage.
+        // The admin API and the flusher would rather fail fast than queue behind an outage.
         ds.setMaxWaitForConnection(Duration.seconds(2));
         ds.setProperties(Map.of(
                 "connectTimeout", "3",

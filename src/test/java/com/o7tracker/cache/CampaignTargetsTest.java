@@ -13,6 +13,7 @@ import io.dropwizard.jackson.Jackson;
 import io.dropwizard.jersey.validation.Validators;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jdbi.v3.core.Jdbi;
@@ -49,7 +50,20 @@ class CampaignTargetsTest {
     }
 
     private CampaignTargets targets() {
-        return new CampaignTargets(dao, Optional.of(memcached), config, metrics);
+        return new CampaignTargets(dao, dao, Optional.of(memcached), config, metrics);
+    }
+
+    private static String key(long id) {
+        return "o7t:campaign:v2:" + id;
+    }
+
+    /** What memcached holds for the campaign, once the writer thread has put {@code expected} there (5 s at most). */
+    private Optional<String> awaitMemcached(long id, String expected) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!memcached.get(key(id)).map(v -> v.endsWith(expected)).orElse(false) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return memcached.get(key(id));
     }
 
     private static long insertBehindTheCachesBack(String url) throws Exception {
@@ -65,27 +79,27 @@ class CampaignTargetsTest {
 
     private static void updateBehindTheCachesBack(long id, String url) throws Exception {
         try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement()) {
-            s.execute("UPDATE campaigns SET redirect_url = '" + url + "' WHERE id = " + id);
+            s.execute("UPDATE campaigns SET redirect_url = '" + url + "', version = nextval('campaign_versions') WHERE id = " + id);
         }
     }
 
     @Test
-    void preloadedCampaignsAreServedWithoutALookupAndAChangeHeardMeanwhileWins() throws Exception {
-        // Ids below every other test's, so they are among the first the (size-bound) preload reads.
+    void loadedCampaignsAreServedWithoutALookupAndAChangeHeardMeanwhileWins() throws Exception {
+        // Ids below every other test's, so they are among the first the (size-bound) load reads.
         long first = insertBehindTheCachesBack(ThreadLocalRandom.current().nextLong(1_000, 1L << 30), "https://preloaded.example/a");
         long second = insertBehindTheCachesBack(first + 1, "https://preloaded.example/b");
         CampaignTargets targets = targets();
-        // A change heard before the preload reaches the campaign: the preload must not undo it.
+        // A change heard before the load reaches the campaign: the load must not undo it.
         updateBehindTheCachesBack(second, "https://preloaded.example/changed");
-        targets.changedElsewhere(second);
+        targets.changed(second);
         long reads = metrics.meter("cache.database.reads").getCount();
 
         int[] pages = {0};
-        assertThat(targets.preload(() -> pages[0]++)).isGreaterThanOrEqualTo(2);
+        assertThat(targets.refreshAll(Optional.empty(), () -> pages[0]++)).isGreaterThanOrEqualTo(2);
         assertThat(pages[0]).as("changes are applied after every page").isPositive();
         assertThat(targets.find(first).location()).isEqualTo("https://preloaded.example/a");
         assertThat(targets.find(second).location()).isEqualTo("https://preloaded.example/changed");
-        assertThat(metrics.meter("cache.database.reads").getCount()).as("no lookups after the preload").isEqualTo(reads);
+        assertThat(metrics.meter("cache.database.reads").getCount()).as("no lookups after the load").isEqualTo(reads);
         assertThat(metrics.meter("cache.memcached.misses").getCount()).isZero();
     }
 
@@ -95,41 +109,69 @@ class CampaignTargetsTest {
         CampaignTargets.Target target = targets().find(id);
         assertThat(target.redirectUrl()).isEqualTo("https://ünï.example/päth?q=ä");
         assertThat(target.location()).isEqualTo("https://%C3%BCn%C3%AF.example/p%C3%A4th?q=%C3%A4");
-        assertThat(CampaignTargets.Target.of("https://plain.example/").location()).isSameAs("https://plain.example/");
-        assertThat(CampaignTargets.Target.of("https://bad example/").location()).isNull();
+        assertThat(CampaignTargets.Target.of("https://plain.example/", 1).location()).isSameAs("https://plain.example/");
+        assertThat(CampaignTargets.Target.of("https://bad example/", 1).location()).isNull();
     }
 
     @Test
     void aLookupFillsMemcachedForOtherInstances() throws Exception {
         long id = insertBehindTheCachesBack("https://one.example/");
         assertThat(targets().find(id).redirectUrl()).isEqualTo("https://one.example/");
+        assertThat(awaitMemcached(id, " https://one.example/")).isPresent();
         updateBehindTheCachesBack(id, "https://two.example/");
         // A second instance (empty in-process cache) is served by memcached, not PostgreSQL.
         assertThat(targets().find(id).redirectUrl()).isEqualTo("https://one.example/");
         assertThat(metrics.meter("cache.memcached.hits").getCount()).isEqualTo(1);
-        assertThat(memcached.get("o7t:campaign:" + id)).hasValue("https://one.example/");
     }
 
     @Test
-    void writesGoThroughToMemcachedAndWinOverReaders() throws Exception {
+    void anOlderStateNeverReplacesANewerOneInMemcachedOrInProcess() throws Exception {
         CampaignTargets targets = targets();
         CampaignService service = new CampaignService(dao, targets);
         long id = service.create(new CampaignRequest("https://before.example/", new String[0])).id();
-        assertThat(targets.find(id).redirectUrl()).isEqualTo("https://before.example/");
+        String before = awaitMemcached(id, " https://before.example/").orElseThrow();
         service.update(id, new CampaignRequest("https://after.example/", null));
         assertThat(targets.find(id).redirectUrl()).isEqualTo("https://after.example/");
-        assertThat(memcached.get("o7t:campaign:" + id)).hasValue("https://after.example/");
-        // A reader that read PostgreSQL before the change must not put the old value back.
-        memcached.add("o7t:campaign:" + id, 60, "https://before.example/");
+        String after = awaitMemcached(id, " https://after.example/").orElseThrow();
+        // A writer or reader holding the state from before the change arrives late: it is refused.
+        assertThat(memcached.storeUnlessNewer(key(id), 60, before,
+                held -> CampaignTargets.Target.decode(held).version() >= CampaignTargets.Target.decode(before).version()))
+                .isTrue();
+        assertThat(memcached.get(key(id))).hasValue(after);
         assertThat(targets().find(id).redirectUrl()).isEqualTo("https://after.example/");
+        // In-process too: a page read before the change does not undo it.
+        targets.refreshAll(Optional.empty(), () -> { });
+        assertThat(targets.find(id).redirectUrl()).isEqualTo("https://after.example/");
 
         service.delete(id);
         assertThat(targets.find(id).exists()).isFalse();
-        assertThat(targets().find(id).exists()).isFalse();
+        assertThat(targets.find(id).version()).as("a deletion is newer than the campaign").isGreaterThan(
+                CampaignTargets.Target.decode(after).version());
+        awaitMemcached(id, Long.toString(targets.find(id).version()));
+        assertThat(targets().find(id).exists()).as("another instance, through memcached").isFalse();
     }
 
     @Test
-    void unknownIdsAreRememberedBriefly() throws Exception {
+    void aDeletedCampaignIsNeverServedFromAnOlderCopyInMemcached() throws Exception {
+        CampaignTargets writer = targets();
+        CampaignService service = new CampaignService(dao, writer);
+        long id = service.create(new CampaignRequest("https://deleted.example/", new String[0])).id();
+        String old = awaitMemcached(id, " https://deleted.example/").orElseThrow();
+        service.delete(id);
+        awaitMemcached(id, Long.toString(writer.find(id).version()));
+        // memcached lost the deletion (unreachable when it was written, say) and still holds the campaign.
+        assertThat(memcached.storeUnlessNewer(key(id), 60, old, held -> false)).isTrue();
+
+        CampaignTargets newInstance = targets();
+        newInstance.loadDeletions(Optional.empty()); // what a new instance does before its first click
+        assertThat(newInstance.find(id).exists()).isFalse();
+        CampaignTargets reconnected = targets();
+        reconnected.refreshAll(Optional.of(Instant.now().minusSeconds(5)), () -> { });
+        assertThat(reconnected.find(id).exists()).isFalse();
+    }
+
+    @Test
+    void unknownIdsAreRememberedBrieflyApartFromCampaigns() throws Exception {
         long id = ThreadLocalRandom.current().nextLong(1L << 33, 1L << 52);
         CampaignTargets targets = targets();
         assertThat(targets.find(id).exists()).isFalse();
@@ -138,20 +180,28 @@ class CampaignTargetsTest {
             assertThat(targets.find(id).exists()).isFalse();
         }
         assertThat(metrics.meter("cache.database.reads").getCount()).as("a flood on a dead id").isEqualTo(reads);
+        assertThat(metrics.getGauges().get("cache.local.size").getValue()).as("unknown ids are not kept with campaigns")
+                .isEqualTo(0L);
+        awaitMemcached(id, "0");
         assertThat(targets().find(id).exists()).as("another instance, through memcached").isFalse();
         assertThat(metrics.meter("cache.database.reads").getCount()).isEqualTo(reads);
     }
 
     @Test
-    void memcachedDownIsAMissAndItsReturnIsPickedUp() throws Exception {
+    void memcachedDownIsAMissAndAWriteMadeMeanwhileReachesItWhenItReturns() throws Exception {
         long id = insertBehindTheCachesBack("https://down.example/");
         TestMemcached server = TestMemcached.shared();
+        CampaignTargets writer = targets();
         server.kill();
         try {
             assertThat(targets().find(id).redirectUrl()).isEqualTo("https://down.example/");
             assertThat(targets().find(id).redirectUrl()).isEqualTo("https://down.example/");
             assertThat(metrics.meter("cache.memcached.errors").getCount()).isPositive();
             assertThat(memcached.ping()).isFalse();
+            updateBehindTheCachesBack(id, "https://changed-while-down.example/");
+            writer.changed(id);
+            Thread.sleep(1_500);
+            assertThat(metrics.meter("cache.memcached.writeRetries").getCount()).isPositive();
         } finally {
             server.start();
         }
@@ -160,12 +210,8 @@ class CampaignTargetsTest {
             Thread.sleep(100);
         }
         assertThat(memcached.ping()).as("the client reconnects by itself").isTrue();
-        CampaignTargets targets = targets();
-        assertThat(targets.find(id).redirectUrl()).isEqualTo("https://down.example/");
-        long deadlineSet = System.nanoTime() + 5_000_000_000L;
-        while (memcached.get("o7t:campaign:" + id).isEmpty() && System.nanoTime() < deadlineSet) {
-            Thread.sleep(50);
-        }
-        assertThat(memcached.get("o7t:campaign:" + id)).hasValue("https://down.example/");
+        assertThat(awaitMemcached(id, " https://changed-while-down.example/").orElseThrow())
+                .as("the write is retried until memcached takes it").endsWith(" https://changed-while-down.example/");
+        assertThat(targets().find(id).redirectUrl()).isEqualTo("https://changed-while-down.example/");
     }
 }

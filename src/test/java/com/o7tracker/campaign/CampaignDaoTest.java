@@ -35,18 +35,27 @@ class CampaignDaoTest {
         assertThat(created.platforms()).containsExactly(Platform.ANDROID, Platform.IPHONE);
         assertThat(created.clickCount()).isZero();
         assertThat(dao.insert(id, "https://other.example/", new String[0])).as("a taken id").isEmpty();
-        assertThat(dao.findRedirectUrl(id)).hasValue("https://dao.example/");
+        CampaignDao.CampaignTarget v1 = dao.findTarget(id);
+        assertThat(v1.redirectUrl()).isEqualTo("https://dao.example/");
+        assertThat(v1.version()).isPositive();
 
         Campaign updated = dao.update(id, null, new String[] {"WindowsPhone"}).orElseThrow();
         assertThat(updated.redirectUrl()).isEqualTo("https://dao.example/");
         assertThat(updated.platforms()).containsExactly(Platform.WINDOWS_PHONE);
         assertThat(updated.updatedAt()).isAfter(created.updatedAt());
         assertThat(updated.createdAt()).isEqualTo(created.createdAt());
+        CampaignDao.CampaignTarget v2 = dao.findTarget(id);
+        assertThat(v2.version()).as("every change a newer version").isGreaterThan(v1.version());
 
         assertThat(dao.delete(id)).isTrue();
         assertThat(dao.delete(id)).isFalse();
         assertThat(dao.findById(id)).isEmpty();
         assertThat(dao.update(id, "https://x.example/", null)).isEmpty();
+        CampaignDao.CampaignTarget deleted = dao.findTarget(id);
+        assertThat(deleted.redirectUrl()).isNull();
+        assertThat(deleted.version()).as("the deletion is newer still").isGreaterThan(v2.version());
+        long never = newId();
+        assertThat(dao.findTarget(never)).isEqualTo(new CampaignDao.CampaignTarget(never, null, 0));
     }
 
     @Test

@@ -1,0 +1,16 @@
+-- Every change of a campaign gets a version from one sequence, so caches can tell an older copy
+-- from a newer one whatever order their writes arrive in: a cached target is only ever replaced by
+-- a newer one. A deletion leaves a tombstone with its own (newer) version, so "deleted" also wins
+-- over every copy of the campaign read before it. Existing rows get versions as they are now.
+CREATE SEQUENCE campaign_versions;
+
+ALTER TABLE campaigns ADD COLUMN version bigint NOT NULL DEFAULT nextval('campaign_versions');
+
+CREATE TABLE campaign_tombstones (
+    id         bigint      PRIMARY KEY,
+    version    bigint      NOT NULL,
+    deleted_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+
+-- Caches load the recent deletions at start and after a missed notification.
+CREATE INDEX campaign_tombstones_deleted_at_idx ON campaign_tombstones (deleted_at);
