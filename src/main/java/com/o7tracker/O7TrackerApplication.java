@@ -99,7 +99,7 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
                 .onDemand(CampaignDao.class);
         CampaignTargets targets = new CampaignTargets(campaignDao, clickLookups, memcached, config.getCache(),
                 environment.metrics());
-        environment.lifecycle().manage(new CampaignChangeListener(endpoint, targets));
+        environment.lifecycle().manage(new CampaignChangeListener(endpoint, campaignDao, targets));
 
         // Counting: the click journal and its flusher; stopped before the pool and the database.
         ClickCounting counting = new ClickCounting(config.getCounting(),

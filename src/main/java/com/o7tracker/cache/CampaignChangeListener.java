@@ -11,6 +11,9 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.ConnectionFactory;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -33,11 +36,13 @@ public class CampaignChangeListener implements Managed, Runnable {
 
     private final String url;
     private final Properties properties;
+    private final CampaignDao dao;
     private final CampaignTargets targets;
     private final Thread thread;
     private volatile boolean running;
 
-    public CampaignChangeListener(DatabaseFactory.Endpoint database, CampaignTargets targets) {
+    public CampaignChangeListener(DatabaseFactory.Endpoint database, CampaignDao dao, CampaignTargets targets) {
+        this.dao = dao;
         this.url = database.url();
         this.properties = new Properties();
         properties.setProperty("user", database.user());
@@ -55,7 +60,7 @@ public class CampaignChangeListener implements Managed, Runnable {
     @Override
     public void start() {
         try {
-            targets.loadDeletions(Optional.empty());
+            targets.loadDeletions(dao, Optional.empty());
         } catch (RuntimeException e) {
             LOG.warn("Could not load the recent campaign deletions yet ({}); the listener retries", e.toString());
         }
@@ -78,7 +83,7 @@ public class CampaignChangeListener implements Managed, Runnable {
         int failures = 0;
         while (running) {
             try (Connection connection = DriverManager.getConnection(url, properties)) {
-                Instant listening = Instant.now();
+                Instant listeningSince = Instant.now();
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("LISTEN " + CampaignDao.CHANGE_CHANNEL);
                 }
@@ -87,15 +92,28 @@ public class CampaignChangeListener implements Managed, Runnable {
                             heardUntil.get());
                 }
                 PGConnection pg = connection.unwrap(PGConnection.class);
+                // Reads on the listening connection itself: it works whatever state the pool is in.
+                Jdbi jdbi = Jdbi.create(new ConnectionFactory() {
+                    @Override
+                    public Connection openConnection() {
+                        return connection;
+                    }
+
+                    @Override
+                    public void closeConnection(Connection toClose) {
+                        // kept open for listening
+                    }
+                }).installPlugin(new SqlObjectPlugin());
+                CampaignDao listening = jdbi.onDemand(CampaignDao.class);
                 // Listening first, so a change made while the cache fills is heard.
-                if (!refresh(pg, heardUntil)) {
+                if (!refresh(listening, pg, heardUntil)) {
                     throw new SQLException("the campaigns could not be reloaded");
                 }
-                heardUntil = Optional.of(listening);
+                heardUntil = Optional.of(listeningSince);
                 failures = 0;
                 long lastCheck = System.nanoTime();
                 while (running) {
-                    apply(pg.getNotifications(POLL_MILLIS));
+                    apply(listening, pg.getNotifications(POLL_MILLIS));
                     if (System.nanoTime() - lastCheck > LIVENESS_CHECK_NANOS) {
                         Instant checked = Instant.now();
                         lastCheck = System.nanoTime();
@@ -125,12 +143,12 @@ public class CampaignChangeListener implements Managed, Runnable {
     }
 
     /** Reloads every campaign and the recent deletions; false if that failed. */
-    private boolean refresh(PGConnection pg, Optional<Instant> heardUntil) {
+    private boolean refresh(CampaignDao listening, PGConnection pg, Optional<Instant> heardUntil) {
         long started = System.nanoTime();
         try {
-            long loaded = targets.refreshAll(heardUntil, () -> {
+            long loaded = targets.refreshAll(listening, heardUntil, () -> {
                 try {
-                    apply(pg.getNotifications(1));
+                    apply(listening, pg.getNotifications(1));
                 } catch (SQLException e) {
                     throw new IllegalStateException("lost the change notifications", e);
                 }
@@ -144,18 +162,18 @@ public class CampaignChangeListener implements Managed, Runnable {
         }
     }
 
-    private void apply(PGNotification[] notifications) {
+    private void apply(CampaignDao listening, PGNotification[] notifications) {
         if (notifications == null) {
             return;
         }
         for (PGNotification notification : notifications) {
-            changed(notification.getParameter());
+            changed(listening, notification.getParameter());
         }
     }
 
-    private void changed(String payload) {
+    private void changed(CampaignDao listening, String payload) {
         try {
-            targets.changed(Long.parseLong(payload));
+            targets.changed(listening, Long.parseLong(payload));
         } catch (NumberFormatException e) {
             LOG.warn("Ignoring campaign change notification '{}'", payload);
         }

@@ -188,9 +188,14 @@ public class CampaignTargets implements CampaignChanges {
      */
     @Override
     public void changed(long id) {
+        changed(dao, id);
+    }
+
+    /** {@link #changed(long)}, read through {@code from}. */
+    void changed(CampaignDao from, long id) {
         Target now;
         try {
-            now = fromDatabase(dao, id);
+            now = fromDatabase(from, id);
         } catch (RuntimeException e) {
             // The change notification re-reads it, or the listener's reconnect reloads everything.
             LOG.warn("Could not re-read campaign {} after a change: {}", id, e.toString());
@@ -205,29 +210,29 @@ public class CampaignTargets implements CampaignChanges {
      * {@code heardUntil} (when change notifications were last known to arrive, if ever), so that no
      * copy from before a deletion is served. Runs before a new instance takes clicks.
      */
-    public void loadDeletions(Optional<Instant> heardUntil) {
+    public void loadDeletions(CampaignDao from, Optional<Instant> heardUntil) {
         Instant since = Instant.now().minus(Duration.ofSeconds(memcachedTtlSeconds)).minus(CLOCK_MARGIN);
         if (heardUntil.isPresent() && heardUntil.get().minus(CLOCK_MARGIN).isBefore(since)) {
             since = heardUntil.get().minus(CLOCK_MARGIN);
         }
-        for (CampaignDao.CampaignTarget row : dao.deletedSince(since)) {
+        for (CampaignDao.CampaignTarget row : from.deletedSince(since)) {
             offer(row.id(), Target.of(row));
         }
     }
 
     /**
-     * {@link #loadDeletions}, then every campaign from PostgreSQL, up to the in-process cache's
-     * size, each kept where it is newer than what is cached. Read in pages, each a fresh snapshot;
-     * {@code afterPage} runs after each (the listener applies the changes heard meanwhile). Returns
-     * how many campaigns were loaded.
+     * {@link #loadDeletions}, then every campaign from PostgreSQL (read through {@code from}), up to
+     * the in-process cache's size, each kept where it is newer than what is cached. Read in pages,
+     * each a fresh snapshot; {@code afterPage} runs after each (the listener applies the changes
+     * heard meanwhile). Returns how many campaigns were loaded.
      */
-    public long refreshAll(Optional<Instant> heardUntil, Runnable afterPage) {
-        loadDeletions(heardUntil);
+    public long refreshAll(CampaignDao from, Optional<Instant> heardUntil, Runnable afterPage) {
+        loadDeletions(from, heardUntil);
         long limit = maximumSize - maximumSize / 10; // room for deletions and for campaigns not yet loaded
         long loaded = 0;
         long after = 0;
         while (loaded < limit) {
-            List<CampaignDao.CampaignTarget> page = dao.targetsAfter(after, (int) Math.min(PAGE, limit - loaded));
+            List<CampaignDao.CampaignTarget> page = from.targetsAfter(after, (int) Math.min(PAGE, limit - loaded));
             for (CampaignDao.CampaignTarget row : page) {
                 offer(row.id(), Target.of(row));
                 after = row.id();

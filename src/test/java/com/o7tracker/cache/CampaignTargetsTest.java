@@ -95,7 +95,7 @@ class CampaignTargetsTest {
         long reads = metrics.meter("cache.database.reads").getCount();
 
         int[] pages = {0};
-        assertThat(targets.refreshAll(Optional.empty(), () -> pages[0]++)).isGreaterThanOrEqualTo(2);
+        assertThat(targets.refreshAll(dao, Optional.empty(), () -> pages[0]++)).isGreaterThanOrEqualTo(2);
         assertThat(pages[0]).as("changes are applied after every page").isPositive();
         assertThat(targets.find(first).location()).isEqualTo("https://preloaded.example/a");
         assertThat(targets.find(second).location()).isEqualTo("https://preloaded.example/changed");
@@ -140,7 +140,7 @@ class CampaignTargetsTest {
         assertThat(memcached.get(key(id))).hasValue(after);
         assertThat(targets().find(id).redirectUrl()).isEqualTo("https://after.example/");
         // In-process too: a page read before the change does not undo it.
-        targets.refreshAll(Optional.empty(), () -> { });
+        targets.refreshAll(dao, Optional.empty(), () -> { });
         assertThat(targets.find(id).redirectUrl()).isEqualTo("https://after.example/");
 
         service.delete(id);
@@ -163,10 +163,10 @@ class CampaignTargetsTest {
         assertThat(memcached.storeUnlessNewer(key(id), 60, old, held -> false)).isTrue();
 
         CampaignTargets newInstance = targets();
-        newInstance.loadDeletions(Optional.empty()); // what a new instance does before its first click
+        newInstance.loadDeletions(dao, Optional.empty()); // what a new instance does before its first click
         assertThat(newInstance.find(id).exists()).isFalse();
         CampaignTargets reconnected = targets();
-        reconnected.refreshAll(Optional.of(Instant.now().minusSeconds(5)), () -> { });
+        reconnected.refreshAll(dao, Optional.of(Instant.now().minusSeconds(5)), () -> { });
         assertThat(reconnected.find(id).exists()).isFalse();
     }
 

@@ -40,7 +40,11 @@ public final class TestMemcached {
         return "127.0.0.1:" + port;
     }
 
+    /** Starts memcached (empty) unless it runs. */
     public synchronized void start() throws IOException, InterruptedException {
+        if (process != null && process.isAlive()) {
+            return;
+        }
         process = new ProcessBuilder("memcached", "-u", "nobody", "-l", "127.0.0.1", "-p", Integer.toString(port),
                 "-U", "0", "-m", "64")
                 .redirectErrorStream(true)
