@@ -3,8 +3,13 @@ package com.o7tracker.db;
 import io.dropwizard.lifecycle.Managed;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -13,8 +18,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real PostgreSQL started by the service itself when no DATABASE_URL is given. Its data lives
- * in a directory that survives restarts; a postmaster left running by a killed predecessor is
- * stopped first, so PostgreSQL's own crash recovery takes over.
+ * in a directory that survives restarts. The process running it holds a lock next to the
+ * directory ({@code postgresql.lock}) for as long as it runs, so a second process on the same data
+ * (a {@code db migrate} while the service runs) is refused instead of stopping the live server.
+ * Holding the lock, it may stop a postmaster left running by a killed predecessor, so PostgreSQL's
+ * own crash recovery takes over; it signals only a process that is a postgres of this directory.
  */
 public class EmbeddedDatabase implements Managed {
 
@@ -24,6 +32,8 @@ public class EmbeddedDatabase implements Managed {
 
     private final Path directory;
     private EmbeddedPostgres postgres;
+    private FileChannel lockChannel;
+    private FileLock lock;
 
     public EmbeddedDatabase(Path directory) {
         this.directory = directory.toAbsolutePath();
@@ -32,14 +42,20 @@ public class EmbeddedDatabase implements Managed {
     /** Starts PostgreSQL at once (migrations and the pool need it before the server starts). */
     public String startAndGetJdbcUrl() throws IOException, InterruptedException {
         Files.createDirectories(directory);
-        stopStalePostmaster();
-        postgres = EmbeddedPostgres.builder()
-                .setDataDirectory(directory)
-                .setCleanDataDirectory(false)
-                .setServerConfig("fsync", "on")
-                .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("max_connections", "100")
-                .start();
+        lock();
+        try {
+            stopStalePostmaster();
+            postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(directory)
+                    .setCleanDataDirectory(false)
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("max_connections", "100")
+                    .start();
+        } catch (IOException | RuntimeException e) {
+            lockChannel.close();
+            throw e;
+        }
         LOG.info("Embedded PostgreSQL running on port {} with its data in {}", postgres.getPort(), directory);
         return postgres.getJdbcUrl(USER, "postgres");
     }
@@ -51,8 +67,29 @@ public class EmbeddedDatabase implements Managed {
 
     @Override
     public void stop() throws IOException {
-        if (postgres != null) {
-            postgres.close();
+        try {
+            if (postgres != null) {
+                postgres.close();
+            }
+        } finally {
+            if (lockChannel != null) {
+                lockChannel.close(); // releases the lock
+            }
+        }
+    }
+
+    private void lock() throws IOException {
+        Path lockFile = directory.resolveSibling(directory.getFileName() + ".lock");
+        lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            lock = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            lockChannel.close();
+            throw new IOException("The embedded PostgreSQL in " + directory + " is in use by another running o7tracker"
+                    + " (it holds " + lockFile + "). Stop it first, or point DATABASE_URL at a PostgreSQL of your own.");
         }
     }
 
@@ -67,6 +104,13 @@ public class EmbeddedDatabase implements Managed {
             return;
         }
         ProcessHandle postmaster = stale.get();
+        if (!isPostgresOf(postmaster)) {
+            // A PID reused by an unrelated process: never signal it; PostgreSQL would refuse the live PID.
+            LOG.warn("{} names pid {}, which is not a PostgreSQL of this directory; removing the stale file",
+                    pidFile, postmaster.pid());
+            Files.delete(pidFile);
+            return;
+        }
         LOG.warn("A PostgreSQL (pid {}) from a previous run still holds {}; stopping it", postmaster.pid(), directory);
         // SIGINT is PostgreSQL's fast shutdown: it ends the dead predecessor's sessions and checkpoints.
         new ProcessBuilder("kill", "-INT", Long.toString(postmaster.pid())).inheritIO().start().waitFor();
@@ -77,6 +121,25 @@ public class EmbeddedDatabase implements Managed {
             postmaster.destroyForcibly();
             postmaster.onExit().join();
         }
+    }
+
+    /** True if the process is a postgres server whose command line names this data directory. */
+    private boolean isPostgresOf(ProcessHandle process) {
+        Optional<String> command = process.info().command();
+        Optional<String[]> arguments = process.info().arguments();
+        if (command.isEmpty() || arguments.isEmpty() || !Path.of(command.get()).getFileName().toString().equals("postgres")) {
+            return false;
+        }
+        for (String argument : arguments.get()) {
+            try {
+                if (Path.of(argument).toAbsolutePath().normalize().equals(directory.normalize())) {
+                    return true;
+                }
+            } catch (InvalidPathException e) {
+                // not a path
+            }
+        }
+        return false;
     }
 
     private static Optional<ProcessHandle> parsePid(String line) {

@@ -61,6 +61,18 @@ class ServiceLifecycleIT {
         assertThat(campaign.get("windowsphone_click_count").asLong()).isEqualTo(10);
         assertThat(campaign.get("click_count").asLong()).isEqualTo(10);
         assertThat(Files.readString(logs.resolve("embedded-2.log"))).contains("from a previous run still holds");
+
+        // `db migrate` on the same data while the service runs is refused; the service's PostgreSQL lives on.
+        ProcessBuilder migrate = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-jar",
+                System.getProperty("o7tracker.jar", "target/o7tracker.jar"), "db", "migrate", "config.yml")
+                .redirectErrorStream(true)
+                .redirectOutput(logs.resolve("embedded-migrate.log").toFile());
+        migrate.environment().putAll(env);
+        assertThat(migrate.start().waitFor()).isNotZero();
+        assertThat(Files.readString(logs.resolve("embedded-migrate.log"))).contains("in use by another running o7tracker");
+        assertThat(again.get("/track/" + id + "?platform=Android").statusCode()).isEqualTo(307);
+        assertThat(again.adminGet("/tasks/update_stats").statusCode()).isEqualTo(200);
+        assertThat(Json.parse(again.adminGet("/admin/campaigns/" + id).body()).get("click_count").asLong()).isEqualTo(11);
         second.terminate();
         assertThat(Files.exists(data.resolve("postgresql").resolve("postmaster.pid")))
                 .as("PostgreSQL stopped with the service").isFalse();
