@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -99,6 +101,7 @@ public class CampaignTargets implements CampaignChanges {
     private final long maximumSize;
     private final LoadingCache<Long, Target> local;
     private final Cache<Long, Target> unknown;
+    private final ConcurrentHashMap<Long, CompletableFuture<Target>> loading = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor memcachedWriter;
     private final Meter memcachedHits;
     private final Meter memcachedMisses;
@@ -138,7 +141,7 @@ public class CampaignTargets implements CampaignChanges {
                 .build(new CacheLoader<>() {
                     @Override
                     public Target load(Long id) {
-                        return lookUp(id);
+                        return fromDatabase(dao, id); // unused: misses go through find()
                     }
 
                     @Override
@@ -167,7 +170,11 @@ public class CampaignTargets implements CampaignChanges {
         metrics.gauge("cache.unknown.size", () -> unknown::estimatedSize);
     }
 
-    /** The campaign's target; throws if it is cached nowhere and PostgreSQL cannot be reached. */
+    /**
+     * The campaign's target; throws if it is cached nowhere and PostgreSQL cannot be reached. A miss
+     * is looked up outside the caches' locks, once however many visitors ask for the id meanwhile,
+     * so a slow lookup delays only the visitors of that id.
+     */
     public Target find(long id) {
         Target target = local.getIfPresent(id);
         if (target != null) {
@@ -177,8 +184,21 @@ public class CampaignTargets implements CampaignChanges {
         if (target != null) {
             return target;
         }
-        target = local.get(id); // null: the id is no campaign and was never one
-        return target != null ? target : UNKNOWN;
+        CompletableFuture<Target> mine = new CompletableFuture<>();
+        CompletableFuture<Target> theirs = loading.putIfAbsent(id, mine);
+        if (theirs != null) {
+            return theirs.join();
+        }
+        try {
+            target = offer(id, lookUp(id));
+            mine.complete(target);
+            return target;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            loading.remove(id, mine);
+        }
     }
 
     /**
@@ -251,16 +271,18 @@ public class CampaignTargets implements CampaignChanges {
         memcachedWriter.shutdownNow();
     }
 
-    /** Keeps {@code target} in-process unless a state at least as new is cached. */
-    private void offer(long id, Target target) {
+    /** Keeps {@code target} in-process unless a state at least as new is cached; returns the state kept. */
+    private Target offer(long id, Target target) {
         if (!target.exists() && target.version() == 0) {
-            if (local.getIfPresent(id) == null) {
-                unknown.put(id, target);
+            Target held = local.getIfPresent(id);
+            if (held != null) {
+                return held;
             }
-            return;
+            unknown.put(id, target);
+            return target;
         }
         unknown.invalidate(id);
-        local.asMap().merge(id, target, (held, offered) -> offered.version() > held.version() ? offered : held);
+        return local.asMap().merge(id, target, (held, offered) -> offered.version() > held.version() ? offered : held);
     }
 
     /** A miss on the click path: memcached, then PostgreSQL through the click path's own pool. */
@@ -269,21 +291,12 @@ public class CampaignTargets implements CampaignChanges {
             Optional<Target> cached = memcached.get().get(key(id)).map(Target::decode);
             if (cached.isPresent()) {
                 memcachedHits.mark();
-                return remember(id, cached.get());
+                return cached.get();
             }
             memcachedMisses.mark();
         }
         Target target = fromDatabase(clickLookups, id);
         share(id, target, false);
-        return remember(id, target);
-    }
-
-    /** What a loader returns: the target to cache in-process, or null for an id that was never a campaign. */
-    private Target remember(long id, Target target) {
-        if (!target.exists() && target.version() == 0) {
-            unknown.put(id, target);
-            return null;
-        }
         return target;
     }
 

@@ -10,6 +10,7 @@ import java.lang.invoke.VarHandle;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -35,6 +36,7 @@ public class TrackHandler extends Handler.Wrapper {
     private static final String PREFIX = "/track";
 
     private final CampaignTargets targets;
+    private final AtomicLong lastLookupFailureLog = new AtomicLong();
     private final ClickCounting counting;
     private final Fallback fallback;
 
@@ -70,7 +72,7 @@ public class TrackHandler extends Handler.Wrapper {
         try {
             target = targets.find(id);
         } catch (RuntimeException e) {
-            LOG.warn("Campaign {} could not be looked up: {}", id, e.toString());
+            logLookupFailure(id, e);
             return fallback.send(response, callback, "lookup-failed");
         }
         if (!target.exists()) {
@@ -85,6 +87,16 @@ public class TrackHandler extends Handler.Wrapper {
             Fallback.redirect(response, callback, target.location());
         }
         return true;
+    }
+
+    /** At most one log line per 10 s, however many lookups fail (a flood of made-up ids, an outage). */
+    private void logLookupFailure(long id, RuntimeException e) {
+        long now = System.nanoTime();
+        long last = lastLookupFailureLog.get();
+        if ((last == 0 || now - last > 10_000_000_000L) && lastLookupFailureLog.compareAndSet(last, now)) {
+            LOG.warn("Campaign {} could not be looked up (visitors sent to the fallback; counted in the metric"
+                    + " clicks.fallback.lookup-failed): {}", id, e.toString());
+        }
     }
 
     static final long NOT_A_LINK = -2;
