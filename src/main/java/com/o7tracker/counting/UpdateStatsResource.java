@@ -33,7 +33,7 @@ public class UpdateStatsResource {
             return "Updated.";
         } catch (Exception e) {
             LOG.warn("update_stats could not apply the journaled clicks: {}", e.toString());
-            throw new ApiException(503, "Counters could not be updated now: " + e.getMessage());
+            throw new ApiException(503, "Counters could not be updated now; the clicks are kept and applied later.");
         }
     }
 }
