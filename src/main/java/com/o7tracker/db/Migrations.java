@@ -2,6 +2,7 @@ package com.o7tracker.db;
 
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,13 +16,15 @@ public final class Migrations {
     }
 
     public static int migrate(DataSource dataSource) {
-        MigrateResult result = Flyway.configure()
+        Flyway flyway = Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:migrations")
                 .table("schema_migrations")
-                .load()
-                .migrate();
-        LOG.info("Schema at version {} ({} migration(s) applied now)", result.targetSchemaVersion, result.migrationsExecuted);
+                .load();
+        MigrateResult result = flyway.migrate();
+        MigrationInfo current = flyway.info().current();
+        LOG.info("Schema at version {} ({} migration(s) applied now)", current == null ? "none" : current.getVersion(),
+                result.migrationsExecuted);
         return result.migrationsExecuted;
     }
 }
