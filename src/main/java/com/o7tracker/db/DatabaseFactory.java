@@ -81,40 +81,38 @@ public class DatabaseFactory {
      * answer before being sent to the fallback.
      */
     public DataSourceFactory clickLookupDataSource(Endpoint endpoint) {
-        DataSourceFactory ds = dataSource(endpoint);
-        ds.setMinSize(1);
-        ds.setInitialSize(1);
-        ds.setMaxSize(clickLookupConnections);
-        ds.setMaxWaitForConnection(Duration.milliseconds(100));
-        ds.setProperties(Map.of(
-                "connectTimeout", "2",
-                "socketTimeout", "2",
-                "ApplicationName", "o7tracker-click-lookups"));
-        return ds;
+        return pool(endpoint, clickLookupConnections, Duration.milliseconds(100), 2, "o7tracker-click-lookups");
     }
 
-    /** The pool Dropwizard builds, pointed at {@code endpoint}. */
+    /**
+     * The pool of the admin API, the flusher and the cache's reloads, which would rather fail fast
+     * (2 s without a connection) than queue behind an outage.
+     */
     public DataSourceFactory dataSource(Endpoint endpoint) {
+        return pool(endpoint, maxConnections, Duration.seconds(2), 30, "o7tracker");
+    }
+
+    private static DataSourceFactory pool(Endpoint endpoint, int maxSize, Duration maxWait, int socketTimeoutSeconds,
+                                          String applicationName) {
         DataSourceFactory ds = new DataSourceFactory();
         ds.setDriverClass("org.postgresql.Driver");
         ds.setUrl(endpoint.url());
         ds.setUser(endpoint.user());
         ds.setPassword(endpoint.password());
-        ds.setMinSize(2);
-        ds.setInitialSize(2);
-        ds.setMaxSize(maxConnections);
+        ds.setMinSize(Math.min(2, maxSize));
+        ds.setInitialSize(Math.min(2, maxSize));
+        ds.setMaxSize(maxSize);
         ds.setValidationQuery("/* o7tracker health check */ SELECT 1");
         ds.setValidationQueryTimeout(Duration.seconds(2));
         // After a PostgreSQL restart every pooled connection is dead: test before use (at most once a second).
         ds.setCheckConnectionOnBorrow(true);
         ds.setValidationInterval(Duration.seconds(1));
         ds.setCheckConnectionWhileIdle(true);
-        // The admin API and the flusher would rather fail fast than queue behind an outage.
-        ds.setMaxWaitForConnection(Duration.seconds(2));
+        ds.setMaxWaitForConnection(maxWait);
         ds.setProperties(Map.of(
                 "connectTimeout", "3",
-                "socketTimeout", "30",
-                "ApplicationName", "o7tracker"));
+                "socketTimeout", Integer.toString(socketTimeoutSeconds),
+                "ApplicationName", applicationName));
         return ds;
     }
 }
