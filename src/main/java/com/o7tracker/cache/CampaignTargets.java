@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -310,7 +311,11 @@ public class CampaignTargets implements CampaignChanges {
             return;
         }
         long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(memcachedTtlSeconds);
-        memcachedWriter.execute(() -> store(id, target, writer, giveUpAt));
+        try {
+            memcachedWriter.execute(() -> store(id, target, writer, giveUpAt));
+        } catch (RejectedExecutionException e) {
+            // stopping: memcached's copies expire with their TTL, and every instance reloads from PostgreSQL
+        }
     }
 
     private void store(long id, Target target, boolean retry, long giveUpAt) {
@@ -319,9 +324,13 @@ public class CampaignTargets implements CampaignChanges {
             Target cached = Target.decode(held);
             return cached != null && cached.version() >= target.version();
         });
-        if (!settled && retry && System.nanoTime() - giveUpAt < 0 && !memcachedWriter.isShutdown()) {
+        if (!settled && retry && System.nanoTime() - giveUpAt < 0) {
             memcachedWriteRetries.mark();
-            memcachedWriter.schedule(() -> store(id, target, true, giveUpAt), 1, TimeUnit.SECONDS);
+            try {
+                memcachedWriter.schedule(() -> store(id, target, true, giveUpAt), 1, TimeUnit.SECONDS);
+            } catch (RejectedExecutionException e) {
+                // stopping
+            }
         }
     }
 

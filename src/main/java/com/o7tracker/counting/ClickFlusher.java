@@ -36,7 +36,8 @@ public class ClickFlusher {
     private long applied;
     /** A batch whose transaction may or may not have committed; resolved before anything else. */
     private ClickDeltas.Snapshot inDoubt;
-    /** The token with which this process owns the journal's row in PostgreSQL. */
+    /** The token with which this process claims the journal's row in PostgreSQL (owner once claimed). */
+    private final String token = UUID.randomUUID().toString();
     private String owner;
     private volatile long inFlightSinceNanos;
     private long lastFailureLog;
@@ -114,10 +115,11 @@ public class ClickFlusher {
      */
     private long claimJournal() throws IOException {
         List<String> own = journal.ownerTokens();
-        String token = UUID.randomUUID().toString();
-        List<String> claiming = new ArrayList<>(own);
-        claiming.add(token);
-        journal.writeOwnerTokens(claiming);
+        if (!own.contains(token)) {
+            List<String> claiming = new ArrayList<>(own);
+            claiming.add(token);
+            journal.writeOwnerTokens(claiming);
+        }
         OptionalLong claimed = store.claim(journal.journalId(), journal.startPosition(), own, token);
         if (claimed.isEmpty()) {
             String copiedFrom = journal.journalId();
