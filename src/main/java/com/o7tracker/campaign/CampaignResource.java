@@ -104,15 +104,8 @@ public class CampaignResource {
     }
 
     private static long parseId(String id) {
-        try {
-            long value = Long.parseLong(id);
-            if (value > 0 && value <= CampaignService.MAX_ID) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest("Campaign id '" + id + "' is not a positive integer below 2^53.");
+        return CampaignId.parse(id).orElseThrow(() ->
+                ApiException.badRequest("Campaign id '" + id + "' is not a positive integer below 2^53."));
     }
 
     private static ApiException notFound(String id) {

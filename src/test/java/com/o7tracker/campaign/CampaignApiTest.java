@@ -118,6 +118,8 @@ class CampaignApiTest {
         assertError(http.adminGet("/admin/campaigns/12345"), 404, "12345");
         assertError(http.adminGet("/admin/campaigns/abc"), 400, "abc");
         assertError(http.adminGet("/admin/campaigns/-4"), 400, "-4");
+        assertError(http.adminGet("/admin/campaigns/+12345"), 400, "+12345");
+        assertError(http.adminGet("/admin/campaigns/9007199254740992"), 400, "9007199254740992");
     }
 
     @Test
