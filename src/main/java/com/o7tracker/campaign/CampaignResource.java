@@ -23,6 +23,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -147,24 +148,33 @@ public class CampaignResource {
     /** The keyset position of the last campaign of a page: its creation time (microseconds) and id. */
     record Cursor(Instant createdAt, long id) {
 
+        private static final long MAX_MICROS = END_OF_TIME.getEpochSecond() * 1_000_000L;
+
         String format() {
             long micros = Math.addExact(Math.multiplyExact(createdAt.getEpochSecond(), 1_000_000L), createdAt.getNano() / 1_000);
             return micros + "_" + id;
         }
 
+        /** Only what {@link #format} writes: micros from 1970 up to {@link #END_OF_TIME}, and an id. */
         static Cursor parse(String value) {
-            String[] parts = value.split("_", -1);
-            try {
-                if (parts.length == 2) {
-                    long micros = Long.parseLong(parts[0]);
-                    long id = Long.parseLong(parts[1]);
-                    return new Cursor(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-                            Math.floorMod(micros, 1_000_000L) * 1_000L), id);
+            int separator = value.indexOf('_');
+            if (separator > 0) {
+                OptionalLong micros = micros(value.substring(0, separator));
+                OptionalLong id = CampaignId.parse(value, separator + 1, value.length());
+                if (micros.isPresent() && id.isPresent()) {
+                    long at = micros.getAsLong();
+                    return new Cursor(Instant.ofEpochSecond(at / 1_000_000L, at % 1_000_000L * 1_000L), id.getAsLong());
                 }
-            } catch (RuntimeException e) {
-                // answered below
             }
             throw ApiException.badRequest("Query parameter after is not a cursor from a Link header.");
+        }
+
+        private static OptionalLong micros(String digits) {
+            if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return OptionalLong.empty();
+            }
+            long micros = Long.parseLong(digits);
+            return micros <= MAX_MICROS ? OptionalLong.of(micros) : OptionalLong.empty();
         }
     }
 }

@@ -194,6 +194,18 @@ class CampaignApiTest {
     }
 
     @Test
+    void cursorsThatNoLinkHeaderGivesAre400() {
+        create(SEED);
+        for (String after : List.of("9223372036854775807_5928566696968192", "-9223372036854775808_5928566696968192",
+                "253402300800000000_5928566696968192", "-1_5928566696968192", "1460324864519184_-5",
+                "1460324864519184_0", "1460324864519184_9223372036854775807", "1460324864519184_9007199254740992",
+                "99999999999999999999_1", "1460324864519184_99999999999999999999", "+1460324864519184_1",
+                "1460324864519184_+1", "_", "1_", "_1", "1_2_3", "1.5_2", "", "%E2%82%AC_1", "1e6_1")) {
+            assertError(http.adminGet("/admin/campaigns?after=" + after), 400, "after");
+        }
+    }
+
+    @Test
     void updateReplacesOnlyTheFieldsGivenAndMovesUpdatedAt() {
         JsonNode created = create(SEED);
         long id = created.get("id").asLong();
