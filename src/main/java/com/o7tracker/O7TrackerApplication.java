@@ -24,7 +24,6 @@ import com.o7tracker.web.ErrorMapper;
 import com.o7tracker.web.HealthResource;
 import com.o7tracker.web.ServerErrorHandler;
 import com.o7tracker.web.JsonBody;
-import io.dropwizard.auth.AuthDynamicFeature;
 import io.dropwizard.auth.basic.BasicCredentialAuthFilter;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
@@ -123,12 +122,11 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
 
         // The admin API.
         AuthFactory auth = config.getAuth();
-        environment.jersey().register(new AuthDynamicFeature(new BasicCredentialAuthFilter.Builder<Admin>()
+        environment.jersey().register(new AdminFeature(new BasicCredentialAuthFilter.Builder<Admin>()
                 .setAuthenticator(new AdminAuthenticator(auth.getUser(), adminPassword(auth)))
                 .setRealm("o7tracker")
                 .setUnauthorizedHandler(new JsonUnauthorizedHandler())
                 .buildAuthFilter()));
-        environment.jersey().register(new AdminFeature());
         environment.jersey().register(new ErrorMapper(fallback));
         JsonBody json = new JsonBody(environment.getObjectMapper());
         environment.jersey().register(new CampaignResource(new CampaignService(campaignDao, targets), json));

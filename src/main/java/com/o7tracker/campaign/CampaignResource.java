@@ -3,7 +3,6 @@ package com.o7tracker.campaign;
 import com.codahale.metrics.annotation.Timed;
 import com.o7tracker.web.ApiException;
 import com.o7tracker.web.JsonBody;
-import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -32,7 +31,6 @@ import java.util.Set;
  * clients of the original send them with curl's default form type.
  */
 @Path("/admin/{collection: campaigns|campains}")
-@PermitAll
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
 public class CampaignResource {

@@ -1,22 +1,29 @@
 package com.o7tracker.web;
 
-import com.o7tracker.auth.CrossSiteFilter;
-import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.DynamicFeature;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.FeatureContext;
 
 /**
- * The admin API's filters (body limit, request log, cross-site refusal) on the admin resources
- * (the ones behind basic auth) only, so the click path runs no filter at all.
+ * The admin API's filters (body limit, request log, cross-site refusal, authentication) on the
+ * admin side's resources (see {@link AdminSide}) only, so the public side runs none of them. The
+ * authentication filter is given, so this package needs nothing of {@code auth}.
  */
 public class AdminFeature implements DynamicFeature {
 
+    private final ContainerRequestFilter authentication;
+
+    public AdminFeature(ContainerRequestFilter authentication) {
+        this.authentication = authentication;
+    }
+
     @Override
     public void configure(ResourceInfo resourceInfo, FeatureContext context) {
-        if (resourceInfo.getResourceClass().isAnnotationPresent(PermitAll.class)) {
+        if (AdminSide.contains(resourceInfo)) {
             context.register(new AdminRequestFilter());
             context.register(new CrossSiteFilter());
+            context.register(authentication);
         }
     }
 }

@@ -4,8 +4,6 @@ import com.o7tracker.track.Fallback;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -32,7 +30,7 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable error) {
-        if (!isAdminPath(uriInfo.getPath())) {
+        if (!AdminSide.contains(uriInfo.getPath())) {
             if (!(error instanceof WebApplicationException)) {
                 LOG.error("Error on the public path /{}; sent to the fallback", uriInfo.getPath(), error);
             }
@@ -63,19 +61,10 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
             message = "Internal server error.";
             LOG.error("Unexpected error on /{}", uriInfo.getPath(), error);
         }
-        Response.ResponseBuilder response = Response.status(status)
-                .type(MediaType.APPLICATION_JSON_TYPE)
-                .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                .entity(ErrorBody.of(message));
+        Response.ResponseBuilder response = ErrorBody.of(message).response(status);
         if (error instanceof NotAllowedException notAllowed) {
             response.allow(notAllowed.getResponse().getAllowedMethods());
         }
         return response.build();
-    }
-
-    /** The admin side (JSON errors); everything else is the public side (redirects). */
-    public static boolean isAdminPath(String path) {
-        String p = path.startsWith("/") ? path.substring(1) : path;
-        return p.equals("admin") || p.startsWith("admin/") || p.equals("tasks") || p.startsWith("tasks/");
     }
 }
