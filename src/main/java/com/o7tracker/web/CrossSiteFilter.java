@@ -27,12 +27,11 @@ public class CrossSiteFilter implements ContainerRequestFilter {
             return;
         }
         String fetchSite = request.getHeaderString("Sec-Fetch-Site");
-        if (fetchSite != null && fetchSite.trim().equalsIgnoreCase("cross-site")) {
-            throw new ApiException(403, "Cross-site requests may not change campaigns.");
-        }
         String origin = request.getHeaderString("Origin");
-        if (origin != null && !sameHost(origin, request.getHeaderString(HttpHeaders.HOST))) {
-            throw new ApiException(403, "Requests from origin " + origin + " may not change campaigns.");
+        if ((fetchSite != null && fetchSite.trim().equalsIgnoreCase("cross-site"))
+                || (origin != null && !sameHost(origin, request.getHeaderString(HttpHeaders.HOST)))) {
+            // A fixed message: the Origin header is the sender's to write.
+            throw new ApiException(403, "Cross-site requests may not change campaigns.");
         }
     }
 

@@ -206,6 +206,20 @@ class CampaignApiTest {
     }
 
     @Test
+    void malformedJsonIsAnsweredByPositionWithoutEchoingTheBody() {
+        HttpResponse<String> token = http.adminPost("/admin/campaigns", "{\"redirect_url\": leaked-token-123}");
+        assertError(token, 400, "Request body is not valid JSON (line 1, column ");
+        assertThat(token.body()).doesNotContain("leaked", "token", "123", "expecting");
+        HttpResponse<String> control = http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example\n\u0001\"}");
+        assertError(control, 400, "Request body is not valid JSON (line 1, column ");
+        assertThat(control.body()).doesNotContain("CTRL", "code");
+        assertError(http.adminPost("/admin/campaigns", "{\"a\":1,\n\"b\":}"), 400,
+                "Request body is not valid JSON (line 2, column 5).");
+        assertError(http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example\",\"redirect_url\":1}"), 400,
+                "Request body has the field redirect_url twice.");
+    }
+
+    @Test
     void updateReplacesOnlyTheFieldsGivenAndMovesUpdatedAt() {
         JsonNode created = create(SEED);
         long id = created.get("id").asLong();
@@ -264,11 +278,13 @@ class CampaignApiTest {
     void crossSiteWritesAreRefused() {
         long id = create(SEED).get("id").asLong();
         List<String> before = Tables.campaigns();
-        assertError(http.send(http.admin("/admin/campaigns").header("Origin", "https://evil.example")
-                .POST(HttpRequest.BodyPublishers.ofString(SEED))), 403, "evil.example");
+        HttpResponse<String> foreign = http.send(http.admin("/admin/campaigns").header("Origin", "https://evil.example")
+                .POST(HttpRequest.BodyPublishers.ofString(SEED)));
+        assertError(foreign, 403, "Cross-site requests may not change campaigns.");
+        assertThat(foreign.body()).doesNotContain("evil");
         assertError(http.send(http.admin("/admin/campaigns/" + id).header("Sec-Fetch-Site", "cross-site")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"redirect_url\":\"https://evil.example\"}"))), 403, "Cross-site");
-        assertError(http.send(http.admin("/admin/campaigns/" + id).header("Origin", "null").DELETE()), 403, "null");
+        assertError(http.send(http.admin("/admin/campaigns/" + id).header("Origin", "null").DELETE()), 403, "Cross-site");
         assertThat(Tables.campaigns()).isEqualTo(before);
         HttpResponse<String> sameOrigin = http.send(http.admin("/admin/campaigns/" + id)
                 .header("Origin", "http://127.0.0.1:" + APP.getLocalPort()).header("Sec-Fetch-Site", "same-origin")
