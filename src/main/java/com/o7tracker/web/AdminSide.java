@@ -29,7 +29,8 @@ public final class AdminSide {
 
     /** Whether a matched resource method is served on the admin side. */
     public static boolean contains(ResourceInfo resource) {
-        Path path = resource.getResourceClass().getAnnotation(Path.class);
+        Class<?> type = resource.getResourceClass();
+        Path path = type == null ? null : type.getAnnotation(Path.class);
         return path != null && contains(path.value());
     }
 }
