@@ -1,10 +1,6 @@
 package com.o7tracker;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.o7tracker.auth.Admin;
-import com.o7tracker.auth.AdminAuthenticator;
-import com.o7tracker.auth.AuthFactory;
-import com.o7tracker.auth.JsonUnauthorizedHandler;
 import com.o7tracker.cache.CampaignChangeListener;
 import com.o7tracker.cache.CampaignTargets;
 import com.o7tracker.cache.Memcached;
@@ -24,8 +20,6 @@ import com.o7tracker.web.ErrorMapper;
 import com.o7tracker.web.HealthResource;
 import com.o7tracker.web.ServerErrorHandler;
 import com.o7tracker.web.JsonBody;
-import io.dropwizard.auth.AuthDynamicFeature;
-import io.dropwizard.auth.basic.BasicCredentialAuthFilter;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -36,19 +30,13 @@ import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.servlets.tasks.Task;
 import java.io.PrintWriter;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.glassfish.jersey.server.ServerProperties;
 import org.jdbi.v3.core.Jdbi;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
-
-    private static final Logger LOG = LoggerFactory.getLogger(O7TrackerApplication.class);
 
     public static void main(String[] args) throws Exception {
         new O7TrackerApplication().run(args);
@@ -126,29 +114,11 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(errors));
 
         // The admin API.
-        AuthFactory auth = config.getAuth();
-        environment.jersey().register(new AuthDynamicFeature(new BasicCredentialAuthFilter.Builder<Admin>()
-                .setAuthenticator(new AdminAuthenticator(auth.getUser(), adminPassword(auth)))
-                .setRealm("o7tracker")
-                .setUnauthorizedHandler(new JsonUnauthorizedHandler())
-                .buildAuthFilter()));
+        environment.jersey().register(config.getAuth().build(environment.metrics()));
         environment.jersey().register(new AdminFeature());
         environment.jersey().register(new ErrorMapper(fallback));
         JsonBody json = new JsonBody(environment.getObjectMapper());
         environment.jersey().register(new CampaignResource(new CampaignService(campaignDao, targets), json));
         environment.jersey().register(new UpdateStatsResource(counting));
-    }
-
-    /** The configured password, or one generated for this run and logged once: never a built-in default. */
-    private static String adminPassword(AuthFactory auth) {
-        if (auth.getPassword() != null && !auth.getPassword().isEmpty()) {
-            return auth.getPassword();
-        }
-        byte[] bytes = new byte[18];
-        new SecureRandom().nextBytes(bytes);
-        String generated = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        LOG.warn("AUTH_PASSWORD is not set; the admin API password for this run is: {} (user '{}')",
-                generated, auth.getUser());
-        return generated;
     }
 }

@@ -3,7 +3,6 @@ package com.o7tracker.campaign;
 import com.codahale.metrics.annotation.Timed;
 import com.o7tracker.web.ApiException;
 import com.o7tracker.web.JsonBody;
-import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -23,6 +22,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -31,7 +31,6 @@ import java.util.Set;
  * clients of the original send them with curl's default form type.
  */
 @Path("/admin/{collection: campaigns|campains}")
-@PermitAll
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
 public class CampaignResource {
@@ -104,15 +103,8 @@ public class CampaignResource {
     }
 
     private static long parseId(String id) {
-        try {
-            long value = Long.parseLong(id);
-            if (value > 0 && value <= CampaignService.MAX_ID) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest("Campaign id '" + id + "' is not a positive integer below 2^53.");
+        return CampaignId.parse(id).orElseThrow(() ->
+                ApiException.badRequest("Campaign id '" + id + "' is not a positive integer below 2^53."));
     }
 
     private static ApiException notFound(String id) {
@@ -154,24 +146,33 @@ public class CampaignResource {
     /** The keyset position of the last campaign of a page: its creation time (microseconds) and id. */
     record Cursor(Instant createdAt, long id) {
 
+        private static final long MAX_MICROS = END_OF_TIME.getEpochSecond() * 1_000_000L;
+
         String format() {
             long micros = Math.addExact(Math.multiplyExact(createdAt.getEpochSecond(), 1_000_000L), createdAt.getNano() / 1_000);
             return micros + "_" + id;
         }
 
+        /** Only what {@link #format} writes: micros from 1970 up to {@link #END_OF_TIME}, and an id. */
         static Cursor parse(String value) {
-            String[] parts = value.split("_", -1);
-            try {
-                if (parts.length == 2) {
-                    long micros = Long.parseLong(parts[0]);
-                    long id = Long.parseLong(parts[1]);
-                    return new Cursor(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-                            Math.floorMod(micros, 1_000_000L) * 1_000L), id);
+            int separator = value.indexOf('_');
+            if (separator > 0) {
+                OptionalLong micros = micros(value.substring(0, separator));
+                OptionalLong id = CampaignId.parse(value, separator + 1, value.length());
+                if (micros.isPresent() && id.isPresent()) {
+                    long at = micros.getAsLong();
+                    return new Cursor(Instant.ofEpochSecond(at / 1_000_000L, at % 1_000_000L * 1_000L), id.getAsLong());
                 }
-            } catch (RuntimeException e) {
-                // answered below
             }
             throw ApiException.badRequest("Query parameter after is not a cursor from a Link header.");
+        }
+
+        private static OptionalLong micros(String digits) {
+            if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return OptionalLong.empty();
+            }
+            long micros = Long.parseLong(digits);
+            return micros <= MAX_MICROS ? OptionalLong.of(micros) : OptionalLong.empty();
         }
     }
 }

@@ -1,6 +1,7 @@
 package com.o7tracker.track;
 
 import com.o7tracker.cache.CampaignTargets;
+import com.o7tracker.campaign.CampaignId;
 import com.o7tracker.campaign.Platform;
 import com.o7tracker.counting.ClickAck;
 import com.o7tracker.counting.ClickCounting;
@@ -10,6 +11,7 @@ import java.lang.invoke.VarHandle;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -105,25 +107,15 @@ public class TrackHandler extends Handler.Wrapper {
     /**
      * The id from a path under {@code /track}: {@link #NOT_A_LINK} when the path is not a tracking
      * link at all ({@code /track}, {@code /track/}, {@code /track/1/extra}), {@link #BAD_ID} when
-     * the id is not a positive decimal of at most 16 digits.
+     * the id is not one by {@link CampaignId}'s rule.
      */
     static long parseId(String path) {
         int start = PREFIX.length() + 1;
         if (path.length() <= start || path.indexOf('/', start) >= 0) {
             return NOT_A_LINK;
         }
-        if (path.length() - start > 16) {
-            return BAD_ID;
-        }
-        long id = 0;
-        for (int i = start; i < path.length(); i++) {
-            char c = path.charAt(i);
-            if (c < '0' || c > '9') {
-                return BAD_ID;
-            }
-            id = id * 10 + (c - '0');
-        }
-        return id > 0 ? id : BAD_ID;
+        OptionalLong id = CampaignId.parse(path, start, path.length());
+        return id.isPresent() ? id.getAsLong() : BAD_ID;
     }
 
     /** The first value of a query parameter, decoded, or null (also when it does not decode). */

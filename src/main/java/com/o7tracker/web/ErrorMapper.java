@@ -4,8 +4,6 @@ import com.o7tracker.track.Fallback;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -14,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place errors become responses. On the admin API: the original's JSON error body with the
- * right status, never an HTML page. On the public side: a redirect to the fallback, since a
+ * right status, never an HTML page; a client's mistake is named, a server error has a fixed message
+ * and its cause goes to the log. On the public side: a redirect to the fallback, since a
  * visitor of a tracking link never sees an error page.
  */
 public class ErrorMapper implements ExceptionMapper<Throwable> {
@@ -32,50 +31,40 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable error) {
-        if (!isAdminPath(uriInfo.getPath())) {
+        if (!AdminSide.contains(uriInfo.getPath())) {
             if (!(error instanceof WebApplicationException)) {
                 LOG.error("Error on the public path /{}; sent to the fallback", uriInfo.getPath(), error);
             }
             return fallback.redirect(error instanceof WebApplicationException ? "no-route" : "error");
         }
-        int status;
+        int status = error instanceof WebApplicationException web ? web.getResponse().getStatus() : 500;
         String message;
-        if (error instanceof ApiException api) {
-            status = api.getResponse().getStatus();
+        if (status >= 500) {
+            // Its text may hold SQL, a file path or a driver's message: the log has it, the answer does not.
+            if (error instanceof ApiException api) {
+                LOG.warn("{} on /{}: {}", status, uriInfo.getPath(), api.getMessage());
+            } else {
+                LOG.error("Server error {} on /{}", status, uriInfo.getPath(), error);
+            }
+            message = status == 503 ? "Service unavailable; try again later." : "Internal server error.";
+        } else if (error instanceof ApiException api) {
             message = api.getMessage();
-        } else if (error instanceof WebApplicationException web) {
-            status = web.getResponse().getStatus();
+        } else {
             message = switch (status) {
                 case 404 -> "Not found.";
                 case 405 -> "Method not allowed.";
                 case 406 -> "Only application/json is served.";
                 case 415 -> "Unsupported media type.";
                 default -> {
-                    Response.StatusType type = web.getResponse().getStatusInfo();
-                    yield type.getReasonPhrase() == null ? "Request failed." : type.getReasonPhrase() + ".";
+                    String reason = ((WebApplicationException) error).getResponse().getStatusInfo().getReasonPhrase();
+                    yield reason == null ? "Request failed." : reason + ".";
                 }
             };
-            if (status >= 500) {
-                LOG.error("Server error on /{}", uriInfo.getPath(), error);
-            }
-        } else {
-            status = 500;
-            message = "Internal server error.";
-            LOG.error("Unexpected error on /{}", uriInfo.getPath(), error);
         }
-        Response.ResponseBuilder response = Response.status(status)
-                .type(MediaType.APPLICATION_JSON_TYPE)
-                .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                .entity(ErrorBody.of(message));
+        Response.ResponseBuilder response = ErrorBody.of(message).response(status);
         if (error instanceof NotAllowedException notAllowed) {
             response.allow(notAllowed.getResponse().getAllowedMethods());
         }
         return response.build();
-    }
-
-    /** The admin side (JSON errors); everything else is the public side (redirects). */
-    public static boolean isAdminPath(String path) {
-        String p = path.startsWith("/") ? path.substring(1) : path;
-        return p.equals("admin") || p.startsWith("admin/") || p.equals("tasks") || p.startsWith("tasks/");
     }
 }

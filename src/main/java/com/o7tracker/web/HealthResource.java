@@ -10,12 +10,16 @@ import jakarta.ws.rs.core.Response;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * App Engine Flexible routes only the application port, so its liveness and readiness probes are
  * answered here from the admin port's health checks. Readiness leaves out the dependencies whose
  * loss the click path rides through (PostgreSQL, memcached, a growing backlog): an instance that
- * can still redirect and record clicks keeps its traffic.
+ * can still redirect and record clicks keeps its traffic. The answer says only healthy or not (it
+ * is public); the checks' own messages, which may name files or SQL, go to the log.
  */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
@@ -23,7 +27,10 @@ public class HealthResource {
 
     private static final Set<String> READINESS = Set.of("click-journal", "deadlocks");
 
+    private static final Logger LOG = LoggerFactory.getLogger(HealthResource.class);
+
     private final HealthCheckRegistry healthChecks;
+    private final Map<String, String> lastState = new ConcurrentHashMap<>();
 
     public HealthResource(HealthCheckRegistry healthChecks) {
         this.healthChecks = healthChecks;
@@ -50,8 +57,27 @@ public class HealthResource {
             }
             HealthCheck.Result result = healthChecks.runHealthCheck(name);
             healthy &= result.isHealthy();
-            body.put(name, Map.of("healthy", result.isHealthy(), "message", String.valueOf(result.getMessage())));
+            body.put(name, new Probe(result.isHealthy(), result.isHealthy() ? "healthy" : "unhealthy"));
+            logChange(name, result);
         }
         return Response.status(healthy ? 200 : 503).header("Cache-Control", "no-store").entity(body).build();
+    }
+
+    /** What is wrong goes to the log, once per change rather than once per probe. */
+    private void logChange(String name, HealthCheck.Result result) {
+        String state = result.isHealthy() ? "" : String.valueOf(result.getMessage());
+        String before = lastState.put(name, state);
+        if (state.equals(before) || (before == null && result.isHealthy())) {
+            return;
+        }
+        if (result.isHealthy()) {
+            LOG.info("Health check {} is healthy again", name);
+        } else {
+            LOG.warn("Health check {} is unhealthy: {}", name, state, result.getError());
+        }
+    }
+
+    /** A public probe's answer per check: fixed words only; the admin port's /healthcheck has the details. */
+    record Probe(boolean healthy, String message) {
     }
 }

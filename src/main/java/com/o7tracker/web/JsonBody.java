@@ -1,5 +1,6 @@
 package com.o7tracker.web;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,7 +32,7 @@ public final class JsonBody {
         try {
             node = mapper.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("Request body is not valid JSON: " + e.getOriginalMessage());
+            throw notJson(e);
         } catch (IOException e) {
             throw ApiException.badRequest("Request body could not be read.");
         }
@@ -62,6 +63,25 @@ public final class JsonBody {
             throw ApiException.badRequest("Request body could not be read.");
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Jackson's own message quotes the body (tokens, characters), so the answer names only the
+     * position, or the field given twice (a name the API knows or refuses by name anyway).
+     */
+    private static ApiException notJson(JsonProcessingException e) {
+        if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
+                && e.getProcessor() instanceof JsonParser parser) {
+            try {
+                return ApiException.badRequest("Request body has the field " + parser.currentName() + " twice.");
+            } catch (IOException | RuntimeException ignored) {
+                // answered by position below
+            }
+        }
+        JsonLocation at = e.getLocation();
+        return ApiException.badRequest(at == null || at.getLineNr() < 1
+                ? "Request body is not valid JSON."
+                : "Request body is not valid JSON (line " + at.getLineNr() + ", column " + at.getColumnNr() + ").");
     }
 
     public static ApiException tooLarge() {

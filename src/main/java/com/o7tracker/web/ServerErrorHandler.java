@@ -2,7 +2,6 @@ package com.o7tracker.web;
 
 import com.o7tracker.track.Fallback;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -28,15 +27,14 @@ public class ServerErrorHandler extends ErrorHandler {
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         // A request line Jetty could not parse reaches here as "/badMessage", without its headers:
         // it is answered as a visitor would be, with the fallback.
-        if (!ErrorMapper.isAdminPath(path)) {
+        if (!AdminSide.contains(path)) {
             return fallback.send(response, callback, "bad-request");
         }
         int status = response.getStatus() >= 400 ? response.getStatus() : 400;
         String message = status == 431 ? "Request headers are too large." : "Malformed request.";
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        String body = "{\"status\":\"error\",\"msg\":\"" + message + "\"}";
-        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+        response.write(true, ByteBuffer.wrap(ErrorBody.of(message).bytes()), callback);
         return true;
     }
 

@@ -118,6 +118,8 @@ class CampaignApiTest {
         assertError(http.adminGet("/admin/campaigns/12345"), 404, "12345");
         assertError(http.adminGet("/admin/campaigns/abc"), 400, "abc");
         assertError(http.adminGet("/admin/campaigns/-4"), 400, "-4");
+        assertError(http.adminGet("/admin/campaigns/+12345"), 400, "+12345");
+        assertError(http.adminGet("/admin/campaigns/9007199254740992"), 400, "9007199254740992");
     }
 
     @Test
@@ -192,6 +194,32 @@ class CampaignApiTest {
     }
 
     @Test
+    void cursorsThatNoLinkHeaderGivesAre400() {
+        create(SEED);
+        for (String after : List.of("9223372036854775807_5928566696968192", "-9223372036854775808_5928566696968192",
+                "253402300800000000_5928566696968192", "-1_5928566696968192", "1460324864519184_-5",
+                "1460324864519184_0", "1460324864519184_9223372036854775807", "1460324864519184_9007199254740992",
+                "99999999999999999999_1", "1460324864519184_99999999999999999999", "+1460324864519184_1",
+                "1460324864519184_+1", "_", "1_", "_1", "1_2_3", "1.5_2", "", "%E2%82%AC_1", "1e6_1")) {
+            assertError(http.adminGet("/admin/campaigns?after=" + after), 400, "after");
+        }
+    }
+
+    @Test
+    void malformedJsonIsAnsweredByPositionWithoutEchoingTheBody() {
+        HttpResponse<String> token = http.adminPost("/admin/campaigns", "{\"redirect_url\": leaked-token-123}");
+        assertError(token, 400, "Request body is not valid JSON (line 1, column ");
+        assertThat(token.body()).doesNotContain("leaked", "token", "123", "expecting");
+        HttpResponse<String> control = http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example\n\u0001\"}");
+        assertError(control, 400, "Request body is not valid JSON (line 1, column ");
+        assertThat(control.body()).doesNotContain("CTRL", "code");
+        assertError(http.adminPost("/admin/campaigns", "{\"a\":1,\n\"b\":}"), 400,
+                "Request body is not valid JSON (line 2, column 5).");
+        assertError(http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example\",\"redirect_url\":1}"), 400,
+                "Request body has the field redirect_url twice.");
+    }
+
+    @Test
     void updateReplacesOnlyTheFieldsGivenAndMovesUpdatedAt() {
         JsonNode created = create(SEED);
         long id = created.get("id").asLong();
@@ -250,11 +278,13 @@ class CampaignApiTest {
     void crossSiteWritesAreRefused() {
         long id = create(SEED).get("id").asLong();
         List<String> before = Tables.campaigns();
-        assertError(http.send(http.admin("/admin/campaigns").header("Origin", "https://evil.example")
-                .POST(HttpRequest.BodyPublishers.ofString(SEED))), 403, "evil.example");
+        HttpResponse<String> foreign = http.send(http.admin("/admin/campaigns").header("Origin", "https://evil.example")
+                .POST(HttpRequest.BodyPublishers.ofString(SEED)));
+        assertError(foreign, 403, "Cross-site requests may not change campaigns.");
+        assertThat(foreign.body()).doesNotContain("evil");
         assertError(http.send(http.admin("/admin/campaigns/" + id).header("Sec-Fetch-Site", "cross-site")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"redirect_url\":\"https://evil.example\"}"))), 403, "Cross-site");
-        assertError(http.send(http.admin("/admin/campaigns/" + id).header("Origin", "null").DELETE()), 403, "null");
+        assertError(http.send(http.admin("/admin/campaigns/" + id).header("Origin", "null").DELETE()), 403, "Cross-site");
         assertThat(Tables.campaigns()).isEqualTo(before);
         HttpResponse<String> sameOrigin = http.send(http.admin("/admin/campaigns/" + id)
                 .header("Origin", "http://127.0.0.1:" + APP.getLocalPort()).header("Sec-Fetch-Site", "same-origin")

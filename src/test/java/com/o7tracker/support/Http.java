@@ -13,7 +13,7 @@ import java.util.Base64;
 public final class Http {
 
     public static final String USER = "admin";
-    public static final String PASSWORD = "Secret-Pa55";
+    public static final String PASSWORD = "Secret-Pa55-Long";
 
     private static final HttpClient CLIENT = HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER)

@@ -8,10 +8,13 @@ import org.junit.jupiter.api.Test;
 class TrackHandlerTest {
 
     @Test
-    void theIdIsAPositiveDecimalOfAtMostSixteenDigits() {
+    void theIdIsAPositiveDecimalUpToTwoToTheFiftyThreeMinusOne() {
         assertThat(TrackHandler.parseId("/track/4503599627370496")).isEqualTo(4503599627370496L);
-        assertThat(TrackHandler.parseId("/track/9999999999999999")).isEqualTo(9999999999999999L);
+        assertThat(TrackHandler.parseId("/track/9007199254740991")).isEqualTo(9007199254740991L);
+        assertThat(TrackHandler.parseId("/track/9007199254740992")).isEqualTo(TrackHandler.BAD_ID);
+        assertThat(TrackHandler.parseId("/track/9999999999999999")).isEqualTo(TrackHandler.BAD_ID);
         assertThat(TrackHandler.parseId("/track/10000000000000000")).isEqualTo(TrackHandler.BAD_ID);
+        assertThat(TrackHandler.parseId("/track/+5")).isEqualTo(TrackHandler.BAD_ID);
         assertThat(TrackHandler.parseId("/track/0")).isEqualTo(TrackHandler.BAD_ID);
         assertThat(TrackHandler.parseId("/track/-5")).isEqualTo(TrackHandler.BAD_ID);
         assertThat(TrackHandler.parseId("/track/1.5")).isEqualTo(TrackHandler.BAD_ID);

@@ -108,6 +108,18 @@ class TrackerStoryTest {
     }
 
     @Test
+    void idsAboveTwoToTheFiftyThreeGoToTheFallbackBeforeAnyLookup() {
+        var meters = APP.getEnvironment().metrics();
+        long badIds = meters.meter("clicks.fallback.bad-id").getCount();
+        long unknown = meters.meter("clicks.fallback.unknown-campaign").getCount();
+        for (String id : List.of("9007199254740992", "9999999999999999", "9223372036854775807")) {
+            assertThat(click("/track/" + id + "?platform=Android")).isEqualTo(FALLBACK);
+        }
+        assertThat(meters.meter("clicks.fallback.bad-id").getCount()).isEqualTo(badIds + 3);
+        assertThat(meters.meter("clicks.fallback.unknown-campaign").getCount()).isEqualTo(unknown);
+    }
+
+    @Test
     void requestsJettyCannotParseAlsoGoToTheFallback() {
         String malformed = http.raw("GET /track/%zz?platform=Android HTTP/1.1\r\nHost: x\r\n");
         assertThat(malformed).startsWith("HTTP/1.1 307").contains("Location: " + FALLBACK).doesNotContain("<html");

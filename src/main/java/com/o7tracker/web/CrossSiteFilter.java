@@ -1,6 +1,5 @@
-package com.o7tracker.auth;
+package com.o7tracker.web;
 
-import com.o7tracker.web.ApiException;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -15,7 +14,7 @@ import java.util.Set;
  * campaigns through a logged-in admin's browser. State-changing admin requests that a browser
  * marks as cross-site (a foreign Origin, or Sec-Fetch-Site: cross-site) are refused with 403.
  * Non-browser clients (curl, scripts) send neither header and pass. Bound to the admin API by
- * {@link com.o7tracker.web.AdminFeature}.
+ * {@link AdminFeature}.
  */
 @Priority(Priorities.AUTHENTICATION - 100)
 public class CrossSiteFilter implements ContainerRequestFilter {
@@ -28,12 +27,11 @@ public class CrossSiteFilter implements ContainerRequestFilter {
             return;
         }
         String fetchSite = request.getHeaderString("Sec-Fetch-Site");
-        if (fetchSite != null && fetchSite.trim().equalsIgnoreCase("cross-site")) {
-            throw new ApiException(403, "Cross-site requests may not change campaigns.");
-        }
         String origin = request.getHeaderString("Origin");
-        if (origin != null && !sameHost(origin, request.getHeaderString(HttpHeaders.HOST))) {
-            throw new ApiException(403, "Requests from origin " + origin + " may not change campaigns.");
+        if ((fetchSite != null && fetchSite.trim().equalsIgnoreCase("cross-site"))
+                || (origin != null && !sameHost(origin, request.getHeaderString(HttpHeaders.HOST)))) {
+            // A fixed message: the Origin header is the sender's to write.
+            throw new ApiException(403, "Cross-site requests may not change campaigns.");
         }
     }
 
