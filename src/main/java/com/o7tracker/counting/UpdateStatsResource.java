@@ -1,7 +1,6 @@
 package com.o7tracker.counting;
 
 import com.o7tracker.web.ApiException;
-import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -14,7 +13,6 @@ import org.slf4j.LoggerFactory;
  * longer need a recount; it applies every click recorded so far and answers once they show.
  */
 @Path("/tasks/update_stats")
-@PermitAll
 public class UpdateStatsResource {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpdateStatsResource.class);

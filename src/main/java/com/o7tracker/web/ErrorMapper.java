@@ -7,6 +7,11 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import org.apache.tomcat.jdbc.pool.PoolExhaustedException;
+import org.jdbi.v3.core.ConnectionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +42,8 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
             }
             return fallback.redirect(error instanceof WebApplicationException ? "no-route" : "error");
         }
-        int status = error instanceof WebApplicationException web ? web.getResponse().getStatus() : 500;
+        int status = error instanceof WebApplicationException web ? web.getResponse().getStatus()
+                : databaseUnavailable(error) ? 503 : 500;
         String message;
         if (status >= 500) {
             // Its text may hold SQL, a file path or a driver's message: the log has it, the answer does not.
@@ -66,5 +72,19 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
             response.allow(notAllowed.getResponse().getAllowedMethods());
         }
         return response.build();
+    }
+
+    /** PostgreSQL cannot be reached or has no connection to give: the client may try again. */
+    private static boolean databaseUnavailable(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectionException || cause instanceof SQLTransientConnectionException
+                    || cause instanceof SQLNonTransientConnectionException || cause instanceof PoolExhaustedException) {
+                return true;
+            }
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -25,13 +25,20 @@ public class ServerErrorHandler extends ErrorHandler {
     public boolean handle(Request request, Response response, Callback callback) {
         String path = rawPath(request);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        // The ops port (Dropwizard's admin connector) has no visitors: its errors are plain JSON.
+        boolean opsPort = "admin".equals(request.getConnectionMetaData().getConnector().getName());
         // A request line Jetty could not parse reaches here as "/badMessage", without its headers:
         // it is answered as a visitor would be, with the fallback.
-        if (!AdminSide.contains(path)) {
+        if (!opsPort && !AdminSide.contains(path)) {
             return fallback.send(response, callback, "bad-request");
         }
         int status = response.getStatus() >= 400 ? response.getStatus() : 400;
-        String message = status == 431 ? "Request headers are too large." : "Malformed request.";
+        String message = switch (status) {
+            case 404 -> "Not found.";
+            case 405 -> "Method not allowed.";
+            case 431 -> "Request headers are too large.";
+            default -> status >= 500 ? "Internal server error." : "Malformed request.";
+        };
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(ErrorBody.of(message).bytes()), callback);

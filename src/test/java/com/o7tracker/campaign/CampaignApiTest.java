@@ -330,4 +330,11 @@ class CampaignApiTest {
         }
         assertThat(Tables.campaigns()).isEqualTo(before);
     }
+
+    @Test
+    void theOpsPortAnswersUnknownPathsWithA404NotARedirect() {
+        HttpResponse<String> response = new Http(APP.getAdminPort()).get("/no-such-endpoint");
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).contains("\"status\":\"error\"");
+    }
 }

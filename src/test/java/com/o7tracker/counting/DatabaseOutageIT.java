@@ -46,6 +46,9 @@ class DatabaseOutageIT {
             var metrics = Json.parse(admin.get("/metrics").body());
             assertThat(metrics.get("gauges").get("clicks.backlog").get("value").asLong()).isPositive();
             assertThat(metrics.get("gauges").get("clicks.oldestUnappliedSeconds").get("value").asDouble()).isPositive();
+            HttpResponse<String> read = http.adminGet("/admin/campaigns/" + campaigns.keySet().iterator().next());
+            assertThat(read.statusCode()).as("the admin API: try again later").isEqualTo(503);
+            assertThat(read.body()).doesNotContain("PSQL", "Exception", "localhost", "127.0.0.1");
             HttpResponse<String> stats = http.adminGet("/tasks/update_stats");
             assertThat(stats.statusCode()).isEqualTo(503);
             assertThat(stats.body()).as("a fixed message; the details go to the log")
