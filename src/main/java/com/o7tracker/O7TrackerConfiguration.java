@@ -1,10 +1,10 @@
 package com.o7tracker;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.o7tracker.auth.AuthFactory;
 import com.o7tracker.cache.CacheFactory;
 import com.o7tracker.counting.CountingFactory;
 import com.o7tracker.db.DatabaseFactory;
+import com.o7tracker.settings.Setting;
 import io.dropwizard.core.Configuration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
@@ -14,32 +14,32 @@ public class O7TrackerConfiguration extends Configuration {
 
     /** Where every visitor who cannot be sent to a campaign goes. */
     @NotEmpty
-    @JsonProperty
+    @Setting
     private String fallbackUrl = "http://outfit7.com";
 
     /** Local state: the click journal and, on the embedded default, PostgreSQL's data. */
     @NotEmpty
-    @JsonProperty
+    @Setting
     private String dataDirectory = "data";
 
     @Valid
     @NotNull
-    @JsonProperty
+    @Setting
     private AuthFactory auth = new AuthFactory();
 
     @Valid
     @NotNull
-    @JsonProperty
+    @Setting
     private DatabaseFactory database = new DatabaseFactory();
 
     @Valid
     @NotNull
-    @JsonProperty
+    @Setting
     private CacheFactory cache = new CacheFactory();
 
     @Valid
     @NotNull
-    @JsonProperty
+    @Setting
     private CountingFactory counting = new CountingFactory();
 
     public String getFallbackUrl() {

@@ -2,8 +2,8 @@ package com.o7tracker.auth;
 
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.github.benmanes.caffeine.cache.Ticker;
+import com.o7tracker.settings.Setting;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import io.dropwizard.validation.ValidationMethod;
@@ -30,25 +30,25 @@ public class AuthFactory {
     public static final int MIN_PASSWORD_LENGTH = 12;
 
     @NotEmpty
-    @JsonProperty
+    @Setting
     private String user = "admin";
 
-    @JsonProperty
+    @Setting
     private String password = "";
 
     /** Failed logins from one client within {@link #failureWindow} before its requests get 429. */
     @Min(1)
-    @JsonProperty
+    @Setting
     private int maxFailures = 10;
 
     @NotNull
     @MinDuration(value = 1, unit = TimeUnit.SECONDS)
-    @JsonProperty
+    @Setting
     private Duration failureWindow = Duration.minutes(1);
 
     /** Clients whose failures are remembered; past it the oldest are forgotten (memory stays bounded). */
     @Min(1)
-    @JsonProperty
+    @Setting
     private long maxTrackedClients = 100_000;
 
     /**
@@ -57,14 +57,14 @@ public class AuthFactory {
      */
     @Min(0)
     @Max(10)
-    @JsonProperty
+    @Setting
     private int trustedProxies = 0;
 
     @JsonIgnore
     @ValidationMethod(message = "auth.password must be at least " + MIN_PASSWORD_LENGTH
             + " characters (AUTH_PASSWORD), or empty to have one generated for the run")
     public boolean isPassword() {
-        return password == null || password.isEmpty() || password.length() >= MIN_PASSWORD_LENGTH;
+        return password.isEmpty() || password.length() >= MIN_PASSWORD_LENGTH;
     }
 
     /**
@@ -79,7 +79,7 @@ public class AuthFactory {
 
     /** The configured password, or one generated for this run and logged once: never a built-in default. */
     private String passwordForTheRun() {
-        if (password != null && !password.isEmpty()) {
+        if (!password.isEmpty()) {
             return password;
         }
         byte[] bytes = new byte[18];

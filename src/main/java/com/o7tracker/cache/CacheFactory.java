@@ -1,11 +1,15 @@
 package com.o7tracker.cache;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.o7tracker.campaign.CampaignDao;
+import com.o7tracker.db.DatabaseFactory;
+import com.o7tracker.settings.Setting;
+import io.dropwizard.core.setup.Environment;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MaxDuration;
 import io.dropwizard.validation.MinDuration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -13,22 +17,22 @@ import java.util.concurrent.TimeUnit;
 public class CacheFactory {
 
     /** host:port[,host:port…]; empty runs without memcached. */
-    @JsonProperty
+    @Setting
     private String memcachedServers = "";
 
     /** How long a memcached operation may take before it counts as a miss. */
     @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
     @MaxDuration(value = 1, unit = TimeUnit.SECONDS)
-    @JsonProperty
+    @Setting
     private Duration memcachedTimeout = Duration.milliseconds(20);
 
     @MinDuration(value = 1, unit = TimeUnit.SECONDS)
-    @JsonProperty
+    @Setting
     private Duration memcachedTtl = Duration.hours(1);
 
     /** How long an unknown id is remembered as unknown (memcached and in-process). */
     @MinDuration(value = 1, unit = TimeUnit.SECONDS)
-    @JsonProperty
+    @Setting
     private Duration unknownTtl = Duration.seconds(5);
 
     /**
@@ -37,7 +41,7 @@ public class CacheFactory {
      */
     @Min(100)
     @Max(100_000_000)
-    @JsonProperty
+    @Setting
     private long localMaximumSize = 1_000_000;
 
     /**
@@ -48,15 +52,26 @@ public class CacheFactory {
      * (bench/README.md has what that cost).
      */
     @MinDuration(value = 1, unit = TimeUnit.SECONDS)
-    @JsonProperty
+    @Setting
     private Duration localRefreshAfter;
 
-    public String getMemcachedServers() {
-        return memcachedServers;
-    }
-
-    public boolean hasMemcached() {
-        return memcachedServers != null && !memcachedServers.isBlank();
+    /**
+     * The campaign lookups: memcached's client (when servers are set; with its health check), the
+     * caches, and the change listener that keeps them current, each stopped with the service.
+     */
+    public CampaignTargets build(Environment environment, DatabaseFactory.Database database) throws IOException {
+        Optional<Memcached> memcached = Optional.empty();
+        if (!memcachedServers.isBlank()) {
+            Memcached client = new Memcached(memcachedServers, memcachedTimeout.toMilliseconds(), environment.metrics());
+            environment.lifecycle().manage(client);
+            environment.healthChecks().register("memcached", new MemcachedHealthCheck(client));
+            memcached = Optional.of(client);
+        }
+        CampaignDao dao = database.jdbi().onDemand(CampaignDao.class);
+        CampaignTargets targets = new CampaignTargets(dao, database.clickLookups().onDemand(CampaignDao.class),
+                memcached, this, environment.metrics());
+        environment.lifecycle().manage(new CampaignChangeListener(database.endpoint(), dao, targets));
+        return targets;
     }
 
     public Duration getMemcachedTimeout() {

@@ -1,30 +1,36 @@
 package com.o7tracker.counting;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.o7tracker.settings.Setting;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.servlets.tasks.Task;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MaxDuration;
 import io.dropwizard.validation.MinDuration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
 
 /** The click journal and the flusher that folds it into the campaign counters. */
 public class CountingFactory {
 
     /** Empty: {@code <dataDirectory>/journal}. */
-    @JsonProperty
+    @Setting
     private String journalDirectory = "";
 
     @NotNull
-    @JsonProperty
+    @Setting
     private Durability durability = Durability.FSYNC;
 
     /** How often journaled clicks are applied to PostgreSQL: the delay before the admin API shows them. */
     @MinDuration(value = 10, unit = TimeUnit.MILLISECONDS)
     @MaxDuration(value = 1, unit = TimeUnit.MINUTES)
-    @JsonProperty
+    @Setting
     private Duration flushInterval = Duration.milliseconds(500);
 
     /**
@@ -32,32 +38,47 @@ public class CountingFactory {
      * redirected but not recorded: counted in {@code clicks.unrecorded.backlog-full} and logged.
      */
     @Min(1_000)
-    @JsonProperty
+    @Setting
     private long maxBacklog = 50_000_000;
 
     @Min(1_000)
     @Max(100_000_000)
-    @JsonProperty
+    @Setting
     private int segmentClicks = 4_000_000;
 
     /** The longest a visitor waits for the click's record before being redirected anyway. */
     @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
-    @JsonProperty
+    @Setting
     private Duration ackTimeout = Duration.seconds(2);
 
     /** How long shutdown keeps trying to apply the journal before leaving the rest for the next start. */
     @MinDuration(value = 0, unit = TimeUnit.SECONDS)
-    @JsonProperty
+    @Setting
     private Duration drainTimeout = Duration.seconds(20);
 
     /** The backlog health check fails when the oldest unapplied click is older than this. */
     @MinDuration(value = 1, unit = TimeUnit.SECONDS)
-    @JsonProperty
+    @Setting
     private Duration maxUnappliedAge = Duration.seconds(60);
 
-    public Path journalDirectory(String dataDirectory) {
-        return journalDirectory == null || journalDirectory.isBlank()
-                ? Path.of(dataDirectory, "journal") : Path.of(journalDirectory);
+    /**
+     * Counting: the journal in {@code journalDirectory} (or {@code <dataDirectory>/journal}) and
+     * its flusher into {@code jdbi}'s PostgreSQL, with their health checks and the
+     * {@code flush-clicks} task; started with the service and drained when it stops.
+     */
+    public ClickCounting build(Environment environment, String dataDirectory, Jdbi jdbi) {
+        Path directory = journalDirectory.isBlank() ? Path.of(dataDirectory, "journal") : Path.of(journalDirectory);
+        ClickCounting counting = new ClickCounting(this, directory, jdbi, environment.metrics());
+        counting.registerHealthChecks(environment.healthChecks());
+        environment.lifecycle().manage(counting);
+        environment.admin().addTask(new Task("flush-clicks") {
+            @Override
+            public void execute(Map<String, List<String>> parameters, PrintWriter output) throws Exception {
+                counting.flushNow();
+                output.println("Every recorded click is in PostgreSQL.");
+            }
+        });
+        return counting;
     }
 
     public Durability getDurability() {

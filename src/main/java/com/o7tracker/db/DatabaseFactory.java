@@ -1,7 +1,10 @@
 package com.o7tracker.db;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.o7tracker.settings.Setting;
+import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.db.ManagedDataSource;
+import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.util.Duration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -9,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * Where PostgreSQL is. With no {@code url} the service starts an embedded PostgreSQL of its own,
@@ -16,21 +20,21 @@ import java.util.Optional;
  */
 public class DatabaseFactory {
 
-    @JsonProperty
+    @Setting
     private String url = "";
 
-    @JsonProperty
+    @Setting
     private String user = "";
 
-    @JsonProperty
+    @Setting
     private String password = "";
 
-    @JsonProperty
+    @Setting
     private boolean migrateOnStart = true;
 
     @Min(2)
     @Max(200)
-    @JsonProperty
+    @Setting
     private int maxConnections = 16;
 
     /**
@@ -39,38 +43,43 @@ public class DatabaseFactory {
      */
     @Min(1)
     @Max(50)
-    @JsonProperty
+    @Setting
     private int clickLookupConnections = 4;
-
-    public boolean isEmbedded() {
-        return url == null || url.isBlank();
-    }
-
-    // An empty environment variable reads as YAML null: treat it as "not set".
-    public String getUrl() {
-        return url == null ? "" : url;
-    }
-
-    public String getUser() {
-        return user == null ? "" : user;
-    }
-
-    public String getPassword() {
-        return password == null ? "" : password;
-    }
-
-    public boolean isMigrateOnStart() {
-        return migrateOnStart;
-    }
 
     /** Where PostgreSQL answers; {@code embedded} is present when this process started it. */
     public record Endpoint(String url, String user, String password, Optional<EmbeddedDatabase> embedded) {
     }
 
+    /** PostgreSQL as the service uses it: where it answers, the main pool, the click path's lookup pool. */
+    public record Database(Endpoint endpoint, Jdbi jdbi, Jdbi clickLookups) {
+    }
+
+    /**
+     * Opens PostgreSQL (starting the embedded one if no URL is set; it is stopped last), brings
+     * the schema up to date unless {@code migrateOnStart} is off, and builds both pools, each with
+     * its health check.
+     */
+    public Database build(Environment environment, String dataDirectory) throws Exception {
+        Endpoint endpoint = open(dataDirectory);
+        endpoint.embedded().ifPresent(environment.lifecycle()::manage);
+        DataSourceFactory dataSource = dataSource(endpoint);
+        if (migrateOnStart) {
+            ManagedDataSource migrations = dataSource.build(environment.metrics(), "migrations");
+            try {
+                Migrations.migrate(migrations);
+            } finally {
+                migrations.stop();
+            }
+        }
+        JdbiFactory jdbis = new JdbiFactory();
+        return new Database(endpoint, jdbis.build(environment, dataSource, "postgresql"),
+                jdbis.build(environment, clickLookupDataSource(endpoint), "postgresql-click-lookups"));
+    }
+
     /** The configured PostgreSQL, or the embedded one under {@code <dataDirectory>/postgresql}, started now. */
     public Endpoint open(String dataDirectory) throws IOException, InterruptedException {
-        if (!isEmbedded()) {
-            return new Endpoint(getUrl(), getUser(), getPassword(), Optional.empty());
+        if (!url.isBlank()) {
+            return new Endpoint(url, user, password, Optional.empty());
         }
         EmbeddedDatabase embedded = new EmbeddedDatabase(Path.of(dataDirectory, "postgresql"));
         return new Endpoint(embedded.startAndGetJdbcUrl(), EmbeddedDatabase.USER, "", Optional.of(embedded));
