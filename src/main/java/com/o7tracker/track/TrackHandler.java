@@ -6,6 +6,7 @@ import com.o7tracker.campaign.Platform;
 import com.o7tracker.counting.ClickAck;
 import com.o7tracker.counting.ClickCounting;
 import com.o7tracker.counting.ClickJournal;
+import com.o7tracker.web.Fallback;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.URLDecoder;

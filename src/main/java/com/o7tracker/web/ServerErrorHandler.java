@@ -1,6 +1,6 @@
 package com.o7tracker.web;
 
-import com.o7tracker.track.Fallback;
+import com.o7tracker.web.Fallback;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;

@@ -3,7 +3,7 @@ package com.o7tracker.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.MetricRegistry;
-import com.o7tracker.track.Fallback;
+import com.o7tracker.web.Fallback;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.dropwizard.testing.junit5.ResourceExtension;
 import jakarta.ws.rs.GET;

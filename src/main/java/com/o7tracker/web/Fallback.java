@@ -1,4 +1,4 @@
-package com.o7tracker.track;
+package com.o7tracker.web;
 
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
@@ -42,7 +42,7 @@ public class Fallback {
     }
 
     /** A 307 that no browser or proxy may cache: a cached redirect is a click never counted. */
-    static void redirect(org.eclipse.jetty.server.Response response, Callback callback, String location) {
+    public static void redirect(org.eclipse.jetty.server.Response response, Callback callback, String location) {
         response.setStatus(HttpStatus.TEMPORARY_REDIRECT_307);
         response.getHeaders().put(HttpHeader.LOCATION, location);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
