@@ -40,6 +40,8 @@ public class CampaignResource {
     public static final int MAX_LIMIT = 1000;
     /** Before every campaign: the first page's cursor. */
     private static final Instant END_OF_TIME = Instant.parse("9999-12-31T00:00:00Z");
+    /** Before every campaign, and a time PostgreSQL can compare with. */
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
 
     private final CampaignService campaigns;
     private final JsonBody json;
@@ -165,8 +167,12 @@ public class CampaignResource {
                 if (parts.length == 2) {
                     long micros = Long.parseLong(parts[0]);
                     long id = Long.parseLong(parts[1]);
-                    return new Cursor(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-                            Math.floorMod(micros, 1_000_000L) * 1_000L), id);
+                    Instant createdAt = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                            Math.floorMod(micros, 1_000_000L) * 1_000L);
+                    // PostgreSQL's timestamps end in 4713 BC: an earlier cursor was a 500 from the query.
+                    if (!createdAt.isBefore(EARLIEST) && !createdAt.isAfter(END_OF_TIME)) {
+                        return new Cursor(createdAt, id);
+                    }
                 }
             } catch (RuntimeException e) {
                 // answered below
