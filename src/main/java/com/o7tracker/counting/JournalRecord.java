@@ -49,7 +49,7 @@ final class JournalRecord {
         long offset = (from - base) * BYTES;
         while (seq < limit) {
             chunk.clear();
-            chunk.limit((int) Math.min(chunk.capacity(), (limit - seq) * BYTES));
+            chunk.limit((int) Math.min(chunk.capacity() / BYTES, limit - seq) * BYTES); // no overflow on far limits
             int read = segment.read(chunk, offset);
             if (read <= 0) {
                 return seq;

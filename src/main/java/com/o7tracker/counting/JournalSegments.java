@@ -396,7 +396,12 @@ final class JournalSegments {
             files.forEach(path -> {
                 Matcher m = SEGMENT.matcher(path.getFileName().toString());
                 if (m.matches()) {
-                    segments.put(Long.parseLong(m.group(1)), path);
+                    try {
+                        segments.put(Long.parseLong(m.group(1)), path);
+                    } catch (NumberFormatException e) {
+                        // Twenty digits can name more positions than a journal has: no segment of its own.
+                        LOG.error("Journal file {} names a position past the last possible one; it is not read", path);
+                    }
                 }
             });
         }

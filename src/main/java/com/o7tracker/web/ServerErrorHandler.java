@@ -1,8 +1,9 @@
 package com.o7tracker.web;
 
-import com.o7tracker.web.Fallback;
 import java.nio.ByteBuffer;
+import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -30,6 +31,11 @@ public class ServerErrorHandler extends ErrorHandler {
         // A request line Jetty could not parse reaches here as "/badMessage", without its headers:
         // it is answered as a visitor would be, with the fallback.
         if (!opsPort && !AdminSide.contains(path)) {
+            if (request.getAttribute(ERROR_EXCEPTION) instanceof BadMessageException) {
+                // Jetty closes the connection after a request it could not parse; a 307 would
+                // otherwise leave the client to send its next request into the closed socket.
+                response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+            }
             return fallback.send(response, callback, "bad-request");
         }
         int status = response.getStatus() >= 400 ? response.getStatus() : 400;

@@ -132,6 +132,21 @@ class TrackerStoryTest {
     }
 
     @Test
+    void aRequestJettyCannotParseIsAnsweredWithConnectionCloseSinceTheConnectionCloses() throws Exception {
+        // A keep-alive client (no Connection: close of its own) must learn not to send the next request.
+        for (String target : new String[] {"/track/%zz?platform=Android", "/admin/campaigns/1%00"}) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", APP.getLocalPort())) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertThat(answer).as(target).startsWith("HTTP/1.1 307").contains("Location: " + FALLBACK)
+                        .contains("Connection: close");
+            }
+        }
+    }
+
+    @Test
     void fourHundredParallelClicksAreCountedExactly() throws Exception {
         long id = create("https://parallel.example/", "[]");
         ExecutorService pool = Executors.newFixedThreadPool(64);

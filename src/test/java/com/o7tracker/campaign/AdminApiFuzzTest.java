@@ -1,0 +1,221 @@
+package com.o7tracker.campaign;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.o7tracker.O7TrackerConfiguration;
+import com.o7tracker.support.FuzzInput;
+import com.o7tracker.support.Http;
+import com.o7tracker.support.Json;
+import com.o7tracker.support.TestApp;
+import com.o7tracker.support.TestPostgres;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Fuzzes every input of the admin API through the whole service: the JSON bodies of create and
+ * update, the list's query parameters and the id in the path. The service never answers 5xx, every
+ * error has the API's JSON error body, and a refused request leaves the campaigns table exactly as
+ * it was (every row, every column).
+ *
+ * <p>Input: a first byte choosing the request ({@link Kind}), then its bytes: a body as sent, a
+ * query or path made sendable by {@link FuzzInput#query} and {@link FuzzInput#pathSegment}.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class AdminApiFuzzTest {
+
+    static final DropwizardAppExtension<O7TrackerConfiguration> APP = TestApp.withoutMemcached();
+
+    static final String FALLBACK = "https://fallback.example/";
+
+    enum Kind { CREATE, UPDATE, LIST, UPDATE_BY_PATH, GET_BY_PATH, CREATE_OVERSIZED }
+
+    private static HttpClient client;
+    private static Connection database;
+    private static final List<Long> existing = new ArrayList<>();
+
+    static {
+        // Idle connections leave the client's pool well before Jetty's idle timeout (30 s) closes them.
+        System.setProperty("jdk.httpclient.keepalive.timeout", "5");
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        client = newClient();
+        database = TestPostgres.shared().connect();
+        Http http = new Http(APP.getLocalPort());
+        existing.add(http.createCampaign("https://a.example/"));
+        existing.add(http.createCampaign("https://b.example/path?q=1"));
+    }
+
+    @AfterAll
+    static void stop() throws SQLException {
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @FuzzTest(maxDuration = "45s")
+    @DictionaryEntries({"\"redirect_url\"", "\"platforms\"", "\"Android\"", "\"IPhone\"", "\"WindowsPhone\"",
+        "\"https://", "http://", "\"id\"", "\"created_at\"", "\"click_count\"", "platforms=", "platform=",
+        "limit=", "after=", "_", "&", ",", "null", "true", "1e400", "\\u0000", "\\ud800"})
+    void neverA5xxAndARefusedRequestChangesNothing(byte[] data) throws Exception {
+        FuzzInput.allowLoopbackConnections();
+        Kind kind = Kind.values()[FuzzInput.choice(data, Kind.values().length)];
+        byte[] rest = FuzzInput.fields(data, 1)[0];
+        String before = snapshot();
+        String base = "http://127.0.0.1:" + APP.getLocalPort() + "/admin/campaigns";
+        long target = existing.get((data.length > 1 ? data[1] & 1 : 0));
+
+        HttpRequest.Builder request = switch (kind) {
+            case CREATE -> post(base, rest);
+            case CREATE_OVERSIZED -> post(base, repeatPast(rest, 64 * 1024));
+            case UPDATE -> put(base + "/" + target, rest);
+            case LIST -> HttpRequest.newBuilder(URI.create(base + "?" + FuzzInput.query(rest))).GET();
+            case UPDATE_BY_PATH -> {
+                byte[][] idAndBody = FuzzInput.fields(data, 2);
+                yield put(base + "/" + FuzzInput.pathSegment(idAndBody[0]), idAndBody[1]);
+            }
+            case GET_BY_PATH -> HttpRequest.newBuilder(URI.create(base + "/" + FuzzInput.pathSegment(rest))).GET();
+        };
+        HttpResponse<String> response;
+        try {
+            response = send(request);
+        } catch (IOException e) {
+            // Nothing may have been stored by a request that got no answer.
+            assertThat(snapshot()).as("%s: %s", e, FuzzInput.utf8(rest)).isEqualTo(before);
+            if (kind == Kind.CREATE_OVERSIZED) {
+                // The 413 comes as soon as the declared length is read, and the connection closes
+                // with the rest of the body unread: the client may see the reset before the answer
+                // (a known limit, in the README).
+                return;
+            }
+            // A pooled connection the server closed just then (the client does not resend a PUT or
+            // a POST by itself): once more on a new connection, where an answer is due.
+            client = newClient();
+            response = send(request);
+        }
+        int status = response.statusCode();
+        String what = kind + " " + response.request().uri() + " " + FuzzInput.utf8(rest) + " -> " + status + " " + response.body();
+
+        assertThat(status).as(what).isLessThan(500).isIn(200, 201, 204, 307, 400, 404, 405, 413, 415, 422);
+        if (status == 307) {
+            // Jetty's parser refuses a path holding an encoded NUL before the service sees it, and
+            // hands it on without its path: such a request gets the fallback (README, "a malformed URI").
+            assertThat(response.request().uri().getRawPath()).as(what).contains("%00");
+            assertThat(response.headers().firstValue("Location")).as(what).hasValue(FALLBACK);
+            assertThat(snapshot()).as("a refused request changed the campaigns table: " + what).isEqualTo(before);
+            return;
+        }
+        if (status >= 400) {
+            assertThat(response.headers().firstValue("Content-Type")).as(what)
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+            JsonNode body = Json.parse(response.body());
+            assertThat(body.size()).as(what).isEqualTo(2);
+            assertThat(body.path("status").asText()).as(what).isEqualTo("error");
+            assertThat(body.path("msg").isTextual()).as(what).isTrue();
+            assertThat(snapshot()).as("a refused request changed the campaigns table: " + what).isEqualTo(before);
+            return;
+        }
+        switch (kind) {
+            case CREATE, CREATE_OVERSIZED -> {
+                assertThat(status).as(what).isEqualTo(201);
+                long id = Json.parse(response.body()).get("id").asLong();
+                assertThat(count()).as(what).isEqualTo(countIn(before) + 1);
+                HttpResponse<String> deleted = send(HttpRequest.newBuilder(URI.create(base + "/" + id)).DELETE());
+                assertThat(deleted.statusCode()).as(what).isEqualTo(204);
+                assertThat(snapshot()).as("only the created row was added: " + what).isEqualTo(before);
+            }
+            case UPDATE, UPDATE_BY_PATH -> {
+                assertThat(status).as(what).isEqualTo(200);
+                assertThat(count()).as(what).isEqualTo(countIn(before));
+            }
+            case LIST -> {
+                assertThat(status).as(what).isEqualTo(200);
+                assertThat(Json.parse(response.body()).isArray()).as(what).isTrue();
+                assertThat(snapshot()).as(what).isEqualTo(before);
+            }
+            case GET_BY_PATH -> {
+                assertThat(status).as(what).isEqualTo(200);
+                JsonNode body = Json.parse(response.body());
+                if (body.isArray()) {
+                    // ";x" is a segment of path parameters only: the path is /admin/campaigns/, the list.
+                    String segment = FuzzInput.pathSegment(rest);
+                    assertThat(segment.indexOf(';') < 0 ? segment : segment.substring(0, segment.indexOf(';')))
+                            .as(what).isEmpty();
+                } else {
+                    assertThat(body.path("id").asLong()).as(what).isIn(existing);
+                }
+                assertThat(snapshot()).as(what).isEqualTo(before);
+            }
+        }
+    }
+
+    private static HttpClient newClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    private static HttpRequest.Builder post(String uri, byte[] body) {
+        return HttpRequest.newBuilder(URI.create(uri)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    }
+
+    private static HttpRequest.Builder put(String uri, byte[] body) {
+        return HttpRequest.newBuilder(URI.create(uri)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+    }
+
+    /** {@code bytes} repeated until the whole is longer than {@code limit}: the body-size limit's edge. */
+    private static byte[] repeatPast(byte[] bytes, int limit) {
+        if (bytes.length == 0) {
+            return bytes;
+        }
+        byte[] out = new byte[limit + 1];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = bytes[i % bytes.length];
+        }
+        return out;
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return client.send(request.timeout(Duration.ofSeconds(10))
+                .header("Authorization", Http.basic(Http.USER, Http.PASSWORD)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /** Every row, every column of the campaigns table, as one comparable value: "count:md5". */
+    private static String snapshot() throws SQLException {
+        try (Statement s = database.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT count(*), coalesce(md5(string_agg(c::text, '|' ORDER BY id)), '') FROM campaigns c")) {
+            rs.next();
+            return rs.getLong(1) + ":" + rs.getString(2);
+        }
+    }
+
+    private static long count() throws SQLException {
+        return countIn(snapshot());
+    }
+
+    private static long countIn(String snapshot) {
+        return Long.parseLong(snapshot.substring(0, snapshot.indexOf(':')));
+    }
+}
