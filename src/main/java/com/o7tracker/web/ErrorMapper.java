@@ -1,6 +1,5 @@
 package com.o7tracker.web;
 
-import com.o7tracker.web.Fallback;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
