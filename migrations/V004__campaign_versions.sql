@@ -14,3 +14,27 @@ CREATE TABLE campaign_tombstones (
 
 -- Caches load the recent deletions at start and after a missed notification.
 CREATE INDEX campaign_tombstones_deleted_at_idx ON campaign_tombstones (deleted_at);
+
+-- Versions and tombstones come from PostgreSQL itself, whoever changes a campaign: an instance of
+-- the previous version during a rolling deploy, or a hand-written statement. The counters' updates
+-- do not touch the target, so they do not move the version.
+CREATE FUNCTION campaign_new_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.version := nextval('campaign_versions');
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER campaigns_version BEFORE UPDATE OF redirect_url, platforms ON campaigns
+    FOR EACH ROW EXECUTE FUNCTION campaign_new_version();
+
+CREATE FUNCTION campaign_tombstone() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO campaign_tombstones (id, version) VALUES (OLD.id, nextval('campaign_versions'))
+    ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, deleted_at = clock_timestamp();
+    RETURN OLD;
+END
+$$;
+
+CREATE TRIGGER campaigns_tombstone AFTER DELETE ON campaigns
+    FOR EACH ROW EXECUTE FUNCTION campaign_tombstone();

@@ -93,6 +93,7 @@ public class CampaignTargets implements CampaignChanges {
     private static final Duration CLOCK_MARGIN = Duration.ofMinutes(1);
     /** Memcached writes waiting for a retry or a reader's fill; beyond this, readers' fills are dropped. */
     private static final int MEMCACHED_QUEUE = 10_000;
+    private static final long MAX_FILL_AGE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final CampaignDao dao;
     private final CampaignDao clickLookups;
@@ -119,7 +120,10 @@ public class CampaignTargets implements CampaignChanges {
         this.maximumSize = config.getLocalMaximumSize();
         // A deletion is kept in-process as long as memcached may still hold a copy from before it.
         long tombstoneNanos = config.getMemcachedTtl().toNanoseconds() + TimeUnit.MINUTES.toNanos(1);
-        Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(maximumSize);
+        // Deletions weigh nothing: never pushed out by size, only expired, so no older copy outlives them.
+        Caffeine<Long, Target> builder = Caffeine.newBuilder()
+                .maximumWeight(maximumSize)
+                .weigher((Long id, Target target) -> target.exists() ? 1 : 0);
         config.getLocalRefreshAfter().ifPresent(after -> builder.refreshAfterWrite(after.toJavaDuration()));
         this.local = builder
                 .expireAfter(new Expiry<Long, Target>() {
@@ -194,8 +198,8 @@ public class CampaignTargets implements CampaignChanges {
             target = offer(id, lookUp(id));
             mine.complete(target);
             return target;
-        } catch (RuntimeException e) {
-            mine.completeExceptionally(e);
+        } catch (Throwable e) {
+            mine.completeExceptionally(e); // those waiting for this lookup fail with it, never hang
             throw e;
         } finally {
             loading.remove(id, mine);
@@ -280,6 +284,11 @@ public class CampaignTargets implements CampaignChanges {
                 return held;
             }
             unknown.put(id, target);
+            held = local.getIfPresent(id); // created meanwhile: the campaign wins
+            if (held != null) {
+                unknown.invalidate(id);
+                return held;
+            }
             return target;
         }
         unknown.invalidate(id);
@@ -310,9 +319,15 @@ public class CampaignTargets implements CampaignChanges {
         if (memcached.isEmpty() || (!writer && memcachedWriter.getQueue().size() >= MEMCACHED_QUEUE)) {
             return;
         }
-        long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(memcachedTtlSeconds);
+        long queued = System.nanoTime();
+        long giveUpAt = queued + TimeUnit.SECONDS.toNanos(memcachedTtlSeconds);
         try {
-            memcachedWriter.execute(() -> store(id, target, writer, giveUpAt));
+            memcachedWriter.execute(() -> {
+                // A reader's fill that waited long may predate a change it would then outlive.
+                if (writer || System.nanoTime() - queued < MAX_FILL_AGE_NANOS) {
+                    store(id, target, writer, giveUpAt);
+                }
+            });
         } catch (RejectedExecutionException e) {
             // stopping: memcached's copies expire with their TTL, and every instance reloads from PostgreSQL
         }

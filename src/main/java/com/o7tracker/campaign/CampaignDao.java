@@ -11,7 +11,8 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import org.jdbi.v3.sqlobject.transaction.Transaction;
 
 /**
- * The campaigns table. Every change gets a new version (a deletion leaves a tombstone with one),
+ * The campaigns table. Every change gets a new version from PostgreSQL's triggers (a deletion
+ * leaves a tombstone with one),
  * so caches keep the newest state whatever order they hear of changes in. Every change also sends a {@code campaign_changed} notification in its
  * own transaction, so each instance drops its cached copy the moment the change commits.
  */
@@ -83,8 +84,7 @@ public interface CampaignDao {
             UPDATE campaigns
             SET redirect_url = coalesce(:redirectUrl, redirect_url),
                 platforms = coalesce(:platforms, platforms),
-                updated_at = clock_timestamp(),
-                version = nextval('campaign_versions')
+                updated_at = clock_timestamp()
             WHERE id = :id
             RETURNING *
             """)
@@ -94,11 +94,6 @@ public interface CampaignDao {
     @SqlUpdate("DELETE FROM campaigns WHERE id = :id")
     int deleteRow(@Bind("id") long id);
 
-    @SqlUpdate("""
-            INSERT INTO campaign_tombstones (id, version) VALUES (:id, nextval('campaign_versions'))
-            ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, deleted_at = clock_timestamp()
-            """)
-    void insertTombstone(@Bind("id") long id);
 
     @SqlQuery("SELECT pg_notify('" + CHANGE_CHANNEL + "', :id::text)")
     String notifyChanged(@Bind("id") long id);
@@ -124,7 +119,6 @@ public interface CampaignDao {
     default boolean delete(long id) {
         boolean deleted = deleteRow(id) == 1;
         if (deleted) {
-            insertTombstone(id);
             notifyChanged(id);
         }
         return deleted;

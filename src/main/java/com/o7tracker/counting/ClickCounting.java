@@ -33,7 +33,7 @@ public class ClickCounting implements Managed {
         this.config = config;
         this.journal = new ClickJournal(journalDirectory, config.getDurability(),
                 config.getSegmentClicks(), config.getMaxBacklog(), config.getAckTimeout().toMilliseconds(), metrics);
-        this.flusher = new ClickFlusher(journal, new CounterStore(jdbi), metrics);
+        this.flusher = new ClickFlusher(journal, new CounterStore(jdbi), config.getJournalLease().toJavaDuration(), metrics);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "click-flusher");
             thread.setDaemon(true);
@@ -107,6 +107,7 @@ public class ClickCounting implements Managed {
         while (true) {
             try {
                 flusher.flush();
+                flusher.release();
                 LOG.info("Every journaled click is in PostgreSQL");
                 return;
             } catch (Exception e) {

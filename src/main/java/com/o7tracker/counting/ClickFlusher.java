@@ -5,10 +5,11 @@ import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,12 +40,24 @@ public class ClickFlusher {
     /** The token with which this process claims the journal's row in PostgreSQL (owner once claimed). */
     private final String token = UUID.randomUUID().toString();
     private String owner;
+    /** The transaction of the in-doubt batch, 0 if it failed before it had one. */
+    private long inDoubtTransaction;
+    private final Duration lease;
+    private long lastSignOfLifeNanos;
+    /** The owner's last sign of life seen when the row was found in use, to tell whether it lives on. */
+    private Instant inUseHeartbeat;
     private volatile long inFlightSinceNanos;
     private long lastFailureLog;
 
-    public ClickFlusher(ClickJournal journal, CounterStore store, MetricRegistry metrics) {
+    /**
+     * {@code lease}: how long the journal's row stays this process's after its last sign of life
+     * (every flush, or a heartbeat every quarter of it); a process restarted after a crash waits
+     * for it before it takes the row again.
+     */
+    public ClickFlusher(ClickJournal journal, CounterStore store, Duration lease, MetricRegistry metrics) {
         this.journal = journal;
         this.store = store;
+        this.lease = lease;
         this.flushes = metrics.timer("clicks.flush");
         this.failures = metrics.meter("clicks.flush.failures");
         this.campaignsPerFlush = metrics.histogram("clicks.flush.campaigns");
@@ -81,6 +94,7 @@ public class ClickFlusher {
             }
             ClickDeltas.Snapshot snapshot = pending.drain();
             if (snapshot.isEmpty() && snapshot.upToSeq() == applied) {
+                signOfLife();
                 return;
             }
             inFlightSinceNanos = snapshot.sinceNanos();
@@ -95,8 +109,10 @@ public class ClickFlusher {
                 store.apply(journal.journalId(), owner, applied, snapshot.upToSeq(), snapshot.counts());
             } catch (RuntimeException e) {
                 inDoubt = snapshot; // inFlightSinceNanos stays: its clicks are not known to be applied
+                inDoubtTransaction = store.lastTransactionId();
                 throw e;
             }
+            lastSignOfLifeNanos = System.nanoTime();
             inFlightSinceNanos = 0;
             campaignsPerFlush.update(snapshot.counts().size());
             applied = snapshot.upToSeq();
@@ -108,10 +124,13 @@ public class ClickFlusher {
     }
 
     /**
-     * Takes the journal's row in PostgreSQL with a new owner token, recorded in the directory
-     * first. If another copy of this directory (a VM image, {@code cp -a}) owns the row, this one
-     * becomes a new journal starting at the records written since this process opened it: the
-     * records before belong to the journal it was copied from, and are counted there.
+     * Takes the journal's row in PostgreSQL with this process's owner token, recorded in the
+     * directory first. If another copy of this directory (a VM image, {@code cp -a}) owns the row,
+     * or the process that owns it with this directory's token stays alive (a copy of a running
+     * instance), this one becomes a new journal starting where this directory's own records begin:
+     * the records before belong to the journal it was copied from, and are counted there. If the
+     * owner's last sign of life is recent, it waits for the next one or for the lease to expire
+     * (after a crash of this very process).
      */
     private long claimJournal() throws IOException {
         List<String> own = journal.ownerTokens();
@@ -120,36 +139,84 @@ public class ClickFlusher {
             claiming.add(token);
             journal.writeOwnerTokens(claiming);
         }
-        OptionalLong claimed = store.claim(journal.journalId(), journal.startPosition(), own, token);
-        if (claimed.isEmpty()) {
-            String copiedFrom = journal.journalId();
-            journal.startNewJournal(journal.recoveredEnd());
-            LOG.warn("The click journal in {} is a copy: journal {} belongs to another instance, which counts the"
-                    + " clicks it holds. This instance continues as new journal {} from position {}.",
-                    journal.directory(), copiedFrom, journal.journalId(), journal.recoveredEnd());
-            claimed = store.claim(journal.journalId(), journal.startPosition(), List.of(), token);
-            if (claimed.isEmpty()) {
-                throw new IllegalStateException("Journal " + journal.journalId() + " is owned by another process");
+        CounterStore.Claim claim = store.claim(journal.journalId(), journal.startPosition(), own, token, lease);
+        if (claim.kind() == CounterStore.Claim.Kind.IN_USE) {
+            if (inUseHeartbeat == null || inUseHeartbeat.equals(claim.heartbeat())) {
+                if (inUseHeartbeat == null) {
+                    LOG.warn("Click journal {} was in use {} ago; waiting up to {} for its owner's next sign of life"
+                            + " (then this directory is a copy) or for its lease to expire (then its owner is gone)",
+                            journal.journalId(), Duration.between(claim.heartbeat(), Instant.now()), lease);
+                    inUseHeartbeat = claim.heartbeat();
+                }
+                throw new IllegalStateException("click journal " + journal.journalId() + " is still leased");
             }
+            claim = startNewJournal("its owner, with this directory's token, is alive elsewhere");
+        } else if (claim.kind() == CounterStore.Claim.Kind.FOREIGN) {
+            claim = startNewJournal("another copy of this directory owns it");
         }
         journal.writeOwnerTokens(List.of(token));
+        journal.claimed();
         owner = token;
-        return claimed.getAsLong();
+        lastSignOfLifeNanos = System.nanoTime();
+        return claim.applied();
+    }
+
+    private CounterStore.Claim startNewJournal(String why) throws IOException {
+        String copiedFrom = journal.journalId();
+        long start = journal.unclaimedStart();
+        journal.startNewJournal(start);
+        LOG.warn("The click journal in {} is a copy: journal {} belongs to another instance ({}), which counts the"
+                + " clicks it holds. This instance continues as new journal {} from position {}.",
+                journal.directory(), copiedFrom, why, journal.journalId(), start);
+        CounterStore.Claim claim = store.claim(journal.journalId(), start, List.of(), token, lease);
+        if (claim.kind() != CounterStore.Claim.Kind.CLAIMED) {
+            throw new IllegalStateException("Journal " + journal.journalId() + " is owned by another process");
+        }
+        return claim;
+    }
+
+    /** With nothing to apply, the owner still shows it is alive, every quarter of the lease. */
+    private void signOfLife() {
+        if (owner == null || System.nanoTime() - lastSignOfLifeNanos < lease.toNanos() / 4) {
+            return;
+        }
+        if (!store.heartbeat(journal.journalId(), owner)) {
+            throw new IllegalStateException("Journal " + journal.journalId() + " was claimed by another process;"
+                    + " this instance no longer applies it");
+        }
+        lastSignOfLifeNanos = System.nanoTime();
+    }
+
+    /** At a clean stop, after the drain: the journal may be claimed at once by the next start. */
+    synchronized void release() {
+        if (owner != null) {
+            store.release(journal.journalId(), owner);
+            owner = null;
+        }
     }
 
     /**
-     * Settles the batch whose transaction failed: if PostgreSQL's position moved to the batch's
-     * end, it committed; if it stayed, it did not and its clicks go back into the next batch.
-     * Anything else means another process moves this journal's position, and counting stops.
+     * Settles the batch whose transaction failed, by PostgreSQL's word on that transaction:
+     * committed, it is applied; aborted, its clicks go back into the next batch; still in progress,
+     * it waits. Without a word (no transaction yet, or too old to know), by the position: moved to
+     * the batch's end, it committed; unmoved, it did not. Anything else means another process moves
+     * this journal's position, and counting stops.
      */
     private void resolveInDoubt(ClickDeltas pending) {
+        String status = inDoubtTransaction == 0 ? null : store.transactionStatus(inDoubtTransaction);
+        if ("in progress".equals(status)) {
+            throw new IllegalStateException("the counter transaction up to journal position " + inDoubt.upToSeq()
+                    + " is still in progress in PostgreSQL");
+        }
         long truth = store.appliedSeq(journal.journalId());
-        if (truth == inDoubt.upToSeq() && truth != applied) {
+        boolean committed = "committed".equals(status) || (status == null && inDoubtTransaction != 0
+                && truth == inDoubt.upToSeq() && truth != applied);
+        if (committed && truth == inDoubt.upToSeq()) {
             LOG.info("The counter transaction up to journal position {} had committed although its answer was lost;"
                     + " continuing from there", truth);
             applied = truth;
             journal.applied(applied);
-        } else if (truth == applied) {
+        } else if (!committed && truth == applied) {
             pending.restore(inDoubt);
         } else {
             throw new IllegalStateException("Journal " + journal.journalId() + " is at position " + truth
@@ -157,6 +224,7 @@ public class ClickFlusher {
                     + "; another process may be applying it");
         }
         inDoubt = null;
+        inDoubtTransaction = 0;
         inFlightSinceNanos = 0;
     }
 

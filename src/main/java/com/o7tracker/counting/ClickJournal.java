@@ -151,6 +151,16 @@ public class ClickJournal {
         segments.startNewJournal(start);
     }
 
+    /** See {@link JournalSegments#unclaimedStart}. */
+    long unclaimedStart() throws IOException {
+        return segments.unclaimedStart();
+    }
+
+    /** See {@link JournalSegments#claimed}. */
+    void claimed() throws IOException {
+        segments.claimed();
+    }
+
     /** See {@link JournalSegments#ownerTokens}. */
     List<String> ownerTokens() throws IOException {
         return segments.ownerTokens();

@@ -1,27 +1,40 @@
 package com.o7tracker.counting;
 
 import com.o7tracker.campaign.Platform;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import org.jdbi.v3.core.Jdbi;
 
 /** The PostgreSQL side of counting: campaign counters and each journal's applied position. */
 public class CounterStore {
 
     private final Jdbi jdbi;
+    private volatile long lastTransactionId;
 
     public CounterStore(Jdbi jdbi) {
         this.jdbi = jdbi;
     }
 
     /**
-     * Claims the journal's row for {@code newOwner}: registers it at {@code start} if it is new, or
-     * takes it over if its owner is one of {@code ownTokens} (or unset, as the previous version left
-     * it). Returns the position below which the journal's clicks are in the counters, or empty if
-     * another copy of the journal directory owns the row.
+     * What a claim of a journal's row found: {@code CLAIMED} (this process owns it now, the clicks
+     * below {@code applied} are in the counters), {@code IN_USE} (owned with one of this
+     * directory's tokens by a process that was alive within the lease; {@code heartbeat} tells a
+     * later claim whether it still is), or {@code FOREIGN} (owned by another copy of the directory).
      */
-    public OptionalLong claim(String journalId, long start, List<String> ownTokens, String newOwner) {
+    public record Claim(Kind kind, long applied, Instant heartbeat) {
+        public enum Kind { CLAIMED, IN_USE, FOREIGN }
+    }
+
+    /**
+     * Claims the journal's row for {@code newOwner}: registers it at {@code start} if it is new; takes
+     * it over if it has no owner (as the previous version left it), is already {@code newOwner}'s,
+     * or is owned with one of {@code ownTokens} by a process whose last sign of life is older than
+     * {@code lease}.
+     */
+    public Claim claim(String journalId, long start, List<String> ownTokens, String newOwner, Duration lease) {
         return jdbi.inTransaction(handle -> {
             handle.createUpdate("""
                             INSERT INTO click_journals (journal_id, applied_seq, owner) VALUES (:id, :start, :owner)
@@ -31,21 +44,50 @@ public class CounterStore {
                     .bind("start", start)
                     .bind("owner", newOwner)
                     .execute();
-            Map<String, Object> row = handle.createQuery(
-                            "SELECT applied_seq, owner FROM click_journals WHERE journal_id = :id FOR UPDATE")
+            Map<String, Object> row = handle.createQuery("""
+                            SELECT applied_seq, owner, updated_at,
+                                   updated_at < clock_timestamp() - make_interval(secs => :lease) AS expired
+                            FROM click_journals WHERE journal_id = :id FOR UPDATE
+                            """)
                     .bind("id", journalId)
+                    .bind("lease", lease.toMillis() / 1000.0)
                     .mapToMap()
                     .one();
             Object owner = row.get("owner");
-            if (owner != null && !owner.equals(newOwner) && !ownTokens.contains(owner)) {
-                return OptionalLong.empty();
+            long applied = ((Number) row.get("applied_seq")).longValue();
+            Instant heartbeat = ((Timestamp) row.get("updated_at")).toInstant();
+            if (owner != null && !owner.equals(newOwner)) {
+                if (!ownTokens.contains(owner)) {
+                    return new Claim(Claim.Kind.FOREIGN, applied, heartbeat);
+                }
+                if (!Boolean.TRUE.equals(row.get("expired"))) {
+                    return new Claim(Claim.Kind.IN_USE, applied, heartbeat);
+                }
             }
-            handle.createUpdate("UPDATE click_journals SET owner = :owner WHERE journal_id = :id")
+            handle.createUpdate("UPDATE click_journals SET owner = :owner, updated_at = clock_timestamp() WHERE journal_id = :id")
                     .bind("id", journalId)
                     .bind("owner", newOwner)
                     .execute();
-            return OptionalLong.of(((Number) row.get("applied_seq")).longValue());
+            return new Claim(Claim.Kind.CLAIMED, applied, heartbeat);
         });
+    }
+
+    /** The owner's sign of life; false if {@code owner} no longer owns the journal. */
+    public boolean heartbeat(String journalId, String owner) {
+        return jdbi.withHandle(handle -> handle.createUpdate(
+                        "UPDATE click_journals SET updated_at = clock_timestamp() WHERE journal_id = :id AND owner = :owner")
+                .bind("id", journalId)
+                .bind("owner", owner)
+                .execute()) == 1;
+    }
+
+    /** At a clean stop: the journal may be claimed at once, without waiting for the lease. */
+    public void release(String journalId, String owner) {
+        jdbi.useHandle(handle -> handle.createUpdate(
+                        "UPDATE click_journals SET updated_at = '-infinity' WHERE journal_id = :id AND owner = :owner")
+                .bind("id", journalId)
+                .bind("owner", owner)
+                .execute());
     }
 
     /** The position below which this journal's clicks are in the counters, as PostgreSQL has it now. */
@@ -54,6 +96,22 @@ public class CounterStore {
                 .bind("id", journalId)
                 .mapTo(Long.class)
                 .one());
+    }
+
+    /**
+     * PostgreSQL's word on a transaction {@link #apply} began: "committed", "aborted", "in
+     * progress", or null if it is too old to know.
+     */
+    public String transactionStatus(long transactionId) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT txid_status(:xid)")
+                .bind("xid", transactionId)
+                .mapTo(String.class)
+                .one());
+    }
+
+    /** The id of the transaction the last {@link #apply} began, 0 if it failed before it had one. */
+    public long lastTransactionId() {
+        return lastTransactionId;
     }
 
     /**
@@ -75,7 +133,10 @@ public class CounterStore {
             windowsPhone[i] = entry.getValue()[Platform.WINDOWS_PHONE.code()];
             i++;
         }
+        lastTransactionId = 0;
         jdbi.useTransaction(handle -> {
+            // Its id settles the outcome if the answer to COMMIT is lost (ClickFlusher's in-doubt batch).
+            lastTransactionId = handle.createQuery("SELECT txid_current()").mapTo(Long.class).one();
             if (n > 0) {
                 handle.createUpdate("""
                                 UPDATE campaigns AS c

@@ -56,6 +56,15 @@ public class CountingFactory {
     @Setting
     private Duration drainTimeout = Duration.seconds(20);
 
+    /**
+     * How long the journal's row in PostgreSQL stays this process's after its last sign of life. A
+     * restart after a crash waits this long before it applies the journal; a clean stop releases
+     * the row at once. A copy of the directory started while its owner lives starts a new journal.
+     */
+    @MinDuration(value = 1, unit = TimeUnit.SECONDS)
+    @Setting
+    private Duration journalLease = Duration.seconds(20);
+
     /** The backlog health check fails when the oldest unapplied click is older than this. */
     @MinDuration(value = 1, unit = TimeUnit.SECONDS)
     @Setting
@@ -103,6 +112,10 @@ public class CountingFactory {
 
     public Duration getDrainTimeout() {
         return drainTimeout;
+    }
+
+    public Duration getJournalLease() {
+        return journalLease;
     }
 
     public Duration getMaxUnappliedAge() {

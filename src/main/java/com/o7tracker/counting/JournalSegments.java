@@ -102,6 +102,9 @@ final class JournalSegments {
             journalId = readOrCreateId();
             end = recover();
             synced = end; // recovery forced what it accepted
+            if (unclaimedLine() == null) {
+                writeAtomically("journal.unclaimed", journalId + " " + end);
+            }
             return end;
         } catch (IOException | RuntimeException e) {
             close();
@@ -344,6 +347,33 @@ final class JournalSegments {
         writeAtomically("journal.start", id + " " + start);
         writeAtomically("journal.id", id);
         journalId = id;
+    }
+
+    /**
+     * Where this directory's records not yet covered by a claim of the journal's row begin: the
+     * end of the journal when it was first opened since the last claim. If the directory turns out
+     * to be a copy, the records from here on are its own.
+     */
+    synchronized long unclaimedStart() throws IOException {
+        String[] line = unclaimedLine();
+        try {
+            return line == null ? end : Long.parseLong(line[1]);
+        } catch (NumberFormatException e) {
+            throw new IOException("journal.unclaimed in " + directory + " is damaged");
+        }
+    }
+
+    /** After a claim of the journal's row: every record of this directory is covered. */
+    synchronized void claimed() throws IOException {
+        if (Files.deleteIfExists(directory.resolve("journal.unclaimed"))) {
+            syncDirectory();
+        }
+    }
+
+    private String[] unclaimedLine() throws IOException {
+        String line = readLine("journal.unclaimed", 0);
+        String[] parts = line == null ? null : line.split(" ");
+        return parts != null && parts.length == 2 && parts[0].equals(journalId) ? parts : null;
     }
 
     /** The owner tokens this directory may hold in PostgreSQL: the last claimed one and any being claimed. */

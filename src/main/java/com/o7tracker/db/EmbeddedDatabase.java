@@ -52,7 +52,7 @@ public class EmbeddedDatabase implements Managed {
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("max_connections", "100")
                     .start();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | InterruptedException | RuntimeException e) {
             lockChannel.close();
             throw e;
         }
@@ -104,7 +104,12 @@ public class EmbeddedDatabase implements Managed {
             return;
         }
         ProcessHandle postmaster = stale.get();
-        if (!isPostgresOf(postmaster)) {
+        Optional<Boolean> ours = isPostgresOf(postmaster);
+        if (ours.isEmpty()) {
+            throw new IOException(pidFile + " names pid " + postmaster.pid() + ", which may be a PostgreSQL of this"
+                    + " directory but cannot be told apart; stop it, or remove the file if it is not one");
+        }
+        if (!ours.get()) {
             // A PID reused by an unrelated process: never signal it; PostgreSQL would refuse the live PID.
             LOG.warn("{} names pid {}, which is not a PostgreSQL of this directory; removing the stale file",
                     pidFile, postmaster.pid());
@@ -123,23 +128,30 @@ public class EmbeddedDatabase implements Managed {
         }
     }
 
-    /** True if the process is a postgres server whose command line names this data directory. */
-    private boolean isPostgresOf(ProcessHandle process) {
+    /**
+     * Whether the process is a postgres server whose command line names this data directory (by
+     * any path to it); empty if its command line cannot be read.
+     */
+    private Optional<Boolean> isPostgresOf(ProcessHandle process) {
         Optional<String> command = process.info().command();
         Optional<String[]> arguments = process.info().arguments();
-        if (command.isEmpty() || arguments.isEmpty() || !Path.of(command.get()).getFileName().toString().equals("postgres")) {
-            return false;
+        if (command.isEmpty() || arguments.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!Path.of(command.get()).getFileName().toString().equals("postgres")) {
+            return Optional.of(false);
         }
         for (String argument : arguments.get()) {
             try {
-                if (Path.of(argument).toAbsolutePath().normalize().equals(directory.normalize())) {
-                    return true;
+                Path path = Path.of(argument);
+                if (Files.exists(path) && Files.isSameFile(path, directory)) {
+                    return Optional.of(true);
                 }
-            } catch (InvalidPathException e) {
-                // not a path
+            } catch (InvalidPathException | IOException e) {
+                // not a path to this directory
             }
         }
-        return false;
+        return Optional.of(false);
     }
 
     private static Optional<ProcessHandle> parsePid(String line) {

@@ -70,10 +70,10 @@ class CampaignChangesChaosIT {
     }
 
     /**
-     * A write through {@code http}; a write cut off with its connection is answered 5xx, and what
-     * PostgreSQL then holds is what the campaign is.
+     * A write through {@code http}; a write cut off with its connection is answered 503, and what
+     * PostgreSQL then holds (read once the instance answers again) is what the campaign is.
      */
-    private static String change(Http http, long id, String url) {
+    private static String change(Http http, long id, String url) throws InterruptedException {
         HttpResponse<String> response = url == null
                 ? http.adminDelete("/admin/campaigns/" + id)
                 : http.adminPut("/admin/campaigns/" + id, "{\"redirect_url\":\"" + url + "\"}");
@@ -81,7 +81,14 @@ class CampaignChangesChaosIT {
             assertThat(response.statusCode()).isIn(200, 204);
             return url == null ? FALLBACK : url;
         }
+        assertThat(response.statusCode()).as("a cut connection: try again").isEqualTo(503);
+        long deadline = System.nanoTime() + 10_000_000_000L;
         HttpResponse<String> now = http.adminGet("/admin/campaigns/" + id);
+        while (now.statusCode() >= 500 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            now = http.adminGet("/admin/campaigns/" + id);
+        }
+        assertThat(now.statusCode()).isIn(200, 404);
         return now.statusCode() == 404 ? FALLBACK : Json.parse(now.body()).get("redirect_url").asText();
     }
 

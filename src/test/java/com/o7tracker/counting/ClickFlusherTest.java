@@ -7,8 +7,11 @@ import com.o7tracker.campaign.Platform;
 import com.o7tracker.support.Tables;
 import com.o7tracker.support.TestApp;
 import com.o7tracker.support.TestPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -21,6 +24,8 @@ import org.junit.jupiter.api.Test;
 /** The journal and the flusher against the real PostgreSQL: each click applied exactly once. */
 class ClickFlusherTest {
 
+    /** Short, so a test can outwait it. */
+    private static final Duration LEASE = Duration.ofSeconds(1);
     private static Jdbi jdbi;
     private Path dir;
     private long campaign;
@@ -40,8 +45,32 @@ class ClickFlusherTest {
     }
 
     private record Counting(ClickJournal journal, ClickFlusher flusher) {
+        /** As a crash leaves it: the journal's row stays leased to this process. */
         void stop() throws InterruptedException {
             journal.stop();
+        }
+
+        /** As the service's stop leaves it: the row released. */
+        void stopCleanly() throws InterruptedException {
+            flusher.release();
+            journal.stop();
+        }
+    }
+
+    /** Flushes as soon as the journal's lease allows (a start after a crash waits for it); {@code meanwhile} runs between tries. */
+    private static void flushWhenLeased(Counting counting, Runnable meanwhile) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try {
+                counting.flusher().flush();
+                return;
+            } catch (IllegalStateException e) {
+                if (!String.valueOf(e.getMessage()).contains("still leased") || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                meanwhile.run();
+                Thread.sleep(100);
+            }
         }
     }
 
@@ -53,7 +82,7 @@ class ClickFlusherTest {
         MetricRegistry metrics = new MetricRegistry();
         ClickJournal journal = new ClickJournal(dir, Durability.FSYNC, 1_000, 1_000_000, 5_000, metrics);
         journal.start();
-        return new Counting(journal, new ClickFlusher(journal, new CounterStore(jdbi), metrics));
+        return new Counting(journal, new ClickFlusher(journal, new CounterStore(jdbi), LEASE, metrics));
     }
 
     private void click(Counting counting, Platform platform, int times) {
@@ -83,12 +112,12 @@ class ClickFlusherTest {
         first.stop();
 
         Counting second = start();
-        second.flusher().flush();
+        flushWhenLeased(second, () -> { });
         assertThat(Tables.counters(campaign)).containsExactly(10, 6, 4, 0);
-        second.stop();
+        second.stopCleanly();
 
         Counting third = start();
-        third.flusher().flush();
+        third.flusher().flush(); // released by the clean stop: no wait
         assertThat(Tables.counters(campaign)).as("nothing is replayed twice").containsExactly(10, 6, 4, 0);
         click(third, Platform.IPHONE, 1);
         third.flusher().flush();
@@ -122,8 +151,8 @@ class ClickFlusherTest {
         }
 
         Counting original = start(dir);
+        flushWhenLeased(original, () -> { });
         Counting copied = start(copy);
-        original.flusher().flush();
         click(original, Platform.ANDROID, 2);
         click(copied, Platform.WINDOWS_PHONE, 4);
         copied.flusher().flush();
@@ -138,19 +167,19 @@ class ClickFlusherTest {
         copied.flusher().flush();
         assertThat(Tables.counters(campaign)).containsExactly(16, 7, 5, 4);
         String copyId = copied.journal().journalId();
-        copied.stop();
-        original.stop();
+        copied.stopCleanly();
+        original.stopCleanly();
 
         Counting copyAgain = start(copy);
         copyAgain.flusher().flush();
         assertThat(copyAgain.journal().journalId()).as("a restart keeps the copy's new journal").isEqualTo(copyId);
         click(copyAgain, Platform.ANDROID, 1);
         copyAgain.flusher().flush();
-        copyAgain.stop();
+        copyAgain.stopCleanly();
         Counting originalAgain = start(dir);
         click(originalAgain, Platform.ANDROID, 1);
         originalAgain.flusher().flush();
-        originalAgain.stop();
+        originalAgain.stopCleanly();
         assertThat(Tables.counters(campaign)).containsExactly(18, 9, 5, 4);
     }
 
@@ -173,5 +202,43 @@ class ClickFlusherTest {
         second.flusher().flush();
         second.stop();
         assertThat(Tables.counters(campaign)).containsExactly(4, 3, 1, 0);
+    }
+
+    @Test
+    void aCopyOfARunningInstanceBecomesANewJournalAndTheOriginalCountsOn() throws Exception {
+        Counting running = start();
+        click(running, Platform.ANDROID, 2);
+        running.flusher().flush();
+        click(running, Platform.IPHONE, 3); // not yet applied when the running instance's directory is copied
+        Path copy = TestApp.tempDir("flusher-live-copy");
+        try (var files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                if (!file.getFileName().toString().equals("journal.lock")) {
+                    Files.copy(file, copy.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        Counting copied = start(copy);
+        click(copied, Platform.WINDOWS_PHONE, 4);
+        // The copy holds the running instance's token; it waits for a sign of life, which comes.
+        flushWhenLeased(copied, () -> {
+            try {
+                running.flusher().flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        assertThat(copied.journal().journalId()).isNotEqualTo(running.journal().journalId());
+        running.flusher().flush();
+        assertThat(Tables.counters(campaign)).as("the copied clicks counted once, by the running instance")
+                .containsExactly(9, 2, 3, 4);
+
+        click(running, Platform.ANDROID, 1);
+        click(copied, Platform.ANDROID, 1);
+        running.flusher().flush();
+        copied.flusher().flush();
+        assertThat(Tables.counters(campaign)).as("both count on").containsExactly(11, 4, 3, 4);
+        running.stopCleanly();
+        copied.stopCleanly();
     }
 }

@@ -64,6 +64,15 @@ class MigrationUpgradeTest {
         assertThat(dao.findTarget(4294967296L).redirectUrl()).isEqualTo("https://old.example/a");
         long before = dao.findTarget(4294967297L).version();
         dao.update(4294967297L, "https://new.example/b", null);
-        assertThat(dao.findTarget(4294967297L).version()).isGreaterThan(before);
+        long updated = dao.findTarget(4294967297L).version();
+        assertThat(updated).isGreaterThan(before);
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM campaigns WHERE id = 4294967297"); // as an instance of the previous version would
+        }
+        assertThat(dao.findTarget(4294967297L).redirectUrl()).isNull();
+        assertThat(dao.findTarget(4294967297L).version()).as("a tombstone, newer than the campaign").isGreaterThan(updated);
+        try (Connection c = postgres.connect(); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE " + name + " WITH (FORCE)");
+        }
     }
 }

@@ -99,4 +99,20 @@ public final class Http {
     public HttpResponse<String> adminDelete(String path) {
         return send(admin(path).DELETE());
     }
+
+    /**
+     * Applies every journaled click through {@code /tasks/update_stats}, retrying while it answers
+     * 503 (after a crash a restart waits for the journal's lease); fails after 60 s.
+     */
+    public void updateStats() throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        int status = adminGet("/tasks/update_stats").statusCode();
+        while (status == 503 && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            status = adminGet("/tasks/update_stats").statusCode();
+        }
+        if (status != 200) {
+            throw new AssertionError("update_stats answered " + status);
+        }
+    }
 }

@@ -48,6 +48,7 @@ public final class ServiceProcess {
         env.put("ADMIN_PORT", "0");
         env.put("BIND", "127.0.0.1");
         env.put("FLUSH_INTERVAL", "100ms");
+        env.put("JOURNAL_LEASE", "5s");
         return env;
     }
 
