@@ -133,13 +133,13 @@ public class ClickFlusher {
      * (after a crash of this very process).
      */
     private long claimJournal() throws IOException {
-        List<String> own = journal.ownerTokens();
+        List<String> own = journal.files().ownerTokens();
         if (!own.contains(token)) {
             List<String> claiming = new ArrayList<>(own);
             claiming.add(token);
-            journal.writeOwnerTokens(claiming);
+            journal.files().writeOwnerTokens(claiming);
         }
-        CounterStore.Claim claim = store.claim(journal.journalId(), journal.startPosition(), own, token, lease);
+        CounterStore.Claim claim = store.claim(journal.journalId(), journal.files().startPosition(), own, token, lease);
         if (claim.kind() == CounterStore.Claim.Kind.IN_USE) {
             if (inUseHeartbeat == null || inUseHeartbeat.equals(claim.heartbeat())) {
                 if (inUseHeartbeat == null) {
@@ -154,8 +154,8 @@ public class ClickFlusher {
         } else if (claim.kind() == CounterStore.Claim.Kind.FOREIGN) {
             claim = startNewJournal("another copy of this directory owns it");
         }
-        journal.writeOwnerTokens(List.of(token));
-        journal.claimed();
+        journal.files().writeOwnerTokens(List.of(token));
+        journal.files().claimed();
         owner = token;
         lastSignOfLifeNanos = System.nanoTime();
         return claim.applied();
@@ -163,8 +163,8 @@ public class ClickFlusher {
 
     private CounterStore.Claim startNewJournal(String why) throws IOException {
         String copiedFrom = journal.journalId();
-        long start = journal.unclaimedStart();
-        journal.startNewJournal(start);
+        long start = journal.files().unclaimedStart();
+        journal.files().startNewJournal(start);
         LOG.warn("The click journal in {} is a copy: journal {} belongs to another instance ({}), which counts the"
                 + " clicks it holds. This instance continues as new journal {} from position {}.",
                 journal.directory(), copiedFrom, why, journal.journalId(), start);

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -141,34 +140,9 @@ public class ClickJournal {
         return recoveredEnd;
     }
 
-    /** See {@link JournalSegments#startPosition}. */
-    long startPosition() throws IOException {
-        return segments.startPosition();
-    }
-
-    /** See {@link JournalSegments#startNewJournal}. */
-    void startNewJournal(long start) throws IOException {
-        segments.startNewJournal(start);
-    }
-
-    /** See {@link JournalSegments#unclaimedStart}. */
-    long unclaimedStart() throws IOException {
-        return segments.unclaimedStart();
-    }
-
-    /** See {@link JournalSegments#claimed}. */
-    void claimed() throws IOException {
-        segments.claimed();
-    }
-
-    /** See {@link JournalSegments#ownerTokens}. */
-    List<String> ownerTokens() throws IOException {
-        return segments.ownerTokens();
-    }
-
-    /** See {@link JournalSegments#writeOwnerTokens}. */
-    void writeOwnerTokens(List<String> tokens) throws IOException {
-        segments.writeOwnerTokens(tokens);
+    /** The journal's files: the flusher keeps its claim of the journal's row in them. */
+    JournalSegments files() {
+        return segments;
     }
 
     ClickDeltas pending() {

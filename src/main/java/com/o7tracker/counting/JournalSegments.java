@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.regex.Matcher;
@@ -102,7 +103,7 @@ final class JournalSegments {
             journalId = readOrCreateId();
             end = recover();
             synced = end; // recovery forced what it accepted
-            if (unclaimedLine() == null) {
+            if (positionIn("journal.unclaimed").isEmpty()) {
                 writeAtomically("journal.unclaimed", journalId + " " + end);
             }
             return end;
@@ -307,7 +308,7 @@ final class JournalSegments {
     }
 
     private String readOrCreateId() throws IOException {
-        String id = readLine("journal.id", 0);
+        String id = firstLine("journal.id");
         if (id != null) {
             return id;
         }
@@ -322,19 +323,7 @@ final class JournalSegments {
      * journal the directory was copied from.
      */
     synchronized long startPosition() throws IOException {
-        String start = readLine("journal.start", 0);
-        if (start == null) {
-            return 0;
-        }
-        String[] parts = start.split(" ");
-        if (parts.length != 2 || !parts[0].equals(journalId)) {
-            return 0; // written for an id that never became this journal's (a crash in between)
-        }
-        try {
-            return Long.parseLong(parts[1]);
-        } catch (NumberFormatException e) {
-            throw new IOException("journal.start in " + directory + " is damaged");
-        }
+        return positionIn("journal.start").orElse(0);
     }
 
     /**
@@ -355,12 +344,7 @@ final class JournalSegments {
      * to be a copy, the records from here on are its own.
      */
     synchronized long unclaimedStart() throws IOException {
-        String[] line = unclaimedLine();
-        try {
-            return line == null ? end : Long.parseLong(line[1]);
-        } catch (NumberFormatException e) {
-            throw new IOException("journal.unclaimed in " + directory + " is damaged");
-        }
+        return positionIn("journal.unclaimed").orElse(end);
     }
 
     /** After a claim of the journal's row: every record of this directory is covered. */
@@ -370,10 +354,22 @@ final class JournalSegments {
         }
     }
 
-    private String[] unclaimedLine() throws IOException {
-        String line = readLine("journal.unclaimed", 0);
+    /**
+     * The position a small file of this directory holds ("journal-id position"), if it holds one
+     * for this journal: a file written for an id that never became this journal's (a crash in
+     * between) is ignored.
+     */
+    private OptionalLong positionIn(String file) throws IOException {
+        String line = firstLine(file);
         String[] parts = line == null ? null : line.split(" ");
-        return parts != null && parts.length == 2 && parts[0].equals(journalId) ? parts : null;
+        if (parts == null || parts.length != 2 || !parts[0].equals(journalId)) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(parts[1]));
+        } catch (NumberFormatException e) {
+            throw new IOException(file + " in " + directory + " is damaged");
+        }
     }
 
     /** The owner tokens this directory may hold in PostgreSQL: the last claimed one and any being claimed. */
@@ -390,17 +386,14 @@ final class JournalSegments {
         writeAtomically("journal.owner", String.join("\n", tokens));
     }
 
-    /** A line of a small file of this directory, or null if it has none. */
-    private String readLine(String file, int line) throws IOException {
+    /** The first line of a small file of this directory, or null if it has none. */
+    private String firstLine(String file) throws IOException {
         Path path = directory.resolve(file);
         if (!Files.exists(path)) {
             return null;
         }
         List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8);
-        if (lines.size() <= line || lines.get(line).isBlank()) {
-            return null;
-        }
-        return lines.get(line).trim();
+        return lines.isEmpty() || lines.get(0).isBlank() ? null : lines.get(0).trim();
     }
 
     /** Replaces a small file of this directory whole: written, synced, renamed, directory synced. */
