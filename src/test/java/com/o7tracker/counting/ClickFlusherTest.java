@@ -57,6 +57,19 @@ class ClickFlusherTest {
         }
     }
 
+    /** What {@code cp -a} of the journal directory makes (its lock file is the running process's own). */
+    private Path copyOfTheDirectory() throws IOException {
+        Path copy = TestApp.tempDir("flusher-copy");
+        try (var files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                if (!file.getFileName().toString().equals("journal.lock")) {
+                    Files.copy(file, copy.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return copy;
+    }
+
     /** Flushes as soon as the journal's lease allows (a start after a crash waits for it); {@code meanwhile} runs between tries. */
     private static void flushWhenLeased(Counting counting, Runnable meanwhile) throws Exception {
         long deadline = System.nanoTime() + 10_000_000_000L;
@@ -143,12 +156,7 @@ class ClickFlusherTest {
         first.flusher().flush();
         click(first, Platform.IPHONE, 3); // journaled, not yet applied, when the directory is copied
         first.stop();
-        Path copy = TestApp.tempDir("flusher-copy");
-        try (var files = Files.list(dir)) {
-            for (Path file : files.toList()) {
-                Files.copy(file, copy.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        }
+        Path copy = copyOfTheDirectory();
 
         Counting original = start(dir);
         flushWhenLeased(original, () -> { });
@@ -210,14 +218,7 @@ class ClickFlusherTest {
         click(running, Platform.ANDROID, 2);
         running.flusher().flush();
         click(running, Platform.IPHONE, 3); // not yet applied when the running instance's directory is copied
-        Path copy = TestApp.tempDir("flusher-live-copy");
-        try (var files = Files.list(dir)) {
-            for (Path file : files.toList()) {
-                if (!file.getFileName().toString().equals("journal.lock")) {
-                    Files.copy(file, copy.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
+        Path copy = copyOfTheDirectory();
         Counting copied = start(copy);
         click(copied, Platform.WINDOWS_PHONE, 4);
         // The copy holds the running instance's token; it waits for a sign of life, which comes.
