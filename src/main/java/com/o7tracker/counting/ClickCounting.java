@@ -102,13 +102,22 @@ public class ClickCounting implements Managed {
         }
     }
 
+    /** Lets the next start claim the journal at once; if that fails, it waits for the lease instead. */
+    private void releaseQuietly() {
+        try {
+            flusher.release();
+        } catch (RuntimeException e) {
+            LOG.warn("The click journal's lease could not be released ({}); the next start waits for it", e.toString());
+        }
+    }
+
     private void drain() throws InterruptedException {
         long deadline = System.nanoTime() + config.getDrainTimeout().toNanoseconds();
         while (true) {
             try {
                 flusher.flush();
-                flusher.release();
                 LOG.info("Every journaled click is in PostgreSQL");
+                releaseQuietly();
                 return;
             } catch (Exception e) {
                 if (System.nanoTime() - deadline > 0) {

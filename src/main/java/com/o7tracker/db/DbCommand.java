@@ -1,9 +1,11 @@
 package com.o7tracker.db;
 
 import com.o7tracker.O7TrackerConfiguration;
+import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.ConfiguredCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.db.ManagedDataSource;
+import java.io.IOException;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 
@@ -18,6 +20,16 @@ public class DbCommand extends ConfiguredCommand<O7TrackerConfiguration> {
     public void configure(Subparser subparser) {
         subparser.addArgument("action").choices("migrate").help("what to do with the database");
         super.configure(subparser);
+    }
+
+    /** A refusal (the embedded data in use by a running service) is one line, not a stack trace. */
+    @Override
+    public void onError(Cli cli, Namespace namespace, Throwable e) {
+        if (e instanceof IOException) {
+            cli.getStdErr().println(e.getMessage());
+        } else {
+            super.onError(cli, namespace, e);
+        }
     }
 
     @Override

@@ -48,6 +48,8 @@ public class EmbeddedDatabase implements Managed {
             postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(directory)
                     .setCleanDataDirectory(false)
+                    // Stopped by the service's lifecycle, last, so the shutdown drain can still reach it.
+                    .setRegisterShutdownHook(false)
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("max_connections", "100")

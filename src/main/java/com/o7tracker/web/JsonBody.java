@@ -3,6 +3,7 @@ package com.o7tracker.web;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -20,7 +21,9 @@ public final class JsonBody {
     private final ObjectMapper mapper;
 
     public JsonBody(ObjectMapper mapper) {
-        this.mapper = mapper.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        this.mapper = mapper.copy()
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS); // one object, nothing after it
     }
 
     public JsonNode read(InputStream in) {

@@ -337,4 +337,17 @@ class CampaignApiTest {
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(response.body()).contains("\"status\":\"error\"");
     }
+
+    @Test
+    void anythingAfterTheJsonObjectIsRefusedAndNothingIsStored() {
+        Http http = new Http(APP.getLocalPort());
+        List<String> before = Tables.campaigns();
+        for (String body : List.of("{\"redirect_url\":\"https://a.example/\"}{\"x\":1}",
+                "{\"redirect_url\":\"https://a.example/\"} garbage", "{\"redirect_url\":\"https://a.example/\"}]")) {
+            HttpResponse<String> response = http.adminPost("/admin/campaigns", body);
+            assertThat(response.statusCode()).as(body).isEqualTo(400);
+            assertThat(response.body()).contains("\"status\":\"error\"");
+        }
+        assertThat(Tables.campaigns()).isEqualTo(before);
+    }
 }

@@ -73,7 +73,16 @@ class ServiceLifecycleIT {
         assertThat(again.get("/track/" + id + "?platform=Android").statusCode()).isEqualTo(307);
         assertThat(again.adminGet("/tasks/update_stats").statusCode()).isEqualTo(200);
         assertThat(Json.parse(again.adminGet("/admin/campaigns/" + id).body()).get("click_count").asLong()).isEqualTo(11);
+        assertThat(Files.readString(logs.resolve("embedded-migrate.log"))).as("one line, no stack trace").doesNotContain("\tat ");
+        assertThat(again.get("/track/" + id + "?platform=IPhone").statusCode()).isEqualTo(307);
         second.terminate();
+        ServiceProcess third = ServiceProcess.start(env, logs.resolve("embedded-3.log"));
+        Http after = new Http(third.port());
+        after.updateStats();
+        assertThat(Json.parse(after.adminGet("/admin/campaigns/" + id).body()).get("click_count").asLong()).isEqualTo(12);
+        assertThat(Files.readString(logs.resolve("embedded-3.log"))).as("SIGTERM drained into the embedded PostgreSQL")
+                .doesNotContain("Replaying");
+        third.terminate();
         assertThat(Files.exists(data.resolve("postgresql").resolve("postmaster.pid")))
                 .as("PostgreSQL stopped with the service").isFalse();
     }
