@@ -8,7 +8,6 @@ import com.o7tracker.campaign.CampaignService;
 import com.o7tracker.counting.ClickCounting;
 import com.o7tracker.counting.UpdateStatsResource;
 import com.o7tracker.db.DatabaseFactory;
-import com.o7tracker.db.DbCommand;
 import com.o7tracker.track.TrackHandler;
 import com.o7tracker.web.AdminFeature;
 import com.o7tracker.web.ErrorMapper;

@@ -1,6 +1,7 @@
-package com.o7tracker.db;
+package com.o7tracker;
 
-import com.o7tracker.O7TrackerConfiguration;
+import com.o7tracker.db.DatabaseFactory;
+import com.o7tracker.db.Migrations;
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.ConfiguredCommand;
 import io.dropwizard.core.setup.Bootstrap;
