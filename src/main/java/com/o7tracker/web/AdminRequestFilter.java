@@ -7,6 +7,7 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.core.HttpHeaders;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,7 @@ public class AdminRequestFilter implements ContainerRequestFilter, ContainerResp
 
     private static final Logger ACCESS = LoggerFactory.getLogger("o7tracker.admin.access");
     private static final String STARTED = AdminRequestFilter.class.getName() + ".started";
+    private static final Set<Integer> REFUSED_UNREAD = Set.of(401, 403, 413, 429);
 
     @Override
     public void filter(ContainerRequestContext request) {
@@ -39,6 +41,11 @@ public class AdminRequestFilter implements ContainerRequestFilter, ContainerResp
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        // Refused before its body was read (auth, throttle, cross-site, size): Jetty drops the unread
+        // body by closing the connection, so the client is told not to send its next request there.
+        if (REFUSED_UNREAD.contains(response.getStatus()) && hasBody(request)) {
+            response.getHeaders().putSingle(HttpHeaders.CONNECTION, "close");
+        }
         Object started = request.getProperty(STARTED);
         if (started instanceof Long nanos && ACCESS.isInfoEnabled()) {
             String user = request.getSecurityContext() == null || request.getSecurityContext().getUserPrincipal() == null
@@ -46,5 +53,10 @@ public class AdminRequestFilter implements ContainerRequestFilter, ContainerResp
             ACCESS.info("{} {} {} {} {}ms", user, request.getMethod(), request.getUriInfo().getRequestUri().getRawPath(),
                     response.getStatus(), (System.nanoTime() - nanos) / 1_000_000);
         }
+    }
+
+    private static boolean hasBody(ContainerRequestContext request) {
+        String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
+        return request.getHeaderString("Transfer-Encoding") != null || (length != null && !length.trim().equals("0"));
     }
 }
