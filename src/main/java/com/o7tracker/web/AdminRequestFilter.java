@@ -44,7 +44,7 @@ public class AdminRequestFilter implements ContainerRequestFilter, ContainerResp
         // Refused before its body was read (auth, throttle, cross-site, size): Jetty drops the unread
         // body by closing the connection, so the client is told not to send its next request there.
         if (REFUSED_UNREAD.contains(response.getStatus()) && hasBody(request)) {
-            response.getHeaders().putSingle(HttpHeaders.CONNECTION, "close");
+            response.getHeaders().putSingle("Connection", "close");
         }
         Object started = request.getProperty(STARTED);
         if (started instanceof Long nanos && ACCESS.isInfoEnabled()) {
