@@ -51,7 +51,7 @@ public class CampaignChangeListener implements Managed, Runnable {
         properties.setProperty("loginTimeout", "5");
         properties.setProperty("tcpKeepAlive", "true");
         // A reload or re-read on a connection gone silent fails within this; polling sets its own.
-        properties.setProperty("socketTimeout", "10");
+        properties.setProperty("socketTimeout", "4");
         properties.setProperty("ApplicationName", "o7tracker-listener");
         this.targets = targets;
         this.thread = new Thread(this, "campaign-change-listener");

@@ -154,7 +154,7 @@ class CampaignChangesChaosIT {
         assertThat(a.adminPut("/admin/campaigns/" + updated, "{\"redirect_url\":\"https://silent-after.example/\"}")
                 .statusCode()).isEqualTo(200);
         assertThat(a.adminDelete("/admin/campaigns/" + removed).statusCode()).isEqualTo(204);
-        awaitBoth(List.of(b), updated, "https://silent-after.example/", 8_000, "missed update");
+        awaitBoth(List.of(b), updated, "https://silent-after.example/", 12_000, "missed update");
         awaitBoth(List.of(b), removed, FALLBACK, 1_000, "missed deletion");
     }
 }
