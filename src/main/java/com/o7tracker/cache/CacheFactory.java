@@ -70,6 +70,7 @@ public class CacheFactory {
         CampaignDao dao = database.jdbi().onDemand(CampaignDao.class);
         CampaignTargets targets = new CampaignTargets(dao, database.clickLookups().onDemand(CampaignDao.class),
                 memcached, this, environment.metrics());
+        environment.lifecycle().manage(targets);
         environment.lifecycle().manage(new CampaignChangeListener(database.endpoint(), dao, targets));
         return targets;
     }

@@ -75,7 +75,6 @@ public class CampaignChangeListener implements Managed, Runnable {
         running = false;
         thread.interrupt();
         thread.join(2_000);
-        targets.stop();
     }
 
     @Override

@@ -9,6 +9,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.o7tracker.campaign.CampaignChanges;
 import com.o7tracker.campaign.CampaignDao;
+import io.dropwizard.lifecycle.Managed;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * made-up ids cannot push campaigns out. Their lookups use a small pool of their own
  * ({@code clickLookups}), so they cannot take the connections the flusher and the admin API need.
  */
-public class CampaignTargets implements CampaignChanges {
+public class CampaignTargets implements CampaignChanges, Managed {
 
     /**
      * What the click path needs of a campaign: its redirect URL as stored, the {@code Location}
@@ -272,6 +273,7 @@ public class CampaignTargets implements CampaignChanges {
     }
 
     /** Stops the memcached writer (pending retries are dropped: the copies they fix expire with their TTL). */
+    @Override
     public void stop() {
         memcachedWriter.shutdownNow();
     }

@@ -19,6 +19,22 @@ public record ErrorBody(String status, String msg) {
         return new ErrorBody("error", msg);
     }
 
+    /**
+     * The fixed message of an error status that is not the client's to explain (server errors,
+     * routing, negotiation), or {@code otherwise} for the rest.
+     */
+    public static String messageFor(int status, String otherwise) {
+        return switch (status) {
+            case 404 -> "Not found.";
+            case 405 -> "Method not allowed.";
+            case 406 -> "Only application/json is served.";
+            case 415 -> "Unsupported media type.";
+            case 431 -> "Request headers are too large.";
+            case 503 -> "Service unavailable; try again later.";
+            default -> status >= 500 ? "Internal server error." : otherwise;
+        };
+    }
+
     public byte[] bytes() {
         try {
             return JSON.writeValueAsBytes(this);

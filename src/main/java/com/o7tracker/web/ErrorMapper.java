@@ -51,20 +51,12 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
             } else {
                 LOG.error("Server error {} on /{}", status, uriInfo.getPath(), error);
             }
-            message = status == 503 ? "Service unavailable; try again later." : "Internal server error.";
+            message = ErrorBody.messageFor(status, null);
         } else if (error instanceof ApiException api) {
             message = api.getMessage();
         } else {
-            message = switch (status) {
-                case 404 -> "Not found.";
-                case 405 -> "Method not allowed.";
-                case 406 -> "Only application/json is served.";
-                case 415 -> "Unsupported media type.";
-                default -> {
-                    String reason = ((WebApplicationException) error).getResponse().getStatusInfo().getReasonPhrase();
-                    yield reason == null ? "Request failed." : reason + ".";
-                }
-            };
+            String reason = ((WebApplicationException) error).getResponse().getStatusInfo().getReasonPhrase();
+            message = ErrorBody.messageFor(status, reason == null ? "Request failed." : reason + ".");
         }
         Response.ResponseBuilder response = ErrorBody.of(message).response(status);
         if (error instanceof NotAllowedException notAllowed) {

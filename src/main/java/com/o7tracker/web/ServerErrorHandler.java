@@ -39,12 +39,7 @@ public class ServerErrorHandler extends ErrorHandler {
             return fallback.send(response, callback, "bad-request");
         }
         int status = response.getStatus() >= 400 ? response.getStatus() : 400;
-        String message = switch (status) {
-            case 404 -> "Not found.";
-            case 405 -> "Method not allowed.";
-            case 431 -> "Request headers are too large.";
-            default -> status >= 500 ? "Internal server error." : "Malformed request.";
-        };
+        String message = ErrorBody.messageFor(status, "Malformed request.");
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(ErrorBody.of(message).bytes()), callback);
