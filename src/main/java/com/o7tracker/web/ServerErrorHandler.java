@@ -46,10 +46,14 @@ public class ServerErrorHandler extends ErrorHandler {
         return true;
     }
 
-    /** The path as sent; the URI may not decode (that can be the error being answered). */
+    /**
+     * The path as sent; the URI may not decode (that can be the error being answered). Only a
+     * target in absolute form ({@code http://host/path}) has a scheme and authority to skip; an
+     * origin-form path ({@code /track/1://x/admin}) is a path, whatever it holds.
+     */
     private static String rawPath(Request request) {
         String uri = request.getHttpURI() == null ? "" : request.getHttpURI().asString();
-        int scheme = uri.indexOf("://");
+        int scheme = uri.startsWith("/") ? -1 : uri.indexOf("://");
         if (scheme >= 0) {
             int slash = uri.indexOf('/', scheme + 3);
             uri = slash < 0 ? "/" : uri.substring(slash);
