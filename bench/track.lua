@@ -1,16 +1,53 @@
 -- wrk script for /track: one hot campaign, or Zipf-distributed clicks (s = 1) over BENCH_N
 -- campaigns with ids BENCH_BASE+1 .. BENCH_BASE+BENCH_N; a random platform per click.
+-- BENCH_UA=1: no ?platform=, but a realistic User-Agent per click instead (phones and tablets,
+-- desktops, about 5% bots and link previews), from some 700 distinct strings.
 -- BENCH_DELAY_MS > 0 paces each connection (for a fixed click rate).
 local mode = os.getenv("BENCH_MODE") or "hot"
 local n = tonumber(os.getenv("BENCH_N") or "1")
 local base = tonumber(os.getenv("BENCH_BASE") or "0")
 local hot = os.getenv("BENCH_HOT_ID") or "1"
 local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
+local with_ua = os.getenv("BENCH_UA") == "1"
 local platforms = { "Android", "IPhone", "WindowsPhone" }
 local cdf
+local humans, bots = {}, {}
+
+-- Real User-Agent shapes; %d is a build or model number, so the strings vary as in real traffic.
+local human_shapes = {
+  "Mozilla/5.0 (Linux; Android 14; Pixel %d) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.6367.%d Mobile Safari/537.36",
+  "Mozilla/5.0 (Linux; Android 13; SM-S91%dB) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/24.0 Chrome/117.0.0.%d Mobile Safari/537.36",
+  "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/13%d.0.0.%d Mobile Safari/537.36",
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_%d like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.%d Mobile/15E148 Safari/604.1",
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_%d like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/124.0.6367.%d Mobile/15E148 Safari/604.1",
+  "Mozilla/5.0 (iPad; CPU OS 16_%d like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/16.%d Mobile/15E148 Safari/604.1",
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/12%d.0.0.%d Safari/537.36",
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:12%d.0) Gecko/20100101 Firefox/12%d.0",
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_%d) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.%d Safari/605.1.15",
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.%d.%d",
+}
+local bot_agents = {
+  "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+  "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+  "Twitterbot/1.0",
+  "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+  "WhatsApp/2.23.20.0",
+  "TelegramBot (like TwitterBot)",
+  "Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)",
+  "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)",
+  "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
+}
 
 function init(args)
   math.randomseed(os.time() + math.floor(os.clock() * 1000000))
+  for _, shape in ipairs(human_shapes) do
+    for a = 1, 7 do
+      for b = 1, 10 do
+        humans[#humans + 1] = string.format(shape, a, b * 7)
+      end
+    end
+  end
+  bots = bot_agents
   if mode == "zipf" then
     cdf = {}
     local sum = 0
@@ -38,6 +75,11 @@ function request()
   local id = hot
   if mode == "zipf" then
     id = string.format("%d", base + zipf_rank())
+  end
+  if with_ua then
+    local agent
+    if math.random() < 0.05 then agent = bots[math.random(#bots)] else agent = humans[math.random(#humans)] end
+    return wrk.format("GET", "/track/" .. id, { ["User-Agent"] = agent })
   end
   return wrk.format("GET", "/track/" .. id .. "?platform=" .. platforms[math.random(3)])
 end

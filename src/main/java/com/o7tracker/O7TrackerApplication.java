@@ -9,6 +9,7 @@ import com.o7tracker.counting.ClickCounting;
 import com.o7tracker.counting.UpdateStatsResource;
 import com.o7tracker.db.DatabaseFactory;
 import com.o7tracker.track.TrackHandler;
+import com.o7tracker.track.UserAgents;
 import com.o7tracker.web.AdminFeature;
 import com.o7tracker.web.ErrorMapper;
 import com.o7tracker.web.Fallback;
@@ -58,7 +59,9 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
 
         // The public click path: a Jetty handler ahead of the servlets (see TrackHandler for why).
         Fallback fallback = new Fallback(config.getFallbackUrl(), environment.metrics());
-        environment.getApplicationContext().insertHandler(new TrackHandler(targets, counting, fallback));
+        // The platform and bot verdict from the User-Agent: its parser is built here, before the first click.
+        UserAgents userAgents = new UserAgents(environment.metrics());
+        environment.getApplicationContext().insertHandler(new TrackHandler(targets, counting, userAgents, fallback));
         environment.jersey().register(new HealthResource(environment.healthChecks()));
         ServerErrorHandler errors = new ServerErrorHandler(fallback);
         environment.getApplicationContext().setErrorHandler(errors);

@@ -10,7 +10,6 @@ import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.o7tracker.campaign.CampaignChanges;
 import com.o7tracker.campaign.CampaignDao;
 import io.dropwizard.lifecycle.Managed;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -40,53 +39,6 @@ import org.slf4j.LoggerFactory;
  * ({@code clickLookups}), so they cannot take the connections the flusher and the admin API need.
  */
 public class CampaignTargets implements CampaignChanges, Managed {
-
-    /**
-     * What the click path needs of a campaign: its redirect URL as stored, the {@code Location}
-     * header made from it once, when it is cached (null if it is not a valid URI), and the version
-     * of this state. With a null redirect URL: no campaign (deleted at {@code version}, or never
-     * created if 0).
-     */
-    public record Target(String redirectUrl, String location, long version) {
-        public static Target of(String redirectUrl, long version) {
-            if (redirectUrl == null) {
-                return new Target(null, null, version);
-            }
-            try {
-                String location = URI.create(redirectUrl).toASCIIString();
-                return new Target(redirectUrl, location.equals(redirectUrl) ? redirectUrl : location, version);
-            } catch (IllegalArgumentException e) {
-                return new Target(redirectUrl, null, version);
-            }
-        }
-
-        static Target of(CampaignDao.CampaignTarget row) {
-            return of(row.redirectUrl(), row.version());
-        }
-
-        public boolean exists() {
-            return redirectUrl != null;
-        }
-
-        /** In memcached: "version url", or "version" for no campaign. */
-        String encode() {
-            return exists() ? version + " " + redirectUrl : Long.toString(version);
-        }
-
-        /** The value {@link #encode} wrote, or null if it is not one. */
-        static Target decode(String value) {
-            int space = value.indexOf(' ');
-            try {
-                long version = Long.parseLong(space < 0 ? value : value.substring(0, space));
-                return of(space < 0 ? null : value.substring(space + 1), version);
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-    }
-
-    /** No campaign, and none ever was. */
-    public static final Target UNKNOWN = new Target(null, null, 0);
 
     private static final Logger LOG = LoggerFactory.getLogger(CampaignTargets.class);
     private static final int PAGE = 10_000;
@@ -356,8 +308,11 @@ public class CampaignTargets implements CampaignChanges, Managed {
         return Target.of(from.findTarget(id));
     }
 
-    /** Versioned entries under their own keys: an instance of the previous version reads plain URLs. */
+    /**
+     * Versioned entries under keys of their own format: instances of earlier versions read theirs
+     * (plain URLs, then "version url") and never one of these.
+     */
     private static String key(long id) {
-        return "o7t:campaign:v2:" + id;
+        return "o7t:campaign:v3:" + id;
     }
 }

@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
-/** A campaign as stored and as the admin API shows it (the original service's JSON shape). */
+/**
+ * A campaign as stored and as the admin API shows it: the original service's JSON shape, then the
+ * fields added since (Other and bot counters, platform URLs, query forwarding).
+ */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Campaign(
         long id,
@@ -16,5 +20,13 @@ public record Campaign(
         long clickCount,
         long androidClickCount,
         long iphoneClickCount,
-        long windowsphoneClickCount) {
+        long windowsphoneClickCount,
+        long otherClickCount,
+        long botClickCount,
+        Map<String, String> platformUrls,
+        boolean forwardQuery) {
+
+    public Campaign {
+        platformUrls = platformUrls == null ? Map.of() : platformUrls; // JSON of the original's shape has none
+    }
 }

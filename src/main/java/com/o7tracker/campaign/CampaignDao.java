@@ -1,9 +1,12 @@
 package com.o7tracker.campaign;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -22,43 +25,63 @@ public interface CampaignDao {
     String CHANGE_CHANNEL = "campaign_changed";
 
     @SqlQuery("""
-            INSERT INTO campaigns (id, redirect_url, platforms)
-            VALUES (:id, :redirectUrl, :platforms)
+            INSERT INTO campaigns (id, redirect_url, platforms, platform_urls, forward_query)
+            VALUES (:id, :redirectUrl, :platforms, CAST(:platformUrls AS jsonb), :forwardQuery)
             ON CONFLICT (id) DO NOTHING
             RETURNING *
             """)
     Optional<Campaign> insertIfAbsent(@Bind("id") long id, @Bind("redirectUrl") String redirectUrl,
-                                      @Bind("platforms") String[] platforms);
+                                      @Bind("platforms") String[] platforms, @Bind("platformUrls") String platformUrls,
+                                      @Bind("forwardQuery") boolean forwardQuery);
 
     @SqlQuery("SELECT * FROM campaigns WHERE id = :id")
     Optional<Campaign> findById(@Bind("id") long id);
 
     /**
-     * Where a click on the campaign goes and the version of that state: the campaign's redirect URL
-     * and version, or, with no campaign, a null URL and the version of its deletion (0 if it never
+     * Where a click on the campaign goes and the version of that state: the campaign's URLs and
+     * version, or, with no campaign, a null URL and the version of its deletion (0 if it never
      * existed).
      */
     @SqlQuery("""
-            SELECT k.id, c.redirect_url, coalesce(c.version, t.version, 0) AS version
+            SELECT k.id, c.redirect_url, c.platform_urls, coalesce(c.forward_query, false) AS forward_query,
+                   coalesce(c.version, t.version, 0) AS version
             FROM (SELECT CAST(:id AS bigint) AS id) AS k
             LEFT JOIN campaigns c ON c.id = k.id
             LEFT JOIN campaign_tombstones t ON t.id = k.id
             """)
-    @RegisterConstructorMapper(CampaignTarget.class)
+    @RegisterRowMapper(CampaignTarget.Mapper.class)
     CampaignTarget findTarget(@Bind("id") long id);
 
     /** Where a click on each campaign goes, in id order after {@code afterId}: for filling caches in pages. */
-    @SqlQuery("SELECT id, redirect_url, version FROM campaigns WHERE id > :afterId ORDER BY id LIMIT :limit")
-    @RegisterConstructorMapper(CampaignTarget.class)
+    @SqlQuery("""
+            SELECT id, redirect_url, platform_urls, forward_query, version FROM campaigns
+            WHERE id > :afterId ORDER BY id LIMIT :limit
+            """)
+    @RegisterRowMapper(CampaignTarget.Mapper.class)
     List<CampaignTarget> targetsAfter(@Bind("afterId") long afterId, @Bind("limit") int limit);
 
     /** The campaigns deleted after {@code since} (a null redirect URL each, with the deletion's version). */
-    @SqlQuery("SELECT id, NULL AS redirect_url, version FROM campaign_tombstones WHERE deleted_at > :since")
-    @RegisterConstructorMapper(CampaignTarget.class)
+    @SqlQuery("""
+            SELECT id, NULL AS redirect_url, NULL AS platform_urls, false AS forward_query, version
+            FROM campaign_tombstones WHERE deleted_at > :since
+            """)
+    @RegisterRowMapper(CampaignTarget.Mapper.class)
     List<CampaignTarget> deletedSince(@Bind("since") Instant since);
 
-    /** A campaign's id, redirect URL (null: none) and the version of that state. */
-    record CampaignTarget(long id, String redirectUrl, long version) {
+    /**
+     * A campaign's id, redirect URL (null: none), platform URLs (a jsonb object as text, or null),
+     * query forwarding, and the version of that state.
+     */
+    record CampaignTarget(long id, String redirectUrl, String platformUrls, boolean forwardQuery, long version) {
+
+        /** By column name, without reflection on parameter names (which instrumented classes may lose). */
+        public static final class Mapper implements RowMapper<CampaignTarget> {
+            @Override
+            public CampaignTarget map(ResultSet rs, StatementContext ctx) throws SQLException {
+                return new CampaignTarget(rs.getLong("id"), rs.getString("redirect_url"), rs.getString("platform_urls"),
+                        rs.getBoolean("forward_query"), rs.getLong("version"));
+            }
+        }
     }
 
     /** Newest first, strictly after the keyset cursor (createdAt, id). */
@@ -84,24 +107,31 @@ public interface CampaignDao {
             UPDATE campaigns
             SET redirect_url = coalesce(:redirectUrl, redirect_url),
                 platforms = coalesce(:platforms, platforms),
+                platform_urls = (CASE WHEN :clearUrls THEN '{}'::jsonb ELSE platform_urls END
+                                 || CAST(:setUrls AS jsonb)) - CAST(:removeUrls AS text[]),
+                forward_query = coalesce(:forwardQuery, forward_query),
                 updated_at = clock_timestamp()
             WHERE id = :id
             RETURNING *
             """)
     Optional<Campaign> updateRow(@Bind("id") long id, @Bind("redirectUrl") String redirectUrl,
-                                 @Bind("platforms") String[] platforms);
+                                 @Bind("platforms") String[] platforms, @Bind("clearUrls") boolean clearUrls,
+                                 @Bind("setUrls") String setUrls, @Bind("removeUrls") String[] removeUrls,
+                                 @Bind("forwardQuery") Boolean forwardQuery);
 
     @SqlUpdate("DELETE FROM campaigns WHERE id = :id")
     int deleteRow(@Bind("id") long id);
-
 
     @SqlQuery("SELECT pg_notify('" + CHANGE_CHANNEL + "', :id::text)")
     String notifyChanged(@Bind("id") long id);
 
     /** Creates the campaign, or returns empty if the id is taken (the caller draws another). */
     @Transaction
-    default Optional<Campaign> insert(long id, String redirectUrl, String[] platforms) {
-        Optional<Campaign> created = insertIfAbsent(id, redirectUrl, platforms);
+    default Optional<Campaign> insert(long id, CampaignRequest request) {
+        CampaignRequest.UrlChanges urls = request.platformUrls();
+        Optional<Campaign> created = insertIfAbsent(id, request.redirectUrl(),
+                request.platforms() == null ? new String[0] : request.platforms(),
+                urls == null ? "{}" : urls.setJson(), Boolean.TRUE.equals(request.forwardQuery()));
         // A click on a not-yet-existing id may have been cached as unknown.
         created.ifPresent(c -> notifyChanged(id));
         return created;
@@ -109,8 +139,12 @@ public interface CampaignDao {
 
     /** Replaces the fields given (null keeps the stored value) and moves updated_at. */
     @Transaction
-    default Optional<Campaign> update(long id, String redirectUrl, String[] platforms) {
-        Optional<Campaign> updated = updateRow(id, redirectUrl, platforms);
+    default Optional<Campaign> update(long id, CampaignRequest request) {
+        CampaignRequest.UrlChanges urls = request.platformUrls();
+        Optional<Campaign> updated = urls == null
+                ? updateRow(id, request.redirectUrl(), request.platforms(), false, "{}", new String[0], request.forwardQuery())
+                : updateRow(id, request.redirectUrl(), request.platforms(), urls.clear(), urls.setJson(), urls.removeKeys(),
+                        request.forwardQuery());
         updated.ifPresent(c -> notifyChanged(id));
         return updated;
     }

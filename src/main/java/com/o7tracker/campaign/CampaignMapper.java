@@ -21,7 +21,11 @@ public class CampaignMapper implements RowMapper<Campaign> {
                 rs.getLong("click_count"),
                 rs.getLong("android_click_count"),
                 rs.getLong("iphone_click_count"),
-                rs.getLong("windowsphone_click_count"));
+                rs.getLong("windowsphone_click_count"),
+                rs.getLong("other_click_count"),
+                rs.getLong("bot_click_count"),
+                PlatformUrls.parse(rs.getString("platform_urls")),
+                rs.getBoolean("forward_query"));
     }
 
     private static List<Platform> platforms(Array array) throws SQLException {

@@ -5,32 +5,58 @@ import com.o7tracker.web.ApiException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * What a client may write in a campaign: {@code redirect_url} and {@code platforms}. The fields a
- * client reads back (id, timestamps, counters) are accepted and ignored, so a campaign can be sent
- * back as it was read; any other field is refused by name.
+ * What a client may write in a campaign: {@code redirect_url}, {@code platforms},
+ * {@code platform_urls} and {@code forward_query}. The fields a client reads back (id, timestamps,
+ * counters) are accepted and ignored, so a campaign can be sent back as it was read; any other
+ * field is refused by name.
  *
- * @param redirectUrl null when absent (an update keeps the stored one)
- * @param platforms   null when absent; canonical names, duplicates dropped, in the order given
+ * @param redirectUrl  null when absent (an update keeps the stored one)
+ * @param platforms    null when absent; canonical names, duplicates dropped, in the order given
+ * @param platformUrls null when absent (an update keeps the stored ones)
+ * @param forwardQuery null when absent
  */
-public record CampaignRequest(String redirectUrl, String[] platforms) {
+public record CampaignRequest(String redirectUrl, String[] platforms, UrlChanges platformUrls, Boolean forwardQuery) {
 
     public static final int MAX_URL_LENGTH = 2048;
 
+    /**
+     * A change of {@code platform_urls}: {@code clear} drops every stored entry first ({@code null}
+     * was sent, or this is a new campaign), then {@code set} is added and {@code remove} (the
+     * entries sent as {@code null}) taken out. Keys are canonical platform names.
+     */
+    public record UrlChanges(boolean clear, Map<String, String> set, Set<String> remove) {
+
+        static final UrlChanges NONE = new UrlChanges(true, Map.of(), Set.of());
+
+        public String setJson() {
+            return PlatformUrls.format(set);
+        }
+
+        public String[] removeKeys() {
+            return remove.toArray(String[]::new);
+        }
+    }
+
     private static final Set<String> READ_ONLY = Set.of("id", "created_at", "updated_at", "click_count",
-            "android_click_count", "iphone_click_count", "windowsphone_click_count");
+            "android_click_count", "iphone_click_count", "windowsphone_click_count", "other_click_count",
+            "bot_click_count");
 
     public static CampaignRequest forCreate(JsonNode body) {
         CampaignRequest request = parse(body);
         if (request.redirectUrl == null) {
             throw ApiException.unprocessable("redirect_url is required.");
         }
-        return request.platforms == null ? new CampaignRequest(request.redirectUrl, new String[0]) : request;
+        return new CampaignRequest(request.redirectUrl,
+                request.platforms == null ? new String[0] : request.platforms,
+                request.platformUrls == null ? UrlChanges.NONE : request.platformUrls,
+                request.forwardQuery == null ? Boolean.FALSE : request.forwardQuery);
     }
 
     public static CampaignRequest forUpdate(JsonNode body) {
@@ -40,45 +66,58 @@ public record CampaignRequest(String redirectUrl, String[] platforms) {
     private static CampaignRequest parse(JsonNode body) {
         String redirectUrl = null;
         String[] platforms = null;
+        UrlChanges platformUrls = null;
+        Boolean forwardQuery = null;
         for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             switch (field.getKey()) {
-                case "redirect_url" -> redirectUrl = redirectUrl(field.getValue());
+                case "redirect_url" -> redirectUrl = url("redirect_url", field.getValue());
                 case "platforms" -> platforms = platforms(field.getValue());
+                case "platform_urls" -> platformUrls = platformUrls(field.getValue());
+                case "forward_query" -> forwardQuery = forwardQuery(field.getValue());
                 default -> {
                     if (!READ_ONLY.contains(field.getKey())) {
                         throw ApiException.unprocessable("Unknown field '" + field.getKey()
-                                + "'; a campaign has redirect_url and platforms.");
+                                + "'; a campaign has redirect_url, platforms, platform_urls and forward_query.");
                     }
                 }
             }
         }
-        return new CampaignRequest(redirectUrl, platforms);
+        return new CampaignRequest(redirectUrl, platforms, platformUrls, forwardQuery);
     }
 
-    private static String redirectUrl(JsonNode value) {
+    /**
+     * An absolute http or https URL of at most {@link #MAX_URL_LENGTH} characters, which may hold
+     * the placeholders of {@link Destination}. {@code field} names it in the error.
+     */
+    private static String url(String field, JsonNode value) {
         if (!value.isTextual()) {
-            throw ApiException.unprocessable("redirect_url must be a string.");
+            throw ApiException.unprocessable(field + " must be a string.");
         }
         String url = value.asText().trim();
         if (url.isEmpty()) {
-            throw ApiException.unprocessable("redirect_url must not be empty.");
+            throw ApiException.unprocessable(field + " must not be empty.");
         }
         if (url.length() > MAX_URL_LENGTH) {
-            throw ApiException.unprocessable("redirect_url must be at most " + MAX_URL_LENGTH + " characters.");
+            throw ApiException.unprocessable(field + " must be at most " + MAX_URL_LENGTH + " characters.");
         }
+        String filled = Destination.withSamples(url);
         URI uri;
         try {
-            uri = new URI(url);
+            uri = new URI(filled);
         } catch (URISyntaxException e) {
-            throw ApiException.unprocessable("redirect_url is not a valid URL: " + e.getReason() + ".");
+            String reason = filled.indexOf('{') >= 0 || filled.indexOf('}') >= 0
+                    ? "only " + Destination.CLICK_ID + ", " + Destination.CAMPAIGN_ID + " and " + Destination.PLATFORM
+                            + " may stand in braces"
+                    : e.getReason();
+            throw ApiException.unprocessable(field + " is not a valid URL: " + reason + ".");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https"))) {
-            throw ApiException.unprocessable("redirect_url must be an absolute http or https URL.");
+            throw ApiException.unprocessable(field + " must be an absolute http or https URL.");
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw ApiException.unprocessable("redirect_url must have a host.");
+            throw ApiException.unprocessable(field + " must have a host.");
         }
         return url;
     }
@@ -92,11 +131,45 @@ public record CampaignRequest(String redirectUrl, String[] platforms) {
             if (!element.isTextual()) {
                 throw ApiException.unprocessable("platforms must hold only strings.");
             }
-            Platform platform = Platform.parse(element.asText()).orElseThrow(() -> ApiException.unprocessable(
-                    "platforms holds unknown platform '" + element.asText()
-                            + "'; known: Android, IPhone, WindowsPhone."));
-            names.add(platform.canonical());
+            names.add(platform("platforms", element.asText()).canonical());
         }
         return names.toArray(String[]::new);
+    }
+
+    /** {@code null}: no entries; an object: entries set (a URL) or removed ({@code null}), by platform name. */
+    private static UrlChanges platformUrls(JsonNode value) {
+        if (value.isNull()) {
+            return UrlChanges.NONE;
+        }
+        if (!value.isObject()) {
+            throw ApiException.unprocessable("platform_urls must be an object of platform names to URLs, or null.");
+        }
+        Map<String, String> set = new LinkedHashMap<>();
+        Set<String> remove = new LinkedHashSet<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            String name = platform("platform_urls", entry.getKey()).canonical();
+            if (set.containsKey(name) || remove.contains(name)) {
+                throw ApiException.unprocessable("platform_urls names " + name + " more than once.");
+            }
+            if (entry.getValue().isNull()) {
+                remove.add(name);
+            } else {
+                set.put(name, url("platform_urls." + name, entry.getValue()));
+            }
+        }
+        return new UrlChanges(false, set, remove);
+    }
+
+    private static Boolean forwardQuery(JsonNode value) {
+        if (!value.isBoolean()) {
+            throw ApiException.unprocessable("forward_query must be true or false.");
+        }
+        return value.booleanValue();
+    }
+
+    private static Platform platform(String field, String name) {
+        return Platform.parse(name).orElseThrow(() -> ApiException.unprocessable(
+                field + " holds unknown platform '" + name + "'; known: " + Platform.NAMES + "."));
     }
 }

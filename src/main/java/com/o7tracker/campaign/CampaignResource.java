@@ -121,7 +121,7 @@ public class CampaignResource {
                     }
                     names.add(Platform.parse(name).orElseThrow(() -> ApiException.badRequest(
                             "Query parameter platforms holds unknown platform '" + name.trim()
-                                    + "'; known: Android, IPhone, WindowsPhone.")).canonical());
+                                    + "'; known: " + Platform.NAMES + ".")).canonical());
                 }
             }
         }

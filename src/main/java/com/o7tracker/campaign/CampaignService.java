@@ -25,7 +25,7 @@ public class CampaignService {
     public Campaign create(CampaignRequest request) {
         for (int attempt = 0; attempt < 10; attempt++) {
             long id = MIN_ID + (long) (random.nextDouble() * (MAX_ID - MIN_ID));
-            Optional<Campaign> created = dao.insert(id, request.redirectUrl(), request.platforms());
+            Optional<Campaign> created = dao.insert(id, request);
             if (created.isPresent()) {
                 changes.changed(id);
                 return created.get();
@@ -46,7 +46,7 @@ public class CampaignService {
     }
 
     public Optional<Campaign> update(long id, CampaignRequest request) {
-        Optional<Campaign> updated = dao.update(id, request.redirectUrl(), request.platforms());
+        Optional<Campaign> updated = dao.update(id, request);
         updated.ifPresent(c -> changes.changed(id));
         return updated;
     }

@@ -1,15 +1,24 @@
 package com.o7tracker.campaign;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Arrays;
 import java.util.Optional;
 
-/** The platforms a click is counted for, in the spelling the API has always used. */
+/**
+ * The platforms a click is counted for, in the spelling the API has always used, and {@code Other}
+ * for every visitor on none of them (a desktop browser, an unknown or missing User-Agent).
+ */
 public enum Platform {
     ANDROID("Android"),
     IPHONE("IPhone"),
-    WINDOWS_PHONE("WindowsPhone");
+    WINDOWS_PHONE("WindowsPhone"),
+    OTHER("Other");
 
     private static final Platform[] BY_CODE = values();
+
+    /** The names, for error messages: "Android, IPhone, WindowsPhone, Other". */
+    public static final String NAMES = String.join(", ",
+            Arrays.stream(BY_CODE).map(Platform::canonical).toList());
 
     private final String canonical;
 
@@ -22,7 +31,7 @@ public enum Platform {
         return canonical;
     }
 
-    /** The small stable number a click journal record stores for this platform. */
+    /** The small stable number a click journal record stores for this platform (never reordered). */
     public byte code() {
         return (byte) ordinal();
     }

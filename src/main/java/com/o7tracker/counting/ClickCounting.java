@@ -45,9 +45,13 @@ public class ClickCounting implements Managed {
         metrics.register("clicks.journal.appliedPosition", (Gauge<Long>) journal::appliedSeq);
     }
 
-    /** Records a click; the ack answers it once it is durable, or at once if it is refused. See {@link ClickJournal#record}. */
-    public void record(long campaignId, Platform platform, ClickAck ack) {
-        journal.record(campaignId, platform, ack);
+    /**
+     * Records a click of a visitor on {@code platform}, or of a bot ({@code bot}: counted in
+     * bot_click_count only); the ack answers it once it is durable, or at once if it is refused.
+     * See {@link ClickJournal#record}.
+     */
+    public void record(long campaignId, Platform platform, boolean bot, ClickAck ack) {
+        journal.record(campaignId, ClickKind.of(platform, bot), ack);
     }
 
     /** Applies every click recorded before the call; throws if PostgreSQL cannot take them now. */

@@ -1,23 +1,20 @@
 package com.o7tracker.counting;
 
-import com.o7tracker.campaign.Platform;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Recorded clicks folded into per-campaign, per-platform counts, with the journal position they
+ * Recorded clicks folded into per-campaign counts (one per counter, see {@link ClickKind}), with the journal position they
  * reach. The flusher drains it into one transaction; a failed transaction puts it back.
  */
 final class ClickDeltas {
 
-    /** What one flush applies: counts per campaign (indexed by platform code) up to a journal position. */
+    /** What one flush applies: counts per campaign (indexed by {@link ClickKind#counter}) up to a journal position. */
     record Snapshot(Map<Long, long[]> counts, long upToSeq, long clicks, long sinceNanos) {
         boolean isEmpty() {
             return clicks == 0;
         }
     }
-
-    private static final int PLATFORMS = Platform.values().length;
 
     private Map<Long, long[]> counts = new HashMap<>();
     private long upToSeq;
@@ -29,9 +26,9 @@ final class ClickDeltas {
     }
 
     /** Adds clicks that are durable up to {@code newUpToSeq}. */
-    synchronized void add(long[] campaignIds, byte[] platforms, int n, long newUpToSeq) {
+    synchronized void add(long[] campaignIds, byte[] kinds, int n, long newUpToSeq) {
         for (int i = 0; i < n; i++) {
-            addOne(campaignIds[i], platforms[i], 1);
+            addOne(campaignIds[i], ClickKind.counter(kinds[i]), 1);
         }
         upToSeq = Math.max(upToSeq, newUpToSeq);
     }
@@ -67,21 +64,21 @@ final class ClickDeltas {
     }
 
     private void addCounts(Map<Long, long[]> counts) {
-        counts.forEach((id, perPlatform) -> {
-            for (int p = 0; p < PLATFORMS; p++) {
-                addOne(id, p, perPlatform[p]);
+        counts.forEach((id, perCounter) -> {
+            for (int c = 0; c < ClickKind.COUNTERS; c++) {
+                addOne(id, c, perCounter[c]);
             }
         });
     }
 
-    private void addOne(long campaignId, int platform, long n) {
+    private void addOne(long campaignId, int counter, long n) {
         if (n == 0) {
             return;
         }
         if (clicks == 0) {
             sinceNanos = System.nanoTime();
         }
-        counts.computeIfAbsent(campaignId, id -> new long[PLATFORMS])[platform] += n;
+        counts.computeIfAbsent(campaignId, id -> new long[ClickKind.COUNTERS])[counter] += n;
         clicks += n;
     }
 }

@@ -4,7 +4,6 @@ import com.codahale.metrics.Histogram;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
-import com.o7tracker.campaign.Platform;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -108,10 +107,10 @@ public class ClickJournal {
      * too long (the click may still be recorded and counted), or here, at once, when the click is
      * refused (a full backlog, a stopped journal).
      */
-    public void record(long campaignId, Platform platform, ClickAck ack) {
+    public void record(long campaignId, byte kind, ClickAck ack) {
         Outcome refused = segments.end() - appliedSeq >= maxBacklog
                 ? Outcome.BACKLOG_FULL
-                : commit.append(campaignId, platform.code(), ack);
+                : commit.append(campaignId, kind, ack);
         if (refused != null) {
             unrecorded(refused, 1);
             ack.done(refused);
@@ -205,7 +204,7 @@ public class ClickJournal {
             segments.append(encode(batch, start), batch.size, durability == Durability.FSYNC);
             long end = segments.end();
             // In the deltas before any visitor is answered: an acknowledged click is always flushable.
-            pending.add(batch.campaignIds, batch.platforms, batch.size, end);
+            pending.add(batch.campaignIds, batch.kinds, batch.size, end);
             if (failure != null) {
                 LOG.info("Click journal in {} writes again", segments.directory());
                 failure = null;
@@ -239,7 +238,7 @@ public class ClickJournal {
         }
         buffer.clear();
         for (int i = 0; i < batch.size; i++) {
-            format.encode(buffer, firstSeq + i, batch.campaignIds[i], batch.platforms[i]);
+            format.encode(buffer, firstSeq + i, batch.campaignIds[i], batch.kinds[i]);
         }
         return buffer.flip();
     }

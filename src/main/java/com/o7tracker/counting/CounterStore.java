@@ -125,12 +125,16 @@ public class CounterStore {
         long[] android = new long[n];
         long[] iphone = new long[n];
         long[] windowsPhone = new long[n];
+        long[] other = new long[n];
+        long[] bot = new long[n];
         int i = 0;
         for (Map.Entry<Long, long[]> entry : counts.entrySet()) {
             ids[i] = entry.getKey();
             android[i] = entry.getValue()[Platform.ANDROID.code()];
             iphone[i] = entry.getValue()[Platform.IPHONE.code()];
             windowsPhone[i] = entry.getValue()[Platform.WINDOWS_PHONE.code()];
+            other[i] = entry.getValue()[Platform.OTHER.code()];
+            bot[i] = entry.getValue()[ClickKind.BOT_COUNTER];
             i++;
         }
         lastTransactionId = 0;
@@ -140,17 +144,22 @@ public class CounterStore {
             if (n > 0) {
                 handle.createUpdate("""
                                 UPDATE campaigns AS c
-                                SET click_count = c.click_count + d.android + d.iphone + d.windowsphone,
+                                SET click_count = c.click_count + d.android + d.iphone + d.windowsphone + d.other,
                                     android_click_count = c.android_click_count + d.android,
                                     iphone_click_count = c.iphone_click_count + d.iphone,
-                                    windowsphone_click_count = c.windowsphone_click_count + d.windowsphone
-                                FROM unnest(:ids, :android, :iphone, :windowsphone) AS d(id, android, iphone, windowsphone)
+                                    windowsphone_click_count = c.windowsphone_click_count + d.windowsphone,
+                                    other_click_count = c.other_click_count + d.other,
+                                    bot_click_count = c.bot_click_count + d.bot
+                                FROM unnest(:ids, :android, :iphone, :windowsphone, :other, :bot)
+                                     AS d(id, android, iphone, windowsphone, other, bot)
                                 WHERE c.id = d.id
                                 """)
                         .bind("ids", ids)
                         .bind("android", android)
                         .bind("iphone", iphone)
                         .bind("windowsphone", windowsPhone)
+                        .bind("other", other)
+                        .bind("bot", bot)
                         .execute();
             }
             int moved = handle.createUpdate("""

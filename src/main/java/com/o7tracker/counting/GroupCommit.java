@@ -107,7 +107,7 @@ final class GroupCommit {
      * Adds a click to the next batch. Returns null when taken (the ack is called later, by the
      * writer), or why it was refused (the ack is not called).
      */
-    ClickJournal.Outcome append(long campaignId, byte platform, ClickAck ack) {
+    ClickJournal.Outcome append(long campaignId, byte kind, ClickAck ack) {
         lock.lock();
         try {
             if (!accepting) {
@@ -116,7 +116,7 @@ final class GroupCommit {
             if (filling.size >= MAX_WAITING) {
                 return ClickJournal.Outcome.BACKLOG_FULL;
             }
-            filling.add(campaignId, platform, ack);
+            filling.add(campaignId, kind, ack);
             if (writerAsleep) {
                 writerAsleep = false;
                 hasWork.signal();
@@ -213,12 +213,12 @@ final class GroupCommit {
         return expired;
     }
 
-    /** The clicks of one write: their campaign ids, platform codes and answers. */
+    /** The clicks of one write: their campaign ids, kinds ({@link ClickKind}) and answers. */
     static final class Batch {
         private static final int INITIAL = 256;
 
         long[] campaignIds = new long[INITIAL];
-        byte[] platforms = new byte[INITIAL];
+        byte[] kinds = new byte[INITIAL];
         ClickAck[] acks = new ClickAck[INITIAL];
         int size;
         /** When the first click came (System.nanoTime). */
@@ -226,17 +226,17 @@ final class GroupCommit {
         /** How far the timer has answered; the timer thread's own. */
         private int expiredUpTo;
 
-        void add(long campaignId, byte platform, ClickAck ack) {
+        void add(long campaignId, byte kind, ClickAck ack) {
             if (size == 0) {
                 firstNanos = System.nanoTime();
             }
             if (size == campaignIds.length) {
                 campaignIds = Arrays.copyOf(campaignIds, size * 2);
-                platforms = Arrays.copyOf(platforms, size * 2);
+                kinds = Arrays.copyOf(kinds, size * 2);
                 acks = Arrays.copyOf(acks, size * 2);
             }
             campaignIds[size] = campaignId;
-            platforms[size] = platform;
+            kinds[size] = kind;
             acks[size] = ack;
             size++;
         }

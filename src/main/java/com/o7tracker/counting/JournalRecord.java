@@ -1,6 +1,5 @@
 package com.o7tracker.counting;
 
-import com.o7tracker.campaign.Platform;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -12,8 +11,11 @@ import java.util.zip.CRC32C;
  * wrote; a new version must keep reading it.
  *
  * <pre>
- * record: magic(1) platform(1) reserved(2) campaignId(8) crc32c(4) — crc over bytes 0..11 and the position
+ * record: magic(1) kind(1) reserved(2) campaignId(8) crc32c(4) — crc over bytes 0..11 and the position
  * </pre>
+ *
+ * <p>The kind is a platform code, with {@link ClickKind#BOT} set for a bot's click (versions before
+ * bots were told apart wrote platform codes 0-2 only, which read as human clicks).
  */
 final class JournalRecord {
 
@@ -23,16 +25,16 @@ final class JournalRecord {
     /** What a scan does with each valid record. */
     @FunctionalInterface
     interface Visitor {
-        void click(long seq, long campaignId, int platform);
+        void click(long seq, long campaignId, int kind);
     }
 
     private final CRC32C crc = new CRC32C();
     private final byte[] scratch = new byte[BYTES];
 
     /** Appends the record of the click at position {@code seq}. */
-    void encode(ByteBuffer out, long seq, long campaignId, byte platform) {
+    void encode(ByteBuffer out, long seq, long campaignId, byte kind) {
         int start = out.position();
-        out.put(MAGIC).put(platform).putShort((short) 0).putLong(campaignId);
+        out.put(MAGIC).put(kind).putShort((short) 0).putLong(campaignId);
         out.get(start, scratch, 0, 12);
         out.putInt(checksum(scratch, seq));
     }
@@ -62,7 +64,7 @@ final class JournalRecord {
                 if (!valid(scratch, seq)) {
                     return seq;
                 }
-                visitor.click(seq, ByteBuffer.wrap(scratch).getLong(4), scratch[1]);
+                visitor.click(seq, ByteBuffer.wrap(scratch).getLong(4), scratch[1] & 0xFF);
                 seq++;
             }
             if (chunk.hasRemaining()) {
@@ -76,7 +78,7 @@ final class JournalRecord {
     }
 
     private boolean valid(byte[] record, long seq) {
-        return record[0] == MAGIC && Platform.isCode(record[1])
+        return record[0] == MAGIC && ClickKind.isValid(record[1])
                 && ByteBuffer.wrap(record).getInt(12) == checksum(record, seq);
     }
 

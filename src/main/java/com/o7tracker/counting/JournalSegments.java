@@ -1,6 +1,5 @@
 package com.o7tracker.counting;
 
-import com.o7tracker.campaign.Platform;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -205,15 +204,14 @@ final class JournalSegments {
     }
 
     /**
-     * The clicks at positions [from, to), per campaign (counts indexed by platform code). Positions
+     * The clicks at positions [from, to), per campaign (counts indexed by {@link ClickKind#counter}). Positions
      * that recovery found missing or damaged are skipped and reported the same way here: counting
      * goes on without them rather than stopping for good.
      */
     Map<Long, long[]> replay(long from, long to) throws IOException {
         Map<Long, long[]> counts = new HashMap<>();
-        int platforms = Platform.values().length;
-        JournalRecord.Visitor add = (seq, campaignId, platform) ->
-                counts.computeIfAbsent(campaignId, id -> new long[platforms])[platform]++;
+        JournalRecord.Visitor add = (seq, campaignId, kind) ->
+                counts.computeIfAbsent(campaignId, id -> new long[ClickKind.COUNTERS])[ClickKind.counter(kind)]++;
         List<Map.Entry<Long, Path>> list = new ArrayList<>(segments.entrySet());
         long expected = from;
         for (int i = 0; i < list.size() && expected < to; i++) {

@@ -1,7 +1,9 @@
 package com.o7tracker.track;
 
 import com.o7tracker.cache.CampaignTargets;
+import com.o7tracker.cache.Target;
 import com.o7tracker.campaign.CampaignId;
+import com.o7tracker.campaign.Destination;
 import com.o7tracker.campaign.Platform;
 import com.o7tracker.counting.ClickAck;
 import com.o7tracker.counting.ClickCounting;
@@ -14,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -26,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * recorded in the click journal (see {@link ClickCounting}) and its visitor redirected once the
  * record is on disk; anything else goes to the fallback at once and counts nothing. HEAD is
  * answered alike, uncounted. Every other path goes on to the servlets (Jersey's admin API).
+ *
+ * <p>The platform is {@code ?platform=} when given (an unknown value goes to the fallback, as it
+ * always has), else what the User-Agent says ({@link UserAgents}); a bot's click, with or without
+ * {@code ?platform=}, is redirected alike and counted only as a bot's. The redirect goes to the
+ * campaign's URL for that platform, filled in for this click ({@link Destination}).
  *
  * <p>A Jetty handler inside the application context, ahead of the servlets, rather than a Jersey
  * resource or a servlet: the request thread looks the campaign up, hands the click to the journal
@@ -41,11 +49,14 @@ public class TrackHandler extends Handler.Wrapper {
     private final CampaignTargets targets;
     private final AtomicLong lastLookupFailureLog = new AtomicLong();
     private final ClickCounting counting;
+    private final UserAgents userAgents;
+    private final ClickIds clickIds = new ClickIds();
     private final Fallback fallback;
 
-    public TrackHandler(CampaignTargets targets, ClickCounting counting, Fallback fallback) {
+    public TrackHandler(CampaignTargets targets, ClickCounting counting, UserAgents userAgents, Fallback fallback) {
         this.targets = targets;
         this.counting = counting;
+        this.userAgents = userAgents;
         this.fallback = fallback;
     }
 
@@ -67,11 +78,13 @@ public class TrackHandler extends Handler.Wrapper {
         if (id == BAD_ID) {
             return fallback.send(response, callback, "bad-id");
         }
-        Optional<Platform> platform = Platform.parse(queryParameter(request.getHttpURI().getQuery(), "platform"));
-        if (platform.isEmpty()) {
+        String query = request.getHttpURI().getQuery();
+        String named = queryParameter(query, "platform");
+        Optional<Platform> platform = named == null ? Optional.empty() : Platform.parse(named);
+        if (named != null && platform.isEmpty()) {
             return fallback.send(response, callback, "bad-platform");
         }
-        CampaignTargets.Target target;
+        Target target;
         try {
             target = targets.find(id);
         } catch (RuntimeException e) {
@@ -81,13 +94,17 @@ public class TrackHandler extends Handler.Wrapper {
         if (!target.exists()) {
             return fallback.send(response, callback, "unknown-campaign");
         }
-        if (target.location() == null) {
+        UserAgents.Verdict visitor = userAgents.classify(request.getHeaders().get(HttpHeader.USER_AGENT));
+        Platform counted = platform.orElse(visitor.platform());
+        Destination destination = target.destination(counted);
+        if (destination == null) {
             return fallback.send(response, callback, "bad-target");
         }
+        String location = destination.location(id, counted, destination.needsClickId() ? clickIds.next() : null, query);
         if (click) {
-            counting.record(id, platform.get(), new Click(response, callback, target.location()));
+            counting.record(id, counted, visitor.bot(), new Click(response, callback, location));
         } else {
-            Fallback.redirect(response, callback, target.location());
+            Fallback.redirect(response, callback, location);
         }
         return true;
     }
@@ -119,7 +136,10 @@ public class TrackHandler extends Handler.Wrapper {
         return id.isPresent() ? id.getAsLong() : BAD_ID;
     }
 
-    /** The first value of a query parameter, decoded, or null (also when it does not decode). */
+    /**
+     * The first value of a query parameter, decoded, or null when there is none. A value that does
+     * not decode is returned as sent: the parameter is there, naming nothing known.
+     */
     static String queryParameter(String query, String name) {
         if (query == null) {
             return null;
@@ -143,7 +163,7 @@ public class TrackHandler extends Handler.Wrapper {
                     try {
                         return URLDecoder.decode(raw, StandardCharsets.UTF_8);
                     } catch (IllegalArgumentException e) {
-                        return null;
+                        return raw;
                     }
                 }
             }

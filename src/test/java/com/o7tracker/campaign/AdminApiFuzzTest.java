@@ -76,7 +76,8 @@ class AdminApiFuzzTest {
     @FuzzTest(maxDuration = "45s")
     @DictionaryEntries({"\"redirect_url\"", "\"platforms\"", "\"Android\"", "\"IPhone\"", "\"WindowsPhone\"",
         "\"https://", "http://", "\"id\"", "\"created_at\"", "\"click_count\"", "platforms=", "platform=",
-        "limit=", "after=", "_", "&", ",", "null", "true", "1e400", "\\u0000", "\\ud800"})
+        "limit=", "after=", "_", "&", ",", "null", "true", "1e400", "\\u0000", "\\ud800", "\"platform_urls\"",
+        "\"forward_query\"", "\"Other\"", "{click_id}", "{platform}", "{campaign_id}"})
     void neverA5xxAndARefusedRequestChangesNothing(byte[] data) throws Exception {
         FuzzInput.allowLoopbackConnections();
         Kind kind = Kind.values()[FuzzInput.choice(data, Kind.values().length)];

@@ -68,7 +68,8 @@ class CampaignApiTest {
         assertThat(id).isPositive().isLessThan(1L << 53);
         assertThat(body.get("redirect_url").asText()).isEqualTo("https://github.com/otobrglez/o7tracker");
         assertThat(body.get("platforms").toString()).isEqualTo("[\"WindowsPhone\",\"Android\",\"IPhone\"]");
-        for (String counter : List.of("click_count", "android_click_count", "iphone_click_count", "windowsphone_click_count")) {
+        for (String counter : List.of("click_count", "android_click_count", "iphone_click_count", "windowsphone_click_count",
+                "other_click_count", "bot_click_count")) {
             assertThat(body.get(counter).asLong()).isZero();
         }
         assertThat(Instant.parse(body.get("created_at").asText())).isBeforeOrEqualTo(Instant.now());
@@ -76,7 +77,8 @@ class CampaignApiTest {
         List<String> fields = new ArrayList<>();
         body.fieldNames().forEachRemaining(fields::add);
         assertThat(fields).containsExactly("id", "redirect_url", "created_at", "updated_at", "platforms",
-                "click_count", "android_click_count", "iphone_click_count", "windowsphone_click_count");
+                "click_count", "android_click_count", "iphone_click_count", "windowsphone_click_count",
+                "other_click_count", "bot_click_count", "platform_urls", "forward_query");
     }
 
     @Test
@@ -244,6 +246,50 @@ class CampaignApiTest {
     }
 
     @Test
+    void platformUrlsAndForwardQueryAreSetPartlyChangedAndRemoved() {
+        JsonNode plain = create(SEED);
+        assertThat(plain.get("platform_urls").toString()).as("{} when none").isEqualTo("{}");
+        assertThat(plain.get("forward_query").booleanValue()).isFalse();
+        assertThat(plain.get("other_click_count").asLong()).isZero();
+        assertThat(plain.get("bot_click_count").asLong()).isZero();
+
+        JsonNode created = create("""
+                {"redirect_url":"https://example.com/landing","platforms":["Android","IPhone","Other"],
+                 "platform_urls":{"android":"https://play.google.com/store/apps/details?id=com.example",
+                                  "IPHONE":"https://apps.apple.com/app/id123"},
+                 "forward_query":true}""");
+        long id = created.get("id").asLong();
+        assertThat(created.get("platforms").toString()).isEqualTo("[\"Android\",\"IPhone\",\"Other\"]");
+        assertThat(created.get("platform_urls").toString()).as("keys stored canonically").isEqualTo(
+                "{\"Android\":\"https://play.google.com/store/apps/details?id=com.example\","
+                        + "\"IPhone\":\"https://apps.apple.com/app/id123\"}");
+        assertThat(created.get("forward_query").booleanValue()).isTrue();
+        assertThat(Json.parse(http.adminGet("/admin/campaigns/" + id).body())).isEqualTo(created);
+
+        // Set one entry, remove one, keep the rest and every other field.
+        JsonNode changed = Json.parse(http.adminPut("/admin/campaigns/" + id,
+                "{\"platform_urls\":{\"IPhone\":null,\"windowsphone\":\"https://www.microsoft.com/store/apps/9x\"}}").body());
+        assertThat(changed.get("platform_urls").toString()).isEqualTo(
+                "{\"Android\":\"https://play.google.com/store/apps/details?id=com.example\","
+                        + "\"WindowsPhone\":\"https://www.microsoft.com/store/apps/9x\"}");
+        assertThat(changed.get("forward_query").booleanValue()).isTrue();
+        assertThat(changed.get("redirect_url")).isEqualTo(created.get("redirect_url"));
+
+        JsonNode cleared = Json.parse(http.adminPut("/admin/campaigns/" + id,
+                "{\"platform_urls\":null,\"forward_query\":false}").body());
+        assertThat(cleared.get("platform_urls").toString()).isEqualTo("{}");
+        assertThat(cleared.get("forward_query").booleanValue()).isFalse();
+
+        // A campaign as read, sent back, changes nothing but updated_at.
+        JsonNode resent = Json.parse(http.adminPut("/admin/campaigns/" + id, changed.toString()).body());
+        assertThat(resent.get("platform_urls")).isEqualTo(changed.get("platform_urls"));
+        assertThat(resent.get("forward_query")).isEqualTo(changed.get("forward_query"));
+
+        assertThat(ids(http.adminGet("/admin/campaigns?platforms=Other&limit=1000"))).contains(id)
+                .doesNotContain(plain.get("id").asLong());
+    }
+
+    @Test
     void deleteAnswers204Then404() {
         long id = create(SEED).get("id").asLong();
         HttpResponse<String> deleted = http.adminDelete("/admin/campaigns/" + id);
@@ -323,7 +369,22 @@ class CampaignApiTest {
                 new Bad(() -> http.adminPut("/admin/campaigns/" + id, "{\"redirect_url\":\"https://ok.example\",\"bogus\":1}"), 422, "bogus"),
                 new Bad(() -> http.adminPut("/admin/campaigns/" + id, "nope"), 400, "not valid JSON"),
                 new Bad(() -> http.adminPut("/admin/campaigns/" + id, big), 413, "64 KiB"),
-                new Bad(() -> http.adminPut("/admin/campaigns/x" + id, "{}"), 400, "x" + id));
+                new Bad(() -> http.adminPut("/admin/campaigns/x" + id, "{}"), 400, "x" + id),
+                // platform_urls: an object of platform names to URLs, each URL held to redirect_url's rules.
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example\",\"platform_urls\":[]}"), 422, "platform_urls must be an object"),
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example\",\"platform_urls\":{\"Desktop\":\"https://d.example\"}}"), 422, "platform_urls holds unknown platform 'Desktop'"),
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example\",\"platform_urls\":{\"android\":\"market://details?id=x\"}}"), 422, "platform_urls.Android must be an absolute http or https URL"),
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example\",\"platform_urls\":{\"IPhone\":42}}"), 422, "platform_urls.IPhone must be a string"),
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example\",\"platform_urls\":{\"Other\":\"https://x.example/"
+                        + "a".repeat(2100) + "\"}}"), 422, "platform_urls.Other must be at most 2048"),
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example\",\"platform_urls\":{\"Android\":\"https://a.example\",\"ANDROID\":\"https://b.example\"}}"), 422, "platform_urls names Android more than once"),
+                new Bad(() -> http.adminPut("/admin/campaigns/" + id, "{\"platform_urls\":{\"WindowsPhone\":\"http:///nohost\"}}"), 422, "platform_urls.WindowsPhone must have a host"),
+                new Bad(() -> http.adminPut("/admin/campaigns/" + id, "{\"platform_urls\":\"https://x.example\"}"), 422, "platform_urls must be an object"),
+                // forward_query: a boolean; templates: only the three placeholders.
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example\",\"forward_query\":\"yes\"}"), 422, "forward_query must be true or false"),
+                new Bad(() -> http.adminPut("/admin/campaigns/" + id, "{\"forward_query\":1}"), 422, "forward_query must be true or false"),
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example/?c={clickid}\"}"), 422, "{click_id}, {campaign_id} and {platform}"),
+                new Bad(() -> http.adminPut("/admin/campaigns/" + id, "{\"platform_urls\":{\"Android\":\"https://x.example/{user}\"}}"), 422, "platform_urls.Android is not a valid URL"));
         List<String> before = Tables.campaigns();
         for (Bad bad : cases) {
             assertError(bad.call().get(), bad.status(), bad.messagePart());

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dropwizard.jackson.Jackson;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CampaignJsonTest {
@@ -17,12 +20,31 @@ class CampaignJsonTest {
 
     private final Campaign seedExample = new Campaign(5928566696968192L, "https://github.com/otobrglez/o7tracker",
             Instant.parse("2016-04-10T21:47:44.519184Z"), Instant.parse("2016-04-10T21:47:44.519184Z"),
-            List.of(Platform.WINDOWS_PHONE, Platform.ANDROID, Platform.IPHONE), 0, 0, 0, 0);
+            List.of(Platform.WINDOWS_PHONE, Platform.ANDROID, Platform.IPHONE), 0, 0, 0, 0, 0, 0, Map.of(), false);
 
+    /** Every field of the original's JSON as it was, and the fields added since after them. */
     @Test
     void serializesToTheSeedReadmeShape() throws Exception {
-        JsonNode expected = MAPPER.readTree(getClass().getResource("/fixtures/campaign.json"));
-        assertThat(MAPPER.readTree(MAPPER.writeValueAsString(seedExample))).isEqualTo(expected);
+        ObjectNode expected = (ObjectNode) MAPPER.readTree(getClass().getResource("/fixtures/campaign.json"));
+        expected.put("other_click_count", 0).put("bot_click_count", 0);
+        expected.putObject("platform_urls");
+        expected.put("forward_query", false);
+        JsonNode written = MAPPER.readTree(MAPPER.writeValueAsString(seedExample));
+        assertThat(written).isEqualTo(expected);
+        List<String> names = new ArrayList<>();
+        written.fieldNames().forEachRemaining(names::add);
+        assertThat(names).endsWith("other_click_count", "bot_click_count", "platform_urls", "forward_query");
+    }
+
+    @Test
+    void platformUrlsAreAnObjectByCanonicalName() throws Exception {
+        Campaign withUrls = new Campaign(1, "https://x.example/", seedExample.createdAt(), seedExample.updatedAt(),
+                List.of(), 0, 0, 0, 0, 0, 0, PlatformUrls.parse("{\"IPhone\": \"https://apps.example/\", "
+                        + "\"Android\": \"https://play.example/\"}"), true);
+        JsonNode json = MAPPER.readTree(MAPPER.writeValueAsString(withUrls));
+        assertThat(json.get("platform_urls").toString())
+                .isEqualTo("{\"Android\":\"https://play.example/\",\"IPhone\":\"https://apps.example/\"}");
+        assertThat(json.get("forward_query").booleanValue()).isTrue();
     }
 
     @Test

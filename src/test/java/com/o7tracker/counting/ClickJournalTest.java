@@ -136,7 +136,7 @@ class ClickJournalTest {
         assertThat(Clicks.record(journal, 7, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
         reopen();
         assertThat(journal.recoveredEnd()).isEqualTo(11);
-        assertThat(journal.replay(0, 11).get(7L)).containsExactly(1, 10, 0);
+        assertThat(journal.replay(0, 11).get(7L)).containsExactly(1, 10, 0, 0, 0);
     }
 
     @Test
@@ -154,7 +154,7 @@ class ClickJournalTest {
         journal = null;
         open(1_000, 1_000_000);
         assertThat(journal.recoveredEnd()).isEqualTo(4);
-        assertThat(journal.replay(0, 4).get(9L)).containsExactly(0, 0, 4);
+        assertThat(journal.replay(0, 4).get(9L)).containsExactly(0, 0, 4, 0, 0);
     }
 
     @Test

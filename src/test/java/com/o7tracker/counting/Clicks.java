@@ -11,8 +11,12 @@ final class Clicks {
     }
 
     static ClickJournal.Outcome record(ClickJournal journal, long campaignId, Platform platform) {
+        return record(journal, campaignId, platform, false);
+    }
+
+    static ClickJournal.Outcome record(ClickJournal journal, long campaignId, Platform platform, boolean bot) {
         CompletableFuture<ClickJournal.Outcome> answer = new CompletableFuture<>();
-        journal.record(campaignId, platform, answer::complete);
+        journal.record(campaignId, ClickKind.of(platform, bot), answer::complete);
         try {
             return answer.get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

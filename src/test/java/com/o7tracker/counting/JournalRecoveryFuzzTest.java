@@ -53,7 +53,7 @@ class JournalRecoveryFuzzTest {
     private static final long NEW_CAMPAIGN = 5_000_000_000L;
     private static final int MAX_FLIPS = 5;
 
-    /** The click written at each position: campaign index, platform. */
+    /** The click written at each position: campaign index, counter ({@link ClickKind#counter}). */
     private static final int[][] written = new int[CLICKS][];
     /** The journal as ClickJournal left it: file name to content. */
     private static final Map<String, byte[]> pristine = new TreeMap<>();
@@ -71,8 +71,9 @@ class JournalRecoveryFuzzTest {
             for (int i = 0; i < CLICKS; i++) {
                 int campaign = (i * 7 + i / 5) % CAMPAIGNS.length;
                 int platform = (i * 5 + 1) % Platform.values().length;
-                written[i] = new int[] {campaign, platform};
-                assertThat(Clicks.record(journal, CAMPAIGNS[campaign], Platform.fromCode(platform)))
+                boolean bot = i % 6 == 5;
+                written[i] = new int[] {campaign, ClickKind.counter(ClickKind.of(Platform.fromCode(platform), bot))};
+                assertThat(Clicks.record(journal, CAMPAIGNS[campaign], Platform.fromCode(platform), bot))
                         .isEqualTo(ClickJournal.Outcome.RECORDED);
             }
         } finally {
@@ -173,7 +174,7 @@ class JournalRecoveryFuzzTest {
         Map<Long, long[]> counts = new HashMap<>();
         for (long p = Math.max(0, from); p < Math.min(to, CLICKS); p++) {
             int[] click = written[(int) p];
-            counts.computeIfAbsent(CAMPAIGNS[click[0]], id -> new long[Platform.values().length])[click[1]]++;
+            counts.computeIfAbsent(CAMPAIGNS[click[0]], id -> new long[ClickKind.COUNTERS])[click[1]]++;
         }
         return counts;
     }

@@ -43,7 +43,13 @@ class JournalUpgradeTest {
             assertThat(lists(journal.replay(1_000, 1_500))).isEqualTo(lists(expected(1_000, 1_500)));
 
             assertThat(Clicks.record(journal, IDS[0], Platform.WINDOWS_PHONE)).isEqualTo(ClickJournal.Outcome.RECORDED);
-            assertThat(journal.durableSeq()).isEqualTo(1_501);
+            assertThat(Clicks.record(journal, IDS[1], Platform.OTHER, true)).isEqualTo(ClickJournal.Outcome.RECORDED);
+            assertThat(Clicks.record(journal, IDS[1], Platform.OTHER)).isEqualTo(ClickJournal.Outcome.RECORDED);
+            assertThat(journal.durableSeq()).isEqualTo(1_503);
+            // The previous version's records read as human clicks, the new ones with their kind.
+            Map<Long, long[]> added = journal.replay(1_500, 1_503);
+            assertThat(added.get(IDS[0])).containsExactly(0, 0, 1, 0, 0);
+            assertThat(added.get(IDS[1])).as("Android, IPhone, WindowsPhone, Other, bot").containsExactly(0, 0, 0, 1, 1);
         } finally {
             journal.stop();
         }
@@ -54,7 +60,7 @@ class JournalUpgradeTest {
         Map<Long, long[]> counts = new HashMap<>();
         for (int i = from; i < to; i++) {
             int platform = i % 3 == 2 ? 2 : i % 2;
-            counts.computeIfAbsent(IDS[i % 3], id -> new long[Platform.values().length])[platform]++;
+            counts.computeIfAbsent(IDS[i % 3], id -> new long[ClickKind.COUNTERS])[platform]++;
         }
         return counts;
     }

@@ -2,7 +2,12 @@ package com.o7tracker.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.o7tracker.campaign.Campaign;
 import com.o7tracker.campaign.CampaignDao;
+import com.o7tracker.campaign.CampaignRequest;
+import com.o7tracker.campaign.Platform;
+import java.util.Map;
+import com.o7tracker.counting.CounterStore;
 import com.o7tracker.support.TestPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -13,7 +18,7 @@ import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
-/** A database written by the previous version (schema 2) is migrated with its data intact. */
+/** A database written by an earlier version is migrated with its data intact. */
 class MigrationUpgradeTest {
 
     @Test
@@ -63,7 +68,7 @@ class MigrationUpgradeTest {
         CampaignDao dao = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()).onDemand(CampaignDao.class);
         assertThat(dao.findTarget(4294967296L).redirectUrl()).isEqualTo("https://old.example/a");
         long before = dao.findTarget(4294967297L).version();
-        dao.update(4294967297L, "https://new.example/b", null);
+        dao.update(4294967297L, new CampaignRequest("https://new.example/b", null, null, null));
         long updated = dao.findTarget(4294967297L).version();
         assertThat(updated).isGreaterThan(before);
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
@@ -71,6 +76,76 @@ class MigrationUpgradeTest {
         }
         assertThat(dao.findTarget(4294967297L).redirectUrl()).isNull();
         assertThat(dao.findTarget(4294967297L).version()).as("a tombstone, newer than the campaign").isGreaterThan(updated);
+        try (Connection c = postgres.connect(); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE " + name + " WITH (FORCE)");
+        }
+    }
+
+    /**
+     * Schema 4 (the version before platform URLs and bot counting): its campaigns keep their counts,
+     * start at 0 Other and bot clicks with no platform URLs, and are then counted and changed as
+     * new ones, also by an instance of the previous version during a rolling deploy.
+     */
+    @Test
+    void aDatabaseOfSchema4KeepsItsCountsAndGainsTheNewCountersAtZero() throws Exception {
+        TestPostgres postgres = TestPostgres.shared();
+        String name = "upgrade4_" + System.nanoTime();
+        try (Connection c = postgres.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        }
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(postgres.jdbcUrl().replace("/postgres", "/" + name));
+        dataSource.setUser(postgres.user());
+        dataSource.setPassword(postgres.password());
+        Flyway.configure().dataSource(dataSource).locations("classpath:migrations").table("schema_migrations")
+                .target("4").load().migrate();
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("""
+                    INSERT INTO campaigns (id, redirect_url, platforms, click_count, android_click_count,
+                                           iphone_click_count, windowsphone_click_count)
+                    VALUES (4294967296, 'https://old.example/a', '{Android,IPhone}', 12, 5, 4, 3)
+                    """);
+        }
+        CampaignDao dao = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()).onDemand(CampaignDao.class);
+        long versionBefore;
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT version FROM campaigns WHERE id = 4294967296")) {
+            rs.next();
+            versionBefore = rs.getLong(1);
+        }
+
+        Migrations.migrate(dataSource);
+
+        Campaign migrated = dao.findById(4294967296L).orElseThrow();
+        assertThat(new long[] {migrated.clickCount(), migrated.androidClickCount(), migrated.iphoneClickCount(),
+            migrated.windowsphoneClickCount(), migrated.otherClickCount(), migrated.botClickCount()})
+                .containsExactly(12, 5, 4, 3, 0, 0);
+        assertThat(migrated.platforms()).containsExactly(Platform.ANDROID, Platform.IPHONE);
+        assertThat(migrated.platformUrls()).isEmpty();
+        assertThat(migrated.forwardQuery()).isFalse();
+        assertThat(dao.findTarget(4294967296L).version()).as("the migration changes no target").isEqualTo(versionBefore);
+
+        // Counted as the new version counts: click_count is the sum of the human counters.
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO click_journals (journal_id, applied_seq, owner) VALUES ('j', 0, 'me')");
+        }
+        new CounterStore(Jdbi.create(dataSource)).apply("j", "me", 0, 3,
+                Map.of(4294967296L, new long[] {0, 0, 0, 2, 1}));
+        Campaign counted = dao.findById(4294967296L).orElseThrow();
+        assertThat(new long[] {counted.clickCount(), counted.otherClickCount(), counted.botClickCount()})
+                .containsExactly(14, 2, 1);
+
+        // The previous version's statements still work on the new schema and still move the version.
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("""
+                    UPDATE campaigns SET click_count = click_count + 1, android_click_count = android_click_count + 1
+                    WHERE id = 4294967296""");
+            s.execute("UPDATE campaigns SET redirect_url = 'https://old.example/b', updated_at = now() WHERE id = 4294967296");
+            s.execute("INSERT INTO campaigns (id, redirect_url, platforms) VALUES (4294967297, 'https://old.example/c', '{}')");
+        }
+        assertThat(dao.findTarget(4294967296L).version()).isGreaterThan(versionBefore);
+        assertThat(dao.findById(4294967296L).orElseThrow().clickCount()).isEqualTo(15);
+        assertThat(dao.findById(4294967297L).orElseThrow().platformUrls()).isEmpty();
         try (Connection c = postgres.connect(); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE " + name + " WITH (FORCE)");
         }

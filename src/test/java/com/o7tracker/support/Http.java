@@ -20,6 +20,9 @@ public final class Http {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
+    public static final String DESKTOP_BROWSER =
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
+
     private final String base;
 
     public Http(int port) {
@@ -30,8 +33,13 @@ public final class Http {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * A request as a visitor's browser sends it: with a desktop browser's User-Agent, since Java's
+     * own ("Java-http-client/17") is a robot's, whose clicks count as a bot's.
+     */
     public HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .header("User-Agent", DESKTOP_BROWSER);
     }
 
     public HttpRequest.Builder admin(String path) {

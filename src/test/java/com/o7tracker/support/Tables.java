@@ -41,6 +41,24 @@ public final class Tables {
         }
     }
 
+    /** {click_count, android, iphone, windowsphone, other, bot} of one campaign. */
+    public static long[] allCounters(long id) {
+        try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT click_count, android_click_count, iphone_click_count, "
+                     + "windowsphone_click_count, other_click_count, bot_click_count FROM campaigns WHERE id = " + id)) {
+            if (!rs.next()) {
+                throw new IllegalStateException("no campaign " + id);
+            }
+            long[] counters = new long[6];
+            for (int i = 0; i < counters.length; i++) {
+                counters[i] = rs.getLong(i + 1);
+            }
+            return counters;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static long sumClicks() {
         try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT coalesce(sum(click_count), 0) FROM campaigns")) {

@@ -92,7 +92,7 @@ class TrackerStoryTest {
         long id = create("https://live.example/", "[\"Android\"]");
         long sumBefore = Tables.sumClicks();
         List<String> paths = List.of(
-                "/track/" + id, "/track/" + id + "?platform=", "/track/" + id + "?platform=Symbian",
+                "/track/" + id + "?platform=", "/track/" + id + "?platform=Symbian",
                 "/track/abc?platform=Android", "/track/0?platform=Android", "/track/-5?platform=Android",
                 "/track/99999999999999999999999?platform=Android", "/track/1.5?platform=Android",
                 "/track/424242?platform=Android", "/", "/track", "/track/", "/nothing/here", "/track/" + id + "/extra");

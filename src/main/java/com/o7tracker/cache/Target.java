@@ -1,0 +1,126 @@
+package com.o7tracker.cache;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.o7tracker.campaign.CampaignDao;
+import com.o7tracker.campaign.Destination;
+import com.o7tracker.campaign.Platform;
+import com.o7tracker.campaign.PlatformUrls;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the click path needs of a campaign, in the state of one version: where a click of each
+ * platform goes, made ready once, when it is cached ({@link Destination}; null for a URL no
+ * redirect can carry). With a null redirect URL: no campaign (deleted at {@code version}, or never
+ * created if 0).
+ */
+public final class Target {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final String redirectUrl;
+    private final Map<String, String> platformUrls;
+    private final boolean forwardQuery;
+    private final long version;
+    /** By platform code: the platform's URL if it has one, else the redirect URL. */
+    private final Destination[] destinations = new Destination[Platform.values().length];
+
+    private Target(String redirectUrl, Map<String, String> platformUrls, boolean forwardQuery, long version) {
+        this.redirectUrl = redirectUrl;
+        this.platformUrls = Map.copyOf(platformUrls);
+        this.forwardQuery = forwardQuery;
+        this.version = version;
+        if (redirectUrl != null) {
+            Destination fallback = Destination.of(redirectUrl, forwardQuery);
+            for (Platform platform : Platform.values()) {
+                String url = platformUrls.get(platform.canonical());
+                destinations[platform.code()] = url == null ? fallback : Destination.of(url, forwardQuery);
+            }
+        }
+    }
+
+    public static Target of(String redirectUrl, Map<String, String> platformUrls, boolean forwardQuery, long version) {
+        return new Target(redirectUrl, platformUrls == null ? Map.of() : platformUrls, forwardQuery, version);
+    }
+
+    public static Target of(String redirectUrl, long version) {
+        return of(redirectUrl, Map.of(), false, version);
+    }
+
+    static Target of(CampaignDao.CampaignTarget row) {
+        return of(row.redirectUrl(), PlatformUrls.parse(row.platformUrls()), row.forwardQuery(), row.version());
+    }
+
+    public boolean exists() {
+        return redirectUrl != null;
+    }
+
+    public long version() {
+        return version;
+    }
+
+    public String redirectUrl() {
+        return redirectUrl;
+    }
+
+    /** Where a click of {@code platform} goes; null if its URL cannot be a {@code Location}. */
+    public Destination destination(Platform platform) {
+        return destinations[platform.code()];
+    }
+
+    /** The {@code Location} of the redirect URL as it is stored (placeholders unfilled); null if it cannot be one. */
+    public String location() {
+        Destination destination = exists() ? Destination.of(redirectUrl, false) : null;
+        return destination == null ? null : destination.toString();
+    }
+
+    /** The state as memcached holds it: JSON, with only the version for no campaign. */
+    String encode() {
+        try {
+            return JSON.writeValueAsString(new Stored(version, redirectUrl,
+                    platformUrls.isEmpty() ? null : PlatformUrls.ordered(platformUrls), forwardQuery ? Boolean.TRUE : null));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e); // strings and numbers always write
+        }
+    }
+
+    /** The state {@link #encode} wrote, or null if the value is not one. */
+    static Target decode(String value) {
+        try {
+            Stored stored = JSON.readValue(value, Stored.class);
+            if (stored == null || stored.version == null) {
+                return null;
+            }
+            return of(stored.url, stored.platformUrls, Boolean.TRUE.equals(stored.forward), stored.version);
+        } catch (JsonProcessingException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private record Stored(@JsonProperty("v") Long version, @JsonProperty("u") String url,
+                          @JsonProperty("p") Map<String, String> platformUrls, @JsonProperty("f") Boolean forward) {
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Target other && version == other.version && forwardQuery == other.forwardQuery
+                && Objects.equals(redirectUrl, other.redirectUrl) && platformUrls.equals(other.platformUrls);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(redirectUrl, platformUrls, forwardQuery, version);
+    }
+
+    @Override
+    public String toString() {
+        return "Target[" + (exists() ? redirectUrl + " " + platformUrls + (forwardQuery ? " forwarding" : "") : "none")
+                + " @" + version + "]";
+    }
+}

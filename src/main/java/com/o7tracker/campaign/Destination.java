@@ -1,0 +1,251 @@
+package com.o7tracker.campaign;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Where a click goes: a campaign's {@code redirect_url} or one of its {@code platform_urls}, made
+ * ready once, when the campaign is cached, so that a click only fills it in.
+ *
+ * <p>Filling in replaces the placeholders {@code {click_id}}, {@code {campaign_id}} and
+ * {@code {platform}} and, for a campaign with {@code forward_query}, appends the tracking link's
+ * query parameters other than {@code platform}, except those the URL already names (the URL's own
+ * value is kept). A URL with neither is its {@code Location} as it is, with no work per click.
+ */
+public final class Destination {
+
+    public static final String CLICK_ID = "{click_id}";
+    public static final String CAMPAIGN_ID = "{campaign_id}";
+    public static final String PLATFORM = "{platform}";
+    private static final String[] PLACEHOLDERS = {CLICK_ID, CAMPAIGN_ID, PLATFORM};
+    /** What each placeholder stands for when a URL is checked: something any URL may hold there. */
+    private static final String SAMPLE = "0";
+    /**
+     * The longest {@code Location} forwarding makes: parameters that would go past it are left
+     * out, so the redirect always fits in the response's headers.
+     */
+    static final int MAX_LOCATION = 6 * 1024;
+    private static final String HEX = "0123456789ABCDEF";
+
+    private final String location;
+    private final boolean templated;
+    private final boolean forwardQuery;
+    /** Where the fragment ({@code #…}) begins in {@link #location}, or its length. */
+    private final int fragmentAt;
+    private final boolean hasQuery;
+    /** The parameter names of the URL's own query, decoded. */
+    private final Set<String> names;
+
+    private Destination(String location, boolean forwardQuery) {
+        this.location = location;
+        this.templated = location.indexOf('{') >= 0;
+        this.forwardQuery = forwardQuery;
+        int hash = location.indexOf('#');
+        this.fragmentAt = hash < 0 ? location.length() : hash;
+        int question = location.indexOf('?');
+        this.hasQuery = question >= 0 && question < fragmentAt;
+        this.names = new HashSet<>();
+        if (hasQuery) {
+            for (String parameter : location.substring(question + 1, fragmentAt).split("&")) {
+                int equals = parameter.indexOf('=');
+                names.add(decode(equals < 0 ? parameter : parameter.substring(0, equals)));
+            }
+        }
+    }
+
+    /** The destination of a stored URL, or null if it is not a URL a redirect can carry. */
+    public static Destination of(String url, boolean forwardQuery) {
+        if (url == null || !isUrl(url)) {
+            return null;
+        }
+        return new Destination(toAscii(url), forwardQuery);
+    }
+
+    /** Whether {@code url}, placeholders filled in, parses as a URI (what a {@code Location} needs). */
+    static boolean isUrl(String url) {
+        try {
+            URI.create(withSamples(url));
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** The URL with each placeholder replaced by a value such a placeholder may take. */
+    static String withSamples(String url) {
+        String filled = url;
+        for (String placeholder : PLACEHOLDERS) {
+            filled = filled.replace(placeholder, SAMPLE);
+        }
+        return filled;
+    }
+
+    public boolean needsClickId() {
+        return templated && location.contains(CLICK_ID);
+    }
+
+    /**
+     * The {@code Location} of one click. {@code clickId} may be null when {@link #needsClickId} is
+     * false; {@code rawQuery} is the tracking link's query as sent (null: none).
+     */
+    public String location(long campaignId, Platform platform, String clickId, String rawQuery) {
+        boolean forward = forwardQuery && rawQuery != null && !rawQuery.isEmpty();
+        if (!templated && !forward) {
+            return location;
+        }
+        StringBuilder out = new StringBuilder(location.length() + (forward ? rawQuery.length() + 1 : 32));
+        fill(out, 0, fragmentAt, campaignId, platform, clickId);
+        if (forward) {
+            forward(out, rawQuery);
+        }
+        fill(out, fragmentAt, location.length(), campaignId, platform, clickId);
+        return out.toString();
+    }
+
+    private void fill(StringBuilder out, int from, int to, long campaignId, Platform platform, String clickId) {
+        if (!templated) {
+            out.append(location, from, to);
+            return;
+        }
+        int at = from;
+        while (at < to) {
+            int open = location.indexOf('{', at);
+            if (open < 0 || open >= to) {
+                out.append(location, at, to);
+                return;
+            }
+            out.append(location, at, open);
+            if (location.startsWith(CLICK_ID, open)) {
+                out.append(clickId);
+                at = open + CLICK_ID.length();
+            } else if (location.startsWith(CAMPAIGN_ID, open)) {
+                out.append(campaignId);
+                at = open + CAMPAIGN_ID.length();
+            } else if (location.startsWith(PLATFORM, open)) {
+                out.append(platform.canonical());
+                at = open + PLATFORM.length();
+            } else {
+                out.append('{');
+                at = open + 1;
+            }
+        }
+    }
+
+    /** Appends the tracking link's parameters that go on, each encoded where it was not. */
+    private void forward(StringBuilder out, String rawQuery) {
+        boolean first = !hasQuery;
+        int at = 0;
+        while (at <= rawQuery.length()) {
+            int end = rawQuery.indexOf('&', at);
+            if (end < 0) {
+                end = rawQuery.length();
+            }
+            if (end > at) {
+                int equals = rawQuery.indexOf('=', at);
+                String name = decode(rawQuery.substring(at, equals < 0 || equals > end ? end : equals));
+                if (!name.equals("platform") && !names.contains(name)) {
+                    int mark = out.length();
+                    if (first) {
+                        out.append('?');
+                    } else if (out.charAt(out.length() - 1) != '?' && out.charAt(out.length() - 1) != '&') {
+                        out.append('&');
+                    }
+                    appendEncoded(out, rawQuery, at, end);
+                    if (out.length() + (location.length() - fragmentAt) > MAX_LOCATION) {
+                        out.setLength(mark); // too long to carry: left out
+                    } else {
+                        first = false;
+                    }
+                }
+            }
+            at = end + 1;
+        }
+    }
+
+    /**
+     * Appends a query parameter as sent, but with every character a query may not hold
+     * percent-encoded (as UTF-8), and a {@code %} that starts no escape as {@code %25}: what the
+     * visitor's link meant reaches the target unchanged, in a form every client accepts.
+     */
+    static void appendEncoded(StringBuilder out, String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c == '%' ? i + 2 < to && isHex(s.charAt(i + 1)) && isHex(s.charAt(i + 2)) : isQueryChar(c)) {
+                out.append(c);
+            } else {
+                i = percentEncode(out, s, i);
+            }
+        }
+    }
+
+    /** Appends the character at {@code i} percent-encoded as UTF-8; returns the index of its last char. */
+    private static int percentEncode(StringBuilder out, String s, int i) {
+        int codePoint = s.codePointAt(i);
+        int last = Character.isSupplementaryCodePoint(codePoint) ? i + 1 : i;
+        if (Character.isSurrogate((char) codePoint)) {
+            codePoint = 0xFFFD; // a lone surrogate: no character to send
+        }
+        for (byte b : new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8)) {
+            out.append('%').append(HEX.charAt((b >> 4) & 0xF)).append(HEX.charAt(b & 0xF));
+        }
+        return last;
+    }
+
+    private static boolean isQueryChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || "-._~!$&'()*+,;=:@/?".indexOf(c) >= 0;
+    }
+
+    private static boolean isHex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+
+    /** A query name as its target reads it: escapes decoded (as UTF-8), {@code +} a space; lenient. */
+    static String decode(String s) {
+        if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
+            return s;
+        }
+        byte[] bytes = new byte[s.length() * 3];
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%' && i + 2 < s.length() && isHex(s.charAt(i + 1)) && isHex(s.charAt(i + 2))) {
+                bytes[n++] = (byte) Integer.parseInt(s, i + 1, i + 3, 16);
+                i += 2;
+            } else if (c == '+') {
+                bytes[n++] = ' ';
+            } else {
+                for (byte b : String.valueOf(c).getBytes(StandardCharsets.UTF_8)) {
+                    bytes[n++] = b;
+                }
+            }
+        }
+        return new String(bytes, 0, n, StandardCharsets.UTF_8);
+    }
+
+    /** The URL as a {@code Location} carries it: non-ASCII characters percent-encoded as UTF-8 (as {@link URI#toASCIIString}). */
+    static String toAscii(String url) {
+        if (url.chars().allMatch(c -> c < 0x80)) {
+            return url;
+        }
+        String normalized = Normalizer.normalize(url, Normalizer.Form.NFC);
+        StringBuilder out = new StringBuilder(normalized.length() + 16);
+        for (int i = 0; i < normalized.length(); i++) {
+            char c = normalized.charAt(i);
+            if (c < 0x80) {
+                out.append(c);
+            } else {
+                i = percentEncode(out, normalized, i);
+            }
+        }
+        return out.toString();
+    }
+
+    @Override
+    public String toString() {
+        return location;
+    }
+}

@@ -1,0 +1,98 @@
+package com.o7tracker.track;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.codahale.metrics.MetricRegistry;
+import com.o7tracker.campaign.Platform;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Real User-Agents (user-agents.tsv) and their verdicts: a platform, or a bot counted apart. */
+class UserAgentsTest {
+
+    private static final UserAgents USER_AGENTS = new UserAgents(new MetricRegistry());
+
+    static Stream<Arguments> userAgents() throws IOException {
+        try (InputStream in = UserAgentsTest.class.getResourceAsStream("user-agents.tsv")) {
+            List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .filter(line -> !line.isBlank() && !line.startsWith("#")).toList();
+            return lines.stream().map(line -> line.split("\t", 2)).map(f -> Arguments.of(f[0], f[1]));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("userAgents")
+    void eachRealUserAgentGetsItsVerdict(String verdict, String userAgent) {
+        UserAgents.Verdict found = USER_AGENTS.classify(userAgent);
+        if (verdict.equals("bot")) {
+            assertThat(found.bot()).as("a bot").isTrue();
+        } else {
+            assertThat(found).isEqualTo(new UserAgents.Verdict(Platform.parse(verdict).orElseThrow(), false));
+        }
+    }
+
+    @Test
+    void noUserAgentIsAHumanOnOther() {
+        assertThat(USER_AGENTS.classify(null)).isEqualTo(new UserAgents.Verdict(Platform.OTHER, false));
+        assertThat(USER_AGENTS.classify("  ")).isEqualTo(new UserAgents.Verdict(Platform.OTHER, false));
+    }
+
+    @Test
+    void aVerdictIsParsedOncePerUserAgentAndLongOnesAreReadInPart() {
+        MetricRegistry metrics = new MetricRegistry();
+        UserAgents userAgents = new UserAgents(metrics);
+        String iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko)"
+                + " Version/17.4 Mobile/15E148 Safari/604.1";
+        for (int i = 0; i < 100; i++) {
+            assertThat(userAgents.classify(new String(iphone)).platform()).isEqualTo(Platform.IPHONE);
+        }
+        assertThat(metrics.meter("clicks.userAgents.parses").getCount()).isEqualTo(1);
+        String padded = iphone + " x".repeat(5_000);
+        assertThat(userAgents.classify(padded).platform()).isEqualTo(Platform.IPHONE);
+        assertThat(userAgents.classify(padded + "y").platform()).as("the same first part, the same cached verdict")
+                .isEqualTo(Platform.IPHONE);
+        assertThat(metrics.meter("clicks.userAgents.parses").getCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aClickDoesNotWaitLongForABusyParserAndIsNotCachedThen() throws Exception {
+        MetricRegistry metrics = new MetricRegistry();
+        UserAgents userAgents = new UserAgents(metrics);
+        String android = "Mozilla/5.0 (Linux; Android 12; Pixel 6) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0"
+                + " Mobile Safari/537.36 busy-parser";
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread flood = new Thread(() -> {
+            UserAgents.PARSER.lock();
+            try {
+                held.countDown();
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                UserAgents.PARSER.unlock();
+            }
+        });
+        flood.start();
+        held.await();
+        try {
+            assertThat(userAgents.classify(android)).isEqualTo(new UserAgents.Verdict(Platform.ANDROID, false));
+            assertThat(metrics.meter("clicks.userAgents.unparsed").getCount()).isEqualTo(1);
+        } finally {
+            release.countDown();
+            flood.join();
+        }
+        assertThat(userAgents.classify(android)).isEqualTo(new UserAgents.Verdict(Platform.ANDROID, false));
+        assertThat(metrics.meter("clicks.userAgents.parses").getCount()).as("parsed once the parser was free")
+                .isEqualTo(1);
+        assertThat(metrics.meter("clicks.userAgents.unparsed").getCount()).isEqualTo(1);
+    }
+}
