@@ -54,7 +54,7 @@ public final class ServiceProcess {
 
     public static ServiceProcess start(Map<String, String> env, Path logFile) throws IOException, InterruptedException {
         String jar = System.getProperty("o7tracker.jar", "target/o7tracker.jar");
-        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xmx512m", "-jar", jar, "server", "config.yml")
+        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xmx768m", "-jar", jar, "server", "config.yml")
                 .redirectErrorStream(true);
         builder.environment().putAll(env);
         Process process = builder.start();
