@@ -119,6 +119,10 @@ public record CampaignRequest(String redirectUrl, String[] platforms, UrlChanges
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw ApiException.unprocessable(field + " must have a host.");
         }
+        if (Destination.longestLocation(url) > Destination.MAX_LOCATION) {
+            throw ApiException.unprocessable(field + " is too long for a redirect once its non-ASCII characters are"
+                    + " percent-encoded and its placeholders filled (at most " + Destination.MAX_LOCATION + " characters).");
+        }
         return url;
     }
 

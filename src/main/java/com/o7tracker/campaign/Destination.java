@@ -27,7 +27,7 @@ public final class Destination {
      * The longest {@code Location} forwarding makes: parameters that would go past it are left
      * out, so the redirect always fits in the response's headers.
      */
-    static final int MAX_LOCATION = 6 * 1024;
+    public static final int MAX_LOCATION = 6 * 1024;
     private static final String HEX = "0123456789ABCDEF";
 
     private final String location;
@@ -48,7 +48,7 @@ public final class Destination {
         int question = location.indexOf('?');
         this.hasQuery = question >= 0 && question < fragmentAt;
         this.names = new HashSet<>();
-        if (hasQuery) {
+        if (hasQuery && forwardQuery) {
             for (String parameter : location.substring(question + 1, fragmentAt).split("&")) {
                 int equals = parameter.indexOf('=');
                 names.add(decode(equals < 0 ? parameter : parameter.substring(0, equals)));
@@ -83,6 +83,16 @@ public final class Destination {
         return filled;
     }
 
+    /**
+     * The length of the longest {@code Location} {@code url} makes before forwarding: percent-encoded,
+     * every placeholder at its longest value. Must leave room in the response's headers.
+     */
+    static int longestLocation(String url) {
+        String longest = url.replace(CLICK_ID, "x".repeat(32)).replace(CAMPAIGN_ID, "9".repeat(16))
+                .replace(PLATFORM, "WindowsPhone");
+        return toAscii(longest).length();
+    }
+
     public boolean needsClickId() {
         return templated && location.contains(CLICK_ID);
     }
@@ -98,11 +108,14 @@ public final class Destination {
         }
         StringBuilder out = new StringBuilder(location.length() + (forward ? rawQuery.length() + 1 : 32));
         fill(out, 0, fragmentAt, campaignId, platform, clickId);
-        if (forward) {
-            forward(out, rawQuery);
+        if (!forward) {
+            fill(out, fragmentAt, location.length(), campaignId, platform, clickId);
+            return out.toString();
         }
-        fill(out, fragmentAt, location.length(), campaignId, platform, clickId);
-        return out.toString();
+        StringBuilder fragment = new StringBuilder();
+        fill(fragment, fragmentAt, location.length(), campaignId, platform, clickId);
+        forward(out, rawQuery, fragment.length());
+        return out.append(fragment).toString();
     }
 
     private void fill(StringBuilder out, int from, int to, long campaignId, Platform platform, String clickId) {
@@ -134,8 +147,12 @@ public final class Destination {
         }
     }
 
-    /** Appends the tracking link's parameters that go on, each encoded where it was not. */
-    private void forward(StringBuilder out, String rawQuery) {
+    /**
+     * Appends the tracking link's parameters that go on, each encoded where it was not; those that
+     * would make the whole (with a fragment of {@code fragmentLength}) too long are left out.
+     * {@code platform} is left out by its name as sent, as the click path reads it.
+     */
+    private void forward(StringBuilder out, String rawQuery, int fragmentLength) {
         boolean first = !hasQuery;
         int at = 0;
         while (at <= rawQuery.length()) {
@@ -144,9 +161,9 @@ public final class Destination {
                 end = rawQuery.length();
             }
             if (end > at) {
-                int equals = rawQuery.indexOf('=', at);
-                String name = decode(rawQuery.substring(at, equals < 0 || equals > end ? end : equals));
-                if (!name.equals("platform") && !names.contains(name)) {
+                int equals = indexOf(rawQuery, '=', at, end);
+                String rawName = rawQuery.substring(at, equals);
+                if (!rawName.equals("platform") && !names.contains(decode(rawName))) {
                     int mark = out.length();
                     if (first) {
                         out.append('?');
@@ -154,7 +171,7 @@ public final class Destination {
                         out.append('&');
                     }
                     appendEncoded(out, rawQuery, at, end);
-                    if (out.length() + (location.length() - fragmentAt) > MAX_LOCATION) {
+                    if (out.length() + fragmentLength > MAX_LOCATION) {
                         out.setLength(mark); // too long to carry: left out
                     } else {
                         first = false;
@@ -185,13 +202,23 @@ public final class Destination {
     private static int percentEncode(StringBuilder out, String s, int i) {
         int codePoint = s.codePointAt(i);
         int last = Character.isSupplementaryCodePoint(codePoint) ? i + 1 : i;
-        if (Character.isSurrogate((char) codePoint)) {
+        if (codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE) {
             codePoint = 0xFFFD; // a lone surrogate: no character to send
         }
         for (byte b : new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8)) {
             out.append('%').append(HEX.charAt((b >> 4) & 0xF)).append(HEX.charAt(b & 0xF));
         }
         return last;
+    }
+
+    /** The first {@code c} in [from, to), or {@code to}. */
+    private static int indexOf(String s, char c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (s.charAt(i) == c) {
+                return i;
+            }
+        }
+        return to;
     }
 
     private static boolean isQueryChar(char c) {

@@ -69,7 +69,7 @@ public final class UserAgents {
         return verdict;
     }
 
-    /** The parser's verdict, or null if the parser stayed busy for {@code waitMillis}. */
+    /** The parser's verdict, or null if the parser stayed busy for {@code waitMillis} or failed. */
     private Verdict parseWithin(String userAgent, long waitMillis) {
         try {
             if (!PARSER.tryLock(waitMillis, TimeUnit.MILLISECONDS)) {
@@ -82,6 +82,8 @@ public final class UserAgents {
         try {
             parses.mark();
             return parse(userAgent);
+        } catch (RuntimeException e) {
+            return null; // a string the parser cannot take: read by its token, like an overload
         } finally {
             PARSER.unlock();
         }

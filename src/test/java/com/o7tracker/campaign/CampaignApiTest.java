@@ -317,7 +317,7 @@ class CampaignApiTest {
         HttpResponse<String> response = http.adminGet("/tasks/update_stats");
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("Updated.");
-        assertThat(Tables.counters(id)).containsExactly(7, 0, 7, 0);
+        assertThat(Tables.counters(id)).containsExactly(7, 0, 7, 0, 0, 0);
     }
 
     @Test
@@ -384,7 +384,8 @@ class CampaignApiTest {
                 new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example\",\"forward_query\":\"yes\"}"), 422, "forward_query must be true or false"),
                 new Bad(() -> http.adminPut("/admin/campaigns/" + id, "{\"forward_query\":1}"), 422, "forward_query must be true or false"),
                 new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example/?c={clickid}\"}"), 422, "{click_id}, {campaign_id} and {platform}"),
-                new Bad(() -> http.adminPut("/admin/campaigns/" + id, "{\"platform_urls\":{\"Android\":\"https://x.example/{user}\"}}"), 422, "platform_urls.Android is not a valid URL"));
+                new Bad(() -> http.adminPut("/admin/campaigns/" + id, "{\"platform_urls\":{\"Android\":\"https://x.example/{user}\"}}"), 422, "platform_urls.Android is not a valid URL"),
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example/" + "\u00e4".repeat(1200) + "\"}"), 422, "redirect_url is too long for a redirect"));
         List<String> before = Tables.campaigns();
         for (Bad bad : cases) {
             assertError(bad.call().get(), bad.status(), bad.messagePart());

@@ -67,8 +67,11 @@ class CampaignDaoTest {
         try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement()) {
             assertThatThrownBy(() -> s.execute("UPDATE campaigns SET platform_urls = '{\"Desktop\": \"https://x.example/\"}' "
                     + "WHERE id = " + id)).hasMessageContaining("campaigns_platform_urls_check");
-            assertThatThrownBy(() -> s.execute("UPDATE campaigns SET platform_urls = '{\"Android\": 1}' WHERE id = " + id))
-                    .hasMessageContaining("campaigns_platform_urls_check");
+            for (String bad : new String[] {"{\"Android\": 1}", "{\"Android\": [\"https://x.example/\"]}",
+                "{\"Android\": []}", "[]"}) {
+                assertThatThrownBy(() -> s.execute("UPDATE campaigns SET platform_urls = '" + bad + "' WHERE id = " + id))
+                        .as(bad).hasMessageContaining("campaigns_platform_urls_check");
+            }
         }
     }
 

@@ -28,8 +28,17 @@ class DestinationTest {
         Destination d = Destination.of("https://x.example/p#frag", true);
         assertThat(d.location(1, Platform.OTHER, null, "a=%F0%9F%98%80&b=\uD83D\uDE00&c=\uD83D&d=\"'&platform=x"))
                 .isEqualTo("https://x.example/p?a=%F0%9F%98%80&b=%F0%9F%98%80&c=%EF%BF%BD&d=%22'#frag");
-        assertThat(d.location(1, Platform.OTHER, null, "%70latform=x&Platform=y"))
-                .as("platform by its decoded name; other names as spelled").isEqualTo("https://x.example/p?Platform=y#frag");
+        assertThat(d.location(1, Platform.OTHER, null, "platform=x&%70latform=y&Platform=z"))
+                .as("platform by its name as sent, as the click path reads it").isEqualTo("https://x.example/p?%70latform=y&Platform=z#frag");
+        assertThat(d.location(1, Platform.OTHER, null, "a&a&a=1&=2")).isEqualTo("https://x.example/p?a&a&a=1&=2#frag");
+        assertThat(d.location(1, Platform.OTHER, null, "cjk=\uD877\uDC00"))
+                .as("a character of a supplementary plane at U+2DC00").isEqualTo("https://x.example/p?cjk=%F0%AD%B0%80#frag");
+    }
+
+    @Test
+    void theLongestLocationCountsPlaceholdersAtTheirLongestAndEncoding() {
+        assertThat(Destination.longestLocation("https://x.example/{click_id}")).isEqualTo("https://x.example/".length() + 32);
+        assertThat(Destination.longestLocation("https://x.example/\u00e4")).isEqualTo("https://x.example/%C3%A4".length());
     }
 
     @Test

@@ -110,9 +110,18 @@ class ClickFlusherTest {
         click(counting, Platform.ANDROID, 3);
         click(counting, Platform.WINDOWS_PHONE, 2);
         counting.flusher().flush();
-        assertThat(Tables.counters(campaign)).containsExactly(5, 3, 0, 2);
+        assertThat(Tables.counters(campaign)).containsExactly(5, 3, 0, 2, 0, 0);
         counting.flusher().flush();
-        assertThat(Tables.counters(campaign)).as("a second flush adds nothing").containsExactly(5, 3, 0, 2);
+        assertThat(Tables.counters(campaign)).as("a second flush adds nothing").containsExactly(5, 3, 0, 2, 0, 0);
+        click(counting, Platform.OTHER, 4);
+        for (int i = 0; i < 2; i++) {
+            assertThat(Clicks.record(counting.journal(), campaign, Platform.IPHONE, true)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        }
+        counting.flusher().flush();
+        assertThat(Tables.counters(campaign)).as("Other counts in click_count, bots only apart")
+                .containsExactly(9, 3, 0, 2, 4, 2);
+        counting.flusher().flush();
+        assertThat(Tables.counters(campaign)).containsExactly(9, 3, 0, 2, 4, 2);
         counting.stop();
     }
 
@@ -126,15 +135,15 @@ class ClickFlusherTest {
 
         Counting second = start();
         flushWhenLeased(second, () -> { });
-        assertThat(Tables.counters(campaign)).containsExactly(10, 6, 4, 0);
+        assertThat(Tables.counters(campaign)).containsExactly(10, 6, 4, 0, 0, 0);
         second.stopCleanly();
 
         Counting third = start();
         third.flusher().flush(); // released by the clean stop: no wait
-        assertThat(Tables.counters(campaign)).as("nothing is replayed twice").containsExactly(10, 6, 4, 0);
+        assertThat(Tables.counters(campaign)).as("nothing is replayed twice").containsExactly(10, 6, 4, 0, 0, 0);
         click(third, Platform.IPHONE, 1);
         third.flusher().flush();
-        assertThat(Tables.counters(campaign)).containsExactly(11, 6, 5, 0);
+        assertThat(Tables.counters(campaign)).containsExactly(11, 6, 5, 0, 0, 0);
         third.stop();
     }
 
@@ -144,7 +153,7 @@ class ClickFlusherTest {
         click(counting, Platform.ANDROID, 2);
         assertThat(Clicks.record(counting.journal(), 42, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
         counting.flusher().flush();
-        assertThat(Tables.counters(campaign)).containsExactly(2, 2, 0, 0);
+        assertThat(Tables.counters(campaign)).containsExactly(2, 2, 0, 0, 0, 0);
         assertThat(counting.journal().backlog()).isZero();
         counting.stop();
     }
@@ -167,13 +176,13 @@ class ClickFlusherTest {
         original.flusher().flush();
         assertThat(copied.journal().journalId()).as("the copy is a new journal").isNotEqualTo(original.journal().journalId());
         assertThat(Tables.counters(campaign)).as("the copied unapplied clicks once, both journals' new clicks")
-                .containsExactly(14, 7, 3, 4);
+                .containsExactly(14, 7, 3, 4, 0, 0);
 
         click(original, Platform.IPHONE, 1);
         click(copied, Platform.IPHONE, 1);
         original.flusher().flush();
         copied.flusher().flush();
-        assertThat(Tables.counters(campaign)).containsExactly(16, 7, 5, 4);
+        assertThat(Tables.counters(campaign)).containsExactly(16, 7, 5, 4, 0, 0);
         String copyId = copied.journal().journalId();
         copied.stopCleanly();
         original.stopCleanly();
@@ -188,7 +197,7 @@ class ClickFlusherTest {
         click(originalAgain, Platform.ANDROID, 1);
         originalAgain.flusher().flush();
         originalAgain.stopCleanly();
-        assertThat(Tables.counters(campaign)).containsExactly(18, 9, 5, 4);
+        assertThat(Tables.counters(campaign)).containsExactly(18, 9, 5, 4, 0, 0);
     }
 
     @Test
@@ -209,7 +218,7 @@ class ClickFlusherTest {
         click(second, Platform.IPHONE, 1);
         second.flusher().flush();
         second.stop();
-        assertThat(Tables.counters(campaign)).containsExactly(4, 3, 1, 0);
+        assertThat(Tables.counters(campaign)).containsExactly(4, 3, 1, 0, 0, 0);
     }
 
     @Test
@@ -232,13 +241,13 @@ class ClickFlusherTest {
         assertThat(copied.journal().journalId()).isNotEqualTo(running.journal().journalId());
         running.flusher().flush();
         assertThat(Tables.counters(campaign)).as("the copied clicks counted once, by the running instance")
-                .containsExactly(9, 2, 3, 4);
+                .containsExactly(9, 2, 3, 4, 0, 0);
 
         click(running, Platform.ANDROID, 1);
         click(copied, Platform.ANDROID, 1);
         running.flusher().flush();
         copied.flusher().flush();
-        assertThat(Tables.counters(campaign)).as("both count on").containsExactly(11, 4, 3, 4);
+        assertThat(Tables.counters(campaign)).as("both count on").containsExactly(11, 4, 3, 4, 0, 0);
         running.stopCleanly();
         copied.stopCleanly();
     }

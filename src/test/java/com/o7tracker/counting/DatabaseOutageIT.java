@@ -78,8 +78,8 @@ class DatabaseOutageIT {
         assertThat(load.brokenInFlightTotal()).isZero();
         for (long id : campaigns.keySet()) {
             long[] counters = Tables.counters(id);
-            for (int p = 0; p < 3; p++) {
-                assertThat(counters[p + 1]).as("campaign %d %s", id, ClickLoad.PLATFORMS[p]).isEqualTo(load.received(id, p));
+            for (int p = 0; p < ClickLoad.KINDS.length; p++) {
+                assertThat(counters[p + 1]).as("campaign %d %s", id, ClickLoad.KINDS[p]).isEqualTo(load.received(id, p));
             }
         }
     }

@@ -151,7 +151,7 @@ class JournalRecoveryFuzzTest {
             assertThat(again.open()).as("the end after two more clicks").isEqualTo(end + 2);
             Map<Long, long[]> continued = again.replay(end, end + 2);
             assertThat(continued.keySet()).containsExactly(NEW_CAMPAIGN);
-            assertThat(continued.get(NEW_CAMPAIGN)).containsExactly(1, 1, 0);
+            assertThat(continued.get(NEW_CAMPAIGN)).containsExactly(1, 1, 0, 0, 0);
         } finally {
             again.close();
         }

@@ -17,14 +17,26 @@ import java.util.function.IntSupplier;
 
 /**
  * Concurrent visitors clicking tracking links, tallying what they received: campaign redirects per
- * campaign and platform, fallback redirects, and failed requests. Each request has a connection of its
+ * campaign and kind of click ({@link #KINDS}), fallback redirects, and failed requests. Each request has a connection of its
  * own, so nothing is retried behind the test's back; a request whose connection broke after it was
  * sent is tallied apart: the service may have counted it without the visitor
  * receiving the answer.
  */
 public final class ClickLoad implements AutoCloseable {
 
-    public static final String[] PLATFORMS = {"Android", "IPhone", "WindowsPhone"};
+    /**
+     * What a click counts as, in the order of the counters after click_count ({@link Tables#counters}):
+     * three platforms named by {@code ?platform=} (no User-Agent), Other told by a desktop browser's
+     * User-Agent with no {@code ?platform=}, and a link preview's (a bot, despite its {@code ?platform=}).
+     */
+    public static final String[] KINDS = {"Android", "IPhone", "WindowsPhone", "Other", "bot"};
+    private static final String[] REQUESTS = {
+        "?platform=Android HTTP/1.1\r\n",
+        "?platform=IPhone HTTP/1.1\r\n",
+        "?platform=WindowsPhone HTTP/1.1\r\n",
+        " HTTP/1.1\r\nUser-Agent: " + Http.DESKTOP_BROWSER + "\r\n",
+        "?platform=Android HTTP/1.1\r\nUser-Agent: Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)\r\n",
+    };
 
     private final List<Long> campaigns;
     private final Map<Long, String> urls;
@@ -45,8 +57,8 @@ public final class ClickLoad implements AutoCloseable {
         this.campaigns = List.copyOf(urls.keySet());
         this.port = port;
         this.maxRequests = maxRequests;
-        this.received = new AtomicLongArray(campaigns.size() * PLATFORMS.length);
-        this.brokenInFlight = new AtomicLongArray(campaigns.size() * PLATFORMS.length);
+        this.received = new AtomicLongArray(campaigns.size() * KINDS.length);
+        this.brokenInFlight = new AtomicLongArray(campaigns.size() * KINDS.length);
         for (int i = 0; i < threads; i++) {
             Thread thread = new Thread(this::run, "click-load-" + i);
             thread.setDaemon(true);
@@ -59,7 +71,7 @@ public final class ClickLoad implements AutoCloseable {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (running && sent.incrementAndGet() <= maxRequests) {
             int c = random.nextInt(campaigns.size());
-            int p = random.nextInt(PLATFORMS.length);
+            int p = random.nextInt(KINDS.length);
             long id = campaigns.get(c);
             Socket socket = new Socket();
             try {
@@ -75,7 +87,7 @@ public final class ClickLoad implements AutoCloseable {
                 socket.setSoTimeout(20_000);
                 socket.setSoLinger(true, 0); // no TIME_WAIT pile-up over thousands of connections
                 OutputStream out = socket.getOutputStream();
-                out.write(("GET /track/" + id + "?platform=" + PLATFORMS[p] + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                out.write(("GET /track/" + id + REQUESTS[p] + "Host: 127.0.0.1\r\n"
                         + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
@@ -94,7 +106,7 @@ public final class ClickLoad implements AutoCloseable {
                     throw new IOException("connection closed inside the answer");
                 }
                 if (status.startsWith("HTTP/1.1 307") && location.equals(urls.get(id))) {
-                    received.incrementAndGet(c * PLATFORMS.length + p);
+                    received.incrementAndGet(c * KINDS.length + p);
                 } else if (status.startsWith("HTTP/1.1 307")) {
                     fallbacks.incrementAndGet();
                 } else {
@@ -102,7 +114,7 @@ public final class ClickLoad implements AutoCloseable {
                 }
             } catch (IOException e) {
                 // Sent, but no full answer: the service may have counted it before it died.
-                brokenInFlight.incrementAndGet(c * PLATFORMS.length + p);
+                brokenInFlight.incrementAndGet(c * KINDS.length + p);
                 pause();
             } finally {
                 closeQuietly(socket);
@@ -126,13 +138,13 @@ public final class ClickLoad implements AutoCloseable {
         }
     }
 
-    /** Campaign redirects received for the campaign's platform ({@link #PLATFORMS} index). */
+    /** Campaign redirects received for the campaign's kind of click ({@link #KINDS} index). */
     public long received(long campaign, int platform) {
-        return received.get(campaigns.indexOf(campaign) * PLATFORMS.length + platform);
+        return received.get(campaigns.indexOf(campaign) * KINDS.length + platform);
     }
 
     public long brokenInFlight(long campaign, int platform) {
-        return brokenInFlight.get(campaigns.indexOf(campaign) * PLATFORMS.length + platform);
+        return brokenInFlight.get(campaigns.indexOf(campaign) * KINDS.length + platform);
     }
 
     public long receivedTotal() {

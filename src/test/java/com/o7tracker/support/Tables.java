@@ -27,22 +27,8 @@ public final class Tables {
         return rows;
     }
 
-    /** {click_count, android, iphone, windowsphone} of one campaign. */
-    public static long[] counters(long id) {
-        try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT click_count, android_click_count, iphone_click_count, "
-                     + "windowsphone_click_count FROM campaigns WHERE id = " + id)) {
-            if (!rs.next()) {
-                throw new IllegalStateException("no campaign " + id);
-            }
-            return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)};
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** {click_count, android, iphone, windowsphone, other, bot} of one campaign. */
-    public static long[] allCounters(long id) {
+    public static long[] counters(long id) {
         try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT click_count, android_click_count, iphone_click_count, "
                      + "windowsphone_click_count, other_click_count, bot_click_count FROM campaigns WHERE id = " + id)) {

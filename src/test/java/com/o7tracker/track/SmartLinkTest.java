@@ -78,7 +78,7 @@ class SmartLinkTest {
 
     private long[] counters(long id) throws InterruptedException {
         http.updateStats();
-        return Tables.allCounters(id);
+        return Tables.counters(id);
     }
 
     @Test
