@@ -6,34 +6,56 @@ import com.o7tracker.campaign.Campaign;
 import com.o7tracker.campaign.CampaignDao;
 import com.o7tracker.campaign.CampaignRequest;
 import com.o7tracker.campaign.Platform;
-import java.util.Map;
 import com.o7tracker.counting.CounterStore;
 import com.o7tracker.support.TestPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /** A database written by an earlier version is migrated with its data intact. */
 class MigrationUpgradeTest {
 
-    @Test
-    void aDatabaseOfThePreviousSchemaKeepsItsCampaignsCountsAndJournalPositions() throws Exception {
+    private final List<String> databases = new ArrayList<>();
+
+    /** A new database migrated up to {@code version}, as the version that shipped with it left it. */
+    private PGSimpleDataSource databaseAtSchema(String version) throws SQLException {
         TestPostgres postgres = TestPostgres.shared();
-        String name = "upgrade_" + System.nanoTime();
+        String name = "upgrade" + version + "_" + System.nanoTime();
         try (Connection c = postgres.connect(); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         }
+        databases.add(name);
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         dataSource.setURL(postgres.jdbcUrl().replace("/postgres", "/" + name));
         dataSource.setUser(postgres.user());
         dataSource.setPassword(postgres.password());
         Flyway.configure().dataSource(dataSource).locations("classpath:migrations").table("schema_migrations")
-                .target("2").load().migrate();
+                .target(version).load().migrate();
+        return dataSource;
+    }
+
+    @AfterEach
+    void dropDatabases() throws SQLException {
+        try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement()) {
+            for (String name : databases) {
+                s.execute("DROP DATABASE " + name + " WITH (FORCE)");
+            }
+        }
+    }
+
+    @Test
+    void aDatabaseOfThePreviousSchemaKeepsItsCampaignsCountsAndJournalPositions() throws Exception {
+        PGSimpleDataSource dataSource = databaseAtSchema("2");
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("""
                     INSERT INTO campaigns (id, redirect_url, platforms, click_count, android_click_count,
@@ -76,9 +98,6 @@ class MigrationUpgradeTest {
         }
         assertThat(dao.findTarget(4294967297L).redirectUrl()).isNull();
         assertThat(dao.findTarget(4294967297L).version()).as("a tombstone, newer than the campaign").isGreaterThan(updated);
-        try (Connection c = postgres.connect(); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE " + name + " WITH (FORCE)");
-        }
     }
 
     /**
@@ -88,17 +107,7 @@ class MigrationUpgradeTest {
      */
     @Test
     void aDatabaseOfSchema4KeepsItsCountsAndGainsTheNewCountersAtZero() throws Exception {
-        TestPostgres postgres = TestPostgres.shared();
-        String name = "upgrade4_" + System.nanoTime();
-        try (Connection c = postgres.connect(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        }
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setURL(postgres.jdbcUrl().replace("/postgres", "/" + name));
-        dataSource.setUser(postgres.user());
-        dataSource.setPassword(postgres.password());
-        Flyway.configure().dataSource(dataSource).locations("classpath:migrations").table("schema_migrations")
-                .target("4").load().migrate();
+        PGSimpleDataSource dataSource = databaseAtSchema("4");
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("""
                     INSERT INTO campaigns (id, redirect_url, platforms, click_count, android_click_count,
@@ -146,8 +155,5 @@ class MigrationUpgradeTest {
         assertThat(dao.findTarget(4294967296L).version()).isGreaterThan(versionBefore);
         assertThat(dao.findById(4294967296L).orElseThrow().clickCount()).isEqualTo(15);
         assertThat(dao.findById(4294967297L).orElseThrow().platformUrls()).isEmpty();
-        try (Connection c = postgres.connect(); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE " + name + " WITH (FORCE)");
-        }
     }
 }
