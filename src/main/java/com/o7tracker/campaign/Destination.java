@@ -32,6 +32,7 @@ public final class Destination {
 
     private final String location;
     private final boolean templated;
+    private final boolean needsClickId;
     private final boolean forwardQuery;
     /** Where the fragment ({@code #…}) begins in {@link #location}, or its length. */
     private final int fragmentAt;
@@ -42,6 +43,7 @@ public final class Destination {
     private Destination(String location, boolean forwardQuery) {
         this.location = location;
         this.templated = location.indexOf('{') >= 0;
+        this.needsClickId = location.contains(CLICK_ID);
         this.forwardQuery = forwardQuery;
         int hash = location.indexOf('#');
         this.fragmentAt = hash < 0 ? location.length() : hash;
@@ -94,7 +96,7 @@ public final class Destination {
     }
 
     public boolean needsClickId() {
-        return templated && location.contains(CLICK_ID);
+        return needsClickId;
     }
 
     /**

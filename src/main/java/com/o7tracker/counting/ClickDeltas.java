@@ -4,8 +4,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Recorded clicks folded into per-campaign counts (one per counter, see {@link ClickKind}), with the journal position they
- * reach. The flusher drains it into one transaction; a failed transaction puts it back.
+ * Recorded clicks folded into per-campaign counts (one per counter, see {@link ClickKind}), with
+ * the journal position they reach. The flusher drains it into one transaction; a failed
+ * transaction puts it back.
  */
 final class ClickDeltas {
 

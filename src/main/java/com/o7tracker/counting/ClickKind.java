@@ -10,9 +10,9 @@ import com.o7tracker.campaign.Platform;
  * <p>Each kind moves one of the campaign's counters: a human click its platform's, a bot's only
  * {@code bot_click_count} (the platform is kept in the record all the same).
  */
-public final class ClickKind {
+final class ClickKind {
 
-    public static final int BOT = 0x80;
+    static final int BOT = 0x80;
 
     /** The counters a click can move, in this order: one per platform, then bots. */
     static final int COUNTERS = Platform.values().length + 1;
@@ -21,7 +21,7 @@ public final class ClickKind {
     private ClickKind() {
     }
 
-    public static byte of(Platform platform, boolean bot) {
+    static byte of(Platform platform, boolean bot) {
         return (byte) (platform.code() | (bot ? BOT : 0));
     }
 
