@@ -77,8 +77,8 @@ public record CampaignRequest(String redirectUrl, String[] platforms, UrlChanges
                 case "forward_query" -> forwardQuery = forwardQuery(field.getValue());
                 default -> {
                     if (!READ_ONLY.contains(field.getKey())) {
-                        throw ApiException.unprocessable("Unknown field '" + field.getKey()
-                                + "'; a campaign has redirect_url, platforms, platform_urls and forward_query.");
+                        throw ApiException.unprocessable("Unknown field " + ApiException.quote(field.getKey())
+                                + "; a campaign has redirect_url, platforms, platform_urls and forward_query.");
                     }
                 }
             }
@@ -174,6 +174,6 @@ public record CampaignRequest(String redirectUrl, String[] platforms, UrlChanges
 
     private static Platform platform(String field, String name) {
         return Platform.parse(name).orElseThrow(() -> ApiException.unprocessable(
-                field + " holds unknown platform '" + name + "'; known: " + Platform.NAMES + "."));
+                field + " holds unknown platform " + ApiException.quote(name) + "; known: " + Platform.NAMES + "."));
     }
 }

@@ -104,7 +104,7 @@ public class CampaignResource {
 
     private static long parseId(String id) {
         return CampaignId.parse(id).orElseThrow(() ->
-                ApiException.badRequest("Campaign id '" + id + "' is not a positive integer below 2^53."));
+                ApiException.badRequest("Campaign id " + ApiException.quote(id) + " is not a positive integer below 2^53."));
     }
 
     private static ApiException notFound(String id) {
@@ -120,8 +120,8 @@ public class CampaignResource {
                         continue;
                     }
                     names.add(Platform.parse(name).orElseThrow(() -> ApiException.badRequest(
-                            "Query parameter platforms holds unknown platform '" + name.trim()
-                                    + "'; known: " + Platform.NAMES + ".")).canonical());
+                            "Query parameter platforms holds unknown platform " + ApiException.quote(name.trim())
+                                    + "; known: " + Platform.NAMES + ".")).canonical());
                 }
             }
         }

@@ -14,7 +14,7 @@ import nl.basjes.parse.useragent.UserAgentAnalyzer;
 /**
  * What a tracking link's User-Agent says: the platform of the visitor, and whether it is a bot (a
  * crawler or a link-preview fetcher such as Slackbot, WhatsApp or facebookexternalhit). Parsed by
- * yauaa, restricted to the three fields needed; verdicts are cached by User-Agent string, so a
+ * yauaa, restricted to the four fields needed; verdicts are cached by User-Agent string, so a
  * parse costs once per distinct string (about a millisecond here, a cached verdict well under a
  * microsecond).
  *
@@ -38,6 +38,7 @@ public final class UserAgents {
 
     private static final Set<String> BOT_DEVICE_CLASSES = Set.of("Robot", "Robot Mobile", "Robot Imitator");
     private static final Set<String> BOT_AGENT_CLASSES = Set.of("Robot", "Robot Mobile", "Cloud Application");
+    private static final Set<String> APP_AGENT_CLASSES = Set.of("Mobile App", "Special");
 
     private final Cache<String, Verdict> verdicts;
     private final Meter parses;
@@ -110,12 +111,14 @@ public final class UserAgents {
         UserAgent parsed = Analyzer.INSTANCE.parse(userAgent);
         String deviceClass = parsed.getValue(UserAgent.DEVICE_CLASS);
         String agentClass = parsed.getValue(UserAgent.AGENT_CLASS);
-        // Crawlers, and HTTP libraries (curl, Java's client): robots by device or agent class. Link
-        // previews of messengers (WhatsApp) are "Special" agents on no device; an app's in-app
-        // browser (Instagram, Facebook) is "Special" on a phone, and a visitor. A User-Agent that is
-        // no User-Agent at all ("Hacker" to the parser) is a visitor on Other, as is an unknown one.
+        // Crawlers, and HTTP libraries (curl, Java's client): robots by device or agent class. An
+        // app that fetches the link itself, with no browser engine (WhatsApp, Viber, Snapchat,
+        // Instagram's own client), is making a link preview; the same apps' in-app browsers have
+        // one (a "Browser" layout engine) and carry visitors. A User-Agent that is no User-Agent
+        // at all ("Hacker" to the parser) is a visitor on Other, as is an unknown one.
         boolean bot = BOT_DEVICE_CLASSES.contains(deviceClass) || BOT_AGENT_CLASSES.contains(agentClass)
-                || (agentClass.equals("Special") && deviceClass.equals("Unknown"));
+                || (APP_AGENT_CLASSES.contains(agentClass)
+                        && !parsed.getValue(UserAgent.LAYOUT_ENGINE_CLASS).equals("Browser"));
         Platform platform = switch (parsed.getValue(UserAgent.OPERATING_SYSTEM_NAME)) {
             case "Android" -> Platform.ANDROID;
             case "iOS", "iPadOS" -> Platform.IPHONE;
@@ -131,7 +134,8 @@ public final class UserAgents {
      */
     private static final class Analyzer {
         static final UserAgentAnalyzer INSTANCE = UserAgentAnalyzer.newBuilder()
-                .withFields(UserAgent.DEVICE_CLASS, UserAgent.OPERATING_SYSTEM_NAME, UserAgent.AGENT_CLASS)
+                .withFields(UserAgent.DEVICE_CLASS, UserAgent.OPERATING_SYSTEM_NAME, UserAgent.AGENT_CLASS,
+                        UserAgent.LAYOUT_ENGINE_CLASS)
                 .withoutCache()
                 .dropTests()
                 .withUserAgentMaxLength(MAX_LENGTH)

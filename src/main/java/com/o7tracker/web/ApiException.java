@@ -20,4 +20,9 @@ public class ApiException extends WebApplicationException {
     public static ApiException notFound(String message) {
         return new ApiException(404, message);
     }
+
+    /** What the client sent, quoted in a message: the first 64 characters of it, so answers stay small. */
+    public static String quote(String sent) {
+        return "'" + (sent.length() <= 64 ? sent : sent.substring(0, 64) + "…") + "'";
+    }
 }

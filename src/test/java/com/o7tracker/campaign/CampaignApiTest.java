@@ -385,7 +385,10 @@ class CampaignApiTest {
                 new Bad(() -> http.adminPut("/admin/campaigns/" + id, "{\"forward_query\":1}"), 422, "forward_query must be true or false"),
                 new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example/?c={clickid}\"}"), 422, "{click_id}, {campaign_id} and {platform}"),
                 new Bad(() -> http.adminPut("/admin/campaigns/" + id, "{\"platform_urls\":{\"Android\":\"https://x.example/{user}\"}}"), 422, "platform_urls.Android is not a valid URL"),
-                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example/" + "\u00e4".repeat(1200) + "\"}"), 422, "redirect_url is too long for a redirect"));
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example/" + "\u00e4".repeat(1200) + "\"}"), 422, "redirect_url is too long for a redirect"),
+                // What the client sent is quoted in part only.
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example\",\"platform_urls\":{\""
+                        + "k".repeat(5_000) + "\":\"https://x.example\"}}"), 422, "'" + "k".repeat(64) + "…'; known"));
         List<String> before = Tables.campaigns();
         for (Bad bad : cases) {
             assertError(bad.call().get(), bad.status(), bad.messagePart());
