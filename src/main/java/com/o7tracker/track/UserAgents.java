@@ -5,8 +5,13 @@ import com.codahale.metrics.MetricRegistry;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.o7tracker.campaign.Platform;
+import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import nl.basjes.parse.useragent.UserAgent;
 import nl.basjes.parse.useragent.UserAgentAnalyzer;
@@ -18,10 +23,11 @@ import nl.basjes.parse.useragent.UserAgentAnalyzer;
  * parse costs once per distinct string (about a millisecond here, a cached verdict well under a
  * microsecond).
  *
- * <p>One parse runs at a time (the parser's own rule). A click never waits long for it: when
- * the parser has been busy for {@link #MAX_WAIT_MILLIS} (a flood of made-up User-Agents), the
- * verdict is read from the platform's own token instead, not cached, and counted in the metric
- * {@code clicks.userAgents.unparsed}.
+ * <p>One parse runs at a time (the parser's own rule), and a string is parsed once however many
+ * clicks carry it meanwhile (they wait for that parse). A click never waits long for the parser:
+ * when it has been busy for {@link #MAX_WAIT_MILLIS} (a flood of made-up User-Agents), the
+ * verdict is read from the User-Agent's own tokens instead ({@link #byToken}), not cached, and
+ * counted in the metric {@code clicks.userAgents.unparsed}.
  */
 public final class UserAgents {
 
@@ -33,7 +39,9 @@ public final class UserAgents {
     /** Only this much of a User-Agent is read: the platform and bot tokens come first, and the cache stays bounded. */
     static final int MAX_LENGTH = 512;
     private static final int CACHE_SIZE = 20_000;
-    static final long MAX_WAIT_MILLIS = 50;
+    static final long MAX_WAIT_MILLIS = 200;
+    /** How long the clicks of a string that is being parsed wait for that parse. */
+    private static final long SAME_STRING_WAIT_MILLIS = MAX_WAIT_MILLIS + 1_000;
     static final ReentrantLock PARSER = new ReentrantLock();
 
     private static final Set<String> BOT_DEVICE_CLASSES = Set.of("Robot", "Robot Mobile", "Robot Imitator");
@@ -41,6 +49,7 @@ public final class UserAgents {
     private static final Set<String> APP_AGENT_CLASSES = Set.of("Mobile App", "Special");
 
     private final Cache<String, Verdict> verdicts;
+    private final ConcurrentHashMap<String, CompletableFuture<Verdict>> parsing = new ConcurrentHashMap<>();
     private final Meter parses;
     private final Meter unparsed;
 
@@ -61,13 +70,38 @@ public final class UserAgents {
         if (verdict != null) {
             return verdict;
         }
-        verdict = parseWithin(key, MAX_WAIT_MILLIS);
+        CompletableFuture<Verdict> mine = new CompletableFuture<>();
+        CompletableFuture<Verdict> theirs = parsing.putIfAbsent(key, mine);
+        if (theirs != null) {
+            verdict = await(theirs);
+        } else {
+            try {
+                verdict = parseWithin(key, MAX_WAIT_MILLIS);
+                if (verdict != null) {
+                    verdicts.put(key, verdict);
+                }
+            } finally {
+                mine.complete(verdict);
+                parsing.remove(key, mine);
+            }
+        }
         if (verdict == null) {
             unparsed.mark();
             return byToken(key);
         }
-        verdicts.put(key, verdict);
         return verdict;
+    }
+
+    /** The verdict another click's parse of the same string gives, or null if it gave none in time. */
+    private static Verdict await(CompletableFuture<Verdict> parse) {
+        try {
+            return parse.get(SAME_STRING_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
+        }
     }
 
     /** The parser's verdict, or null if the parser stayed busy for {@code waitMillis} or failed. */
@@ -91,20 +125,22 @@ public final class UserAgents {
     }
 
     /**
-     * The verdict while the parser is overloaded: the platform's own token, never a bot. Rough
-     * (no bots told apart), but a visitor still reaches the store of the platform.
+     * The verdict while the parser is overloaded, from the User-Agent's own tokens: the platform's
+     * name, and a bot unless it is a browser's string ("Mozilla/…") without "bot" in it. Rougher
+     * than the parser (an app's own HTTP client is a bot here), but a visitor still reaches the
+     * store of their platform and a crawler still counts apart.
      */
     static Verdict byToken(String userAgent) {
+        boolean bot = !userAgent.startsWith("Mozilla/") || userAgent.toLowerCase(Locale.ROOT).contains("bot");
+        Platform platform = Platform.OTHER;
         if (userAgent.contains("Windows Phone")) {
-            return new Verdict(Platform.WINDOWS_PHONE, false);
+            platform = Platform.WINDOWS_PHONE;
+        } else if (userAgent.contains("Android")) {
+            platform = Platform.ANDROID;
+        } else if (userAgent.contains("iPhone") || userAgent.contains("iPad") || userAgent.contains("iPod")) {
+            platform = Platform.IPHONE;
         }
-        if (userAgent.contains("Android")) {
-            return new Verdict(Platform.ANDROID, false);
-        }
-        if (userAgent.contains("iPhone") || userAgent.contains("iPad") || userAgent.contains("iPod")) {
-            return new Verdict(Platform.IPHONE, false);
-        }
-        return NO_USER_AGENT;
+        return new Verdict(platform, bot);
     }
 
     private static Verdict parse(String userAgent) {
@@ -142,5 +178,17 @@ public final class UserAgents {
                 .hideMatcherLoadStats()
                 .immediateInitialization()
                 .build();
+
+        static {
+            // The first parses of a fresh parser are the slowest: made here, at start, not by the first clicks.
+            for (String sample : new String[] {
+                "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36",
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
+                "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+                "WhatsApp/2.23.20.0 A"}) {
+                INSTANCE.parse(sample);
+            }
+        }
     }
 }

@@ -7,8 +7,13 @@ import com.o7tracker.campaign.Platform;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -94,5 +99,44 @@ class UserAgentsTest {
         assertThat(metrics.meter("clicks.userAgents.parses").getCount()).as("parsed once the parser was free")
                 .isEqualTo(1);
         assertThat(metrics.meter("clicks.userAgents.unparsed").getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void clicksCarryingAStringBeingParsedWaitForThatOneParse() throws Exception {
+        MetricRegistry metrics = new MetricRegistry();
+        UserAgents userAgents = new UserAgents(metrics);
+        String slack = "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots) same-string";
+        ExecutorService visitors = Executors.newFixedThreadPool(16);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<UserAgents.Verdict>> verdicts = new ArrayList<>();
+        UserAgents.PARSER.lock(); // the parser is busy (briefly) when they all arrive
+        try {
+            for (int i = 0; i < 16; i++) {
+                verdicts.add(visitors.submit(() -> {
+                    start.await();
+                    return userAgents.classify(slack);
+                }));
+            }
+            start.countDown();
+            Thread.sleep(50);
+        } finally {
+            UserAgents.PARSER.unlock();
+        }
+        for (Future<UserAgents.Verdict> verdict : verdicts) {
+            assertThat(verdict.get(10, TimeUnit.SECONDS).bot()).as("every one a bot, as the parser says").isTrue();
+        }
+        visitors.shutdown();
+        assertThat(metrics.meter("clicks.userAgents.parses").getCount()).isEqualTo(1);
+        assertThat(metrics.meter("clicks.userAgents.unparsed").getCount()).isZero();
+    }
+
+    @Test
+    void theTokenRuleForAnOverloadedParserStillTellsCrawlersAndAppsApart() {
+        assertThat(UserAgents.byToken("Mozilla/5.0 (iPad; CPU OS 16_6 like Mac OS X) AppleWebKit/605.1.15"))
+                .isEqualTo(new UserAgents.Verdict(Platform.IPHONE, false));
+        assertThat(UserAgents.byToken("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)").bot()).isTrue();
+        assertThat(UserAgents.byToken("WhatsApp/2.23.20.0 A").bot()).isTrue();
+        assertThat(UserAgents.byToken("Mozilla/5.0 (Windows NT 10.0; Win64; x64) Firefox/125.0"))
+                .isEqualTo(new UserAgents.Verdict(Platform.OTHER, false));
     }
 }
