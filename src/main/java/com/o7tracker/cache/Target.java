@@ -27,6 +27,8 @@ public final class Target {
     private final Map<String, String> platformUrls;
     private final boolean forwardQuery;
     private final long version;
+    /** The redirect URL, ready (null: no campaign, or a URL no redirect can carry). */
+    private final Destination redirect;
     /** By platform code: the platform's URL if it has one, else the redirect URL. */
     private final Destination[] destinations = new Destination[Platform.values().length];
 
@@ -35,11 +37,11 @@ public final class Target {
         this.platformUrls = Map.copyOf(platformUrls);
         this.forwardQuery = forwardQuery;
         this.version = version;
+        this.redirect = redirectUrl == null ? null : Destination.of(redirectUrl, forwardQuery);
         if (redirectUrl != null) {
-            Destination fallback = Destination.of(redirectUrl, forwardQuery);
             for (Platform platform : Platform.values()) {
                 String url = platformUrls.get(platform.canonical());
-                destinations[platform.code()] = url == null ? fallback : Destination.of(url, forwardQuery);
+                destinations[platform.code()] = url == null ? redirect : Destination.of(url, forwardQuery);
             }
         }
     }
@@ -75,8 +77,7 @@ public final class Target {
 
     /** The {@code Location} of the redirect URL as it is stored (placeholders unfilled); null if it cannot be one. */
     public String location() {
-        Destination destination = exists() ? Destination.of(redirectUrl, false) : null;
-        return destination == null ? null : destination.toString();
+        return redirect == null ? null : redirect.toString();
     }
 
     /** The state as memcached holds it: JSON, with only the version for no campaign. */

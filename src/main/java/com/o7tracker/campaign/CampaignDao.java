@@ -140,11 +140,10 @@ public interface CampaignDao {
     /** Replaces the fields given (null keeps the stored value) and moves updated_at. */
     @Transaction
     default Optional<Campaign> update(long id, CampaignRequest request) {
-        CampaignRequest.UrlChanges urls = request.platformUrls();
-        Optional<Campaign> updated = urls == null
-                ? updateRow(id, request.redirectUrl(), request.platforms(), false, "{}", new String[0], request.forwardQuery())
-                : updateRow(id, request.redirectUrl(), request.platforms(), urls.clear(), urls.setJson(), urls.removeKeys(),
-                        request.forwardQuery());
+        CampaignRequest.UrlChanges urls = request.platformUrls() == null
+                ? CampaignRequest.UrlChanges.KEEP : request.platformUrls();
+        Optional<Campaign> updated = updateRow(id, request.redirectUrl(), request.platforms(), urls.clear(), urls.setJson(),
+                urls.removeKeys(), request.forwardQuery());
         updated.ifPresent(c -> notifyChanged(id));
         return updated;
     }

@@ -34,6 +34,8 @@ public record CampaignRequest(String redirectUrl, String[] platforms, UrlChanges
     public record UrlChanges(boolean clear, Map<String, String> set, Set<String> remove) {
 
         static final UrlChanges NONE = new UrlChanges(true, Map.of(), Set.of());
+        /** No change: the stored entries stay. */
+        static final UrlChanges KEEP = new UrlChanges(false, Map.of(), Set.of());
 
         public String setJson() {
             return PlatformUrls.format(set);
