@@ -1,48 +1,50 @@
 package com.o7tracker.counting;
 
-import java.util.HashMap;
-import java.util.Map;
-
 /**
- * Recorded clicks folded into per-campaign counts (one per counter, see {@link ClickKind}), with
- * the journal position they reach. The flusher drains it into one transaction; a failed
- * transaction puts it back.
+ * Recorded clicks folded as a flush applies them ({@link ClickCounts}: per campaign, and per
+ * campaign and minute), with the journal position they reach. The flusher drains it into one
+ * transaction; a failed transaction puts it back.
  */
 final class ClickDeltas {
 
-    /** What one flush applies: counts per campaign (indexed by {@link ClickKind#counter}) up to a journal position. */
-    record Snapshot(Map<Long, long[]> counts, long upToSeq, long clicks, long sinceNanos) {
+    /** What one flush applies, up to a journal position. */
+    record Snapshot(ClickCounts counts, long upToSeq, long sinceNanos) {
         boolean isEmpty() {
-            return clicks == 0;
+            return counts.isEmpty();
+        }
+
+        long clicks() {
+            return counts.clicks();
         }
     }
 
-    private Map<Long, long[]> counts = new HashMap<>();
+    private ClickCounts counts = new ClickCounts();
     private long upToSeq;
-    private long clicks;
     private long sinceNanos;
 
     ClickDeltas(long upToSeq) {
         this.upToSeq = upToSeq;
     }
 
-    /** Adds clicks that are durable up to {@code newUpToSeq}. */
-    synchronized void add(long[] campaignIds, byte[] kinds, int n, long newUpToSeq) {
+    /** Adds clicks served in {@code minute} that are durable up to {@code newUpToSeq}. */
+    synchronized void add(long[] campaignIds, byte[] kinds, int n, long minute, long newUpToSeq) {
+        if (n > 0 && counts.isEmpty()) {
+            sinceNanos = System.nanoTime();
+        }
         for (int i = 0; i < n; i++) {
-            addOne(campaignIds[i], ClickKind.counter(kinds[i]), 1);
+            counts.add(campaignIds[i], kinds[i] & 0xFF, minute, 1);
         }
         upToSeq = Math.max(upToSeq, newUpToSeq);
     }
 
     /** Adds clicks read back from the journal at start-up (already below {@link #upToSeq}). */
-    synchronized void addReplayed(Map<Long, long[]> replayed) {
+    synchronized void addReplayed(ClickCounts replayed) {
         addCounts(replayed);
     }
 
     synchronized Snapshot drain() {
-        Snapshot snapshot = new Snapshot(counts, upToSeq, clicks, sinceNanos);
-        counts = new HashMap<>();
-        clicks = 0;
+        Snapshot snapshot = new Snapshot(counts, upToSeq, sinceNanos);
+        counts = new ClickCounts();
         sinceNanos = 0;
         return snapshot;
     }
@@ -56,7 +58,7 @@ final class ClickDeltas {
     }
 
     synchronized long clicks() {
-        return clicks;
+        return counts.clicks();
     }
 
     /** When the oldest click held here was recorded (System.nanoTime), 0 if none. */
@@ -64,22 +66,13 @@ final class ClickDeltas {
         return sinceNanos;
     }
 
-    private void addCounts(Map<Long, long[]> counts) {
-        counts.forEach((id, perCounter) -> {
-            for (int c = 0; c < ClickKind.COUNTERS; c++) {
-                addOne(id, c, perCounter[c]);
-            }
-        });
-    }
-
-    private void addOne(long campaignId, int counter, long n) {
-        if (n == 0) {
+    private void addCounts(ClickCounts more) {
+        if (more.isEmpty()) {
             return;
         }
-        if (clicks == 0) {
+        if (counts.isEmpty()) {
             sinceNanos = System.nanoTime();
         }
-        counts.computeIfAbsent(campaignId, id -> new long[ClickKind.COUNTERS])[counter] += n;
-        clicks += n;
+        counts.addAll(more);
     }
 }

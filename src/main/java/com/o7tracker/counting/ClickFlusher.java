@@ -81,7 +81,7 @@ public class ClickFlusher {
                             + " up to " + applied + " but the journal ends at " + end + "; was " + journal.directory()
                             + " replaced?");
                 }
-                Map<Long, long[]> unapplied = journal.replay(applied, end);
+                ClickCounts unapplied = journal.replay(applied, end);
                 pending.addReplayed(unapplied);
                 replayed = true;
                 if (end > applied) {
@@ -114,7 +114,7 @@ public class ClickFlusher {
             }
             lastSignOfLifeNanos = System.nanoTime();
             inFlightSinceNanos = 0;
-            campaignsPerFlush.update(snapshot.counts().size());
+            campaignsPerFlush.update(snapshot.counts().campaigns().size());
             applied = snapshot.upToSeq();
             journal.applied(applied);
         } catch (IOException | RuntimeException e) {

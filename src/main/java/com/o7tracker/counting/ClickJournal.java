@@ -187,7 +187,7 @@ public class ClickJournal {
     }
 
     /** The clicks at positions [fromSeq, toSeq), read back from disk: at start-up, what PostgreSQL had not applied. */
-    Map<Long, long[]> replay(long fromSeq, long toSeq) throws IOException {
+    ClickCounts replay(long fromSeq, long toSeq) throws IOException {
         return segments.replay(fromSeq, toSeq);
     }
 
@@ -201,10 +201,12 @@ public class ClickJournal {
                 return false; // failure() still says why
             }
             long start = segments.end();
-            segments.append(encode(batch, start), batch.size, durability == Durability.FSYNC);
+            // The minute the batch is served in: its visitors are answered right after this write.
+            long minute = System.currentTimeMillis() / 60_000;
+            segments.append(encode(batch, start, minute), batch.size, durability == Durability.FSYNC);
             long end = segments.end();
             // In the deltas before any visitor is answered: an acknowledged click is always flushable.
-            pending.add(batch.campaignIds, batch.kinds, batch.size, end);
+            pending.add(batch.campaignIds, batch.kinds, batch.size, minute, end);
             if (failure != null) {
                 LOG.info("Click journal in {} writes again", segments.directory());
                 failure = null;
@@ -231,14 +233,14 @@ public class ClickJournal {
         }
     }
 
-    private ByteBuffer encode(GroupCommit.Batch batch, long firstSeq) {
+    private ByteBuffer encode(GroupCommit.Batch batch, long firstSeq, long minute) {
         int bytes = batch.size * JournalRecord.BYTES;
         if (buffer.capacity() < bytes) {
             buffer = ByteBuffer.allocateDirect(Integer.highestOneBit(bytes) << 1);
         }
         buffer.clear();
         for (int i = 0; i < batch.size; i++) {
-            format.encode(buffer, firstSeq + i, batch.campaignIds[i], batch.kinds[i]);
+            format.encode(buffer, firstSeq + i, batch.campaignIds[i], batch.kinds[i], minute);
         }
         return buffer.flip();
     }

@@ -4,8 +4,11 @@ import com.o7tracker.campaign.Platform;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.jdbi.v3.core.Jdbi;
 
 /** The PostgreSQL side of counting: campaign counters and each journal's applied position. */
@@ -115,27 +118,38 @@ public class CounterStore {
     }
 
     /**
-     * Adds the counts to the campaigns and moves the journal's position from {@code fromSeq} to
-     * {@code toSeq}, in one transaction: both happen or neither does, so no click is applied twice.
-     * One UPDATE covers every campaign of the batch, whatever the number of clicks.
+     * Adds the counts to the campaigns and to their minute buckets, and moves the journal's
+     * position from {@code fromSeq} to {@code toSeq}, in one transaction: all happen or none does,
+     * so no click is applied twice and the buckets always sum to the counters. One statement covers
+     * every campaign of the batch, one every (campaign, minute), whatever the number of clicks.
+     * Clicks of a campaign deleted meanwhile are dropped from both.
      */
-    public void apply(String journalId, String owner, long fromSeq, long toSeq, Map<Long, long[]> counts) {
-        int n = counts.size();
+    public void apply(String journalId, String owner, long fromSeq, long toSeq, ClickCounts counts) {
+        Map<Long, long[]> campaigns = new TreeMap<>(counts.campaigns()); // one lock order for every flusher
+        int n = campaigns.size();
         long[] ids = new long[n];
-        long[] android = new long[n];
-        long[] iphone = new long[n];
-        long[] windowsPhone = new long[n];
-        long[] other = new long[n];
-        long[] bot = new long[n];
+        long[][] counters = new long[ClickKind.COUNTERS][n];
         int i = 0;
-        for (Map.Entry<Long, long[]> entry : counts.entrySet()) {
+        for (Map.Entry<Long, long[]> entry : campaigns.entrySet()) {
             ids[i] = entry.getKey();
-            android[i] = entry.getValue()[Platform.ANDROID.code()];
-            iphone[i] = entry.getValue()[Platform.IPHONE.code()];
-            windowsPhone[i] = entry.getValue()[Platform.WINDOWS_PHONE.code()];
-            other[i] = entry.getValue()[Platform.OTHER.code()];
-            bot[i] = entry.getValue()[ClickKind.BOT_COUNTER];
+            for (int c = 0; c < ClickKind.COUNTERS; c++) {
+                counters[c][i] = entry.getValue()[c];
+            }
             i++;
+        }
+        List<Map.Entry<ClickCounts.Minute, long[]>> minutes = new ArrayList<>(counts.minutes().entrySet());
+        minutes.sort(Comparator.comparingLong((Map.Entry<ClickCounts.Minute, long[]> e) -> e.getKey().campaignId())
+                .thenComparingLong(e -> e.getKey().minute()));
+        int m = minutes.size();
+        long[] minuteIds = new long[m];
+        long[] minuteStarts = new long[m];
+        long[][] slots = new long[ClickCounts.SLOTS][m];
+        for (int j = 0; j < m; j++) {
+            minuteIds[j] = minutes.get(j).getKey().campaignId();
+            minuteStarts[j] = minutes.get(j).getKey().minute() * 60;
+            for (int s = 0; s < ClickCounts.SLOTS; s++) {
+                slots[s][j] = minutes.get(j).getValue()[s];
+            }
         }
         lastTransactionId = 0;
         jdbi.useTransaction(handle -> {
@@ -155,11 +169,35 @@ public class CounterStore {
                                 WHERE c.id = d.id
                                 """)
                         .bind("ids", ids)
-                        .bind("android", android)
-                        .bind("iphone", iphone)
-                        .bind("windowsphone", windowsPhone)
-                        .bind("other", other)
-                        .bind("bot", bot)
+                        .bind("android", counters[Platform.ANDROID.code()])
+                        .bind("iphone", counters[Platform.IPHONE.code()])
+                        .bind("windowsphone", counters[Platform.WINDOWS_PHONE.code()])
+                        .bind("other", counters[Platform.OTHER.code()])
+                        .bind("bot", counters[ClickKind.BOT_COUNTER])
+                        .execute();
+            }
+            if (m > 0) {
+                handle.createUpdate("""
+                                INSERT INTO click_minutes AS b (campaign_id, minute, android, iphone, windowsphone, other,
+                                                                bot_android, bot_iphone, bot_windowsphone, bot_other)
+                                SELECT d.id, to_timestamp(d.start), d.a, d.i, d.w, d.o, d.ba, d.bi, d.bw, d.bo
+                                FROM unnest(:ids, :starts, :a, :i, :w, :o, :ba, :bi, :bw, :bo)
+                                     AS d(id, start, a, i, w, o, ba, bi, bw, bo)
+                                WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.id = d.id)
+                                ON CONFLICT (campaign_id, minute) DO UPDATE SET
+                                    android = b.android + EXCLUDED.android,
+                                    iphone = b.iphone + EXCLUDED.iphone,
+                                    windowsphone = b.windowsphone + EXCLUDED.windowsphone,
+                                    other = b.other + EXCLUDED.other,
+                                    bot_android = b.bot_android + EXCLUDED.bot_android,
+                                    bot_iphone = b.bot_iphone + EXCLUDED.bot_iphone,
+                                    bot_windowsphone = b.bot_windowsphone + EXCLUDED.bot_windowsphone,
+                                    bot_other = b.bot_other + EXCLUDED.bot_other
+                                """)
+                        .bind("ids", minuteIds)
+                        .bind("starts", minuteStarts)
+                        .bind("a", slots[0]).bind("i", slots[1]).bind("w", slots[2]).bind("o", slots[3])
+                        .bind("ba", slots[4]).bind("bi", slots[5]).bind("bw", slots[6]).bind("bo", slots[7])
                         .execute();
             }
             int moved = handle.createUpdate("""

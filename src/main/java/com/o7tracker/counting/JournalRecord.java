@@ -11,7 +11,7 @@ import java.util.zip.CRC32C;
  * wrote; a new version must keep reading it.
  *
  * <pre>
- * record: magic(1) kind(1) reserved(2) campaignId(8) crc32c(4) — crc over bytes 0..11 and the position
+ * record: magic(1) kind(1) minute(2) campaignId(8) crc32c(4) — crc over bytes 0..11 and the position
  * </pre>
  *
  * <p>The kind is a platform code, with {@link ClickKind#BOT} set for a bot's click (versions before
@@ -25,16 +25,21 @@ final class JournalRecord {
     /** What a scan does with each valid record. */
     @FunctionalInterface
     interface Visitor {
-        void click(long seq, long campaignId, int kind);
+        /** {@code minute}: when the click was served, in minutes since the epoch (UTC). */
+        void click(long seq, long campaignId, int kind, long minute);
     }
 
     private final CRC32C crc = new CRC32C();
     private final byte[] scratch = new byte[BYTES];
 
-    /** Appends the record of the click at position {@code seq}. */
-    void encode(ByteBuffer out, long seq, long campaignId, byte kind) {
+    /**
+     * Appends the record of the click at position {@code seq}, served in {@code minute} (minutes
+     * since the epoch): the record keeps its last 16 bits, which name the minute exactly as long as
+     * the record is read within 45 days of it ({@link #minute}).
+     */
+    void encode(ByteBuffer out, long seq, long campaignId, byte kind, long minute) {
         int start = out.position();
-        out.put(MAGIC).put(kind).putShort((short) 0).putLong(campaignId);
+        out.put(MAGIC).put((byte) (kind | ClickKind.HAS_MINUTE)).putShort((short) minute).putLong(campaignId);
         out.get(start, scratch, 0, 12);
         out.putInt(checksum(scratch, seq));
     }
@@ -49,6 +54,7 @@ final class JournalRecord {
         ByteBuffer chunk = ByteBuffer.allocate(BYTES * 4096);
         long seq = from;
         long offset = (from - base) * BYTES;
+        long now = System.currentTimeMillis() / 60_000;
         while (seq < limit) {
             chunk.clear();
             chunk.limit((int) Math.min(chunk.capacity() / BYTES, limit - seq) * BYTES); // no overflow on far limits
@@ -64,7 +70,9 @@ final class JournalRecord {
                 if (!valid(scratch, seq)) {
                     return seq;
                 }
-                visitor.click(seq, ByteBuffer.wrap(scratch).getLong(4), scratch[1] & 0xFF);
+                int kind = scratch[1] & 0xFF;
+                long minute = (kind & ClickKind.HAS_MINUTE) != 0 ? minute(ByteBuffer.wrap(scratch).getShort(2), now) : now;
+                visitor.click(seq, ByteBuffer.wrap(scratch).getLong(4), kind, minute);
                 seq++;
             }
             if (chunk.hasRemaining()) {
@@ -75,6 +83,14 @@ final class JournalRecord {
             }
         }
         return seq;
+    }
+
+    /**
+     * The minute whose last 16 bits are {@code low}, at or before {@code now} (within 45 days). A
+     * record of an earlier version has none: its click counts in the minute it is read.
+     */
+    static long minute(short low, long now) {
+        return now - ((now - (low & 0xFFFF)) & 0xFFFF);
     }
 
     private boolean valid(byte[] record, long seq) {

@@ -204,14 +204,13 @@ final class JournalSegments {
     }
 
     /**
-     * The clicks at positions [from, to), per campaign (counts indexed by {@link ClickKind#counter}). Positions
-     * that recovery found missing or damaged are skipped and reported the same way here: counting
-     * goes on without them rather than stopping for good.
+     * The clicks at positions [from, to), folded as a flush applies them. Positions that recovery
+     * found missing or damaged are skipped and reported the same way here: counting goes on
+     * without them rather than stopping for good.
      */
-    Map<Long, long[]> replay(long from, long to) throws IOException {
-        Map<Long, long[]> counts = new HashMap<>();
-        JournalRecord.Visitor add = (seq, campaignId, kind) ->
-                counts.computeIfAbsent(campaignId, id -> new long[ClickKind.COUNTERS])[ClickKind.counter(kind)]++;
+    ClickCounts replay(long from, long to) throws IOException {
+        ClickCounts counts = new ClickCounts();
+        JournalRecord.Visitor add = (seq, campaignId, kind, minute) -> counts.add(campaignId, kind, minute, 1);
         List<Map.Entry<Long, Path>> list = new ArrayList<>(segments.entrySet());
         long expected = from;
         for (int i = 0; i < list.size() && expected < to; i++) {
@@ -436,7 +435,7 @@ final class JournalSegments {
             try (FileChannel channel = FileChannel.open(entry.getValue(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 long records = channel.size() / JournalRecord.BYTES;
                 long limit = base + (next == null ? records : Math.min(records, next - base));
-                long good = format.scan(channel, base, base, limit, (seq, campaignId, platform) -> { });
+                long good = format.scan(channel, base, base, limit, (seq, campaignId, kind, minute) -> { });
                 long goodBytes = (good - base) * JournalRecord.BYTES;
                 if (next == null && channel.size() != goodBytes) {
                     LOG.warn("Cutting the torn tail of {} at record {} ({} bytes dropped)", entry.getValue(), good - base,

@@ -120,6 +120,7 @@ class ClickFlusherTest {
         counting.flusher().flush();
         assertThat(Tables.counters(campaign)).as("Other counts in click_count, bots only apart")
                 .containsExactly(9, 3, 0, 2, 4, 2);
+        assertThat(Tables.minuteTotals(campaign)).as("the minute buckets sum to the counters").containsExactly(9, 3, 0, 2, 4, 2);
         counting.flusher().flush();
         assertThat(Tables.counters(campaign)).containsExactly(9, 3, 0, 2, 4, 2);
         counting.stop();

@@ -80,12 +80,12 @@ class ClickJournalTest {
 
         reopen();
         assertThat(journal.recoveredEnd()).isEqualTo(1_500);
-        Map<Long, long[]> counts = journal.replay(0, 1_500);
+        Map<Long, long[]> counts = journal.replay(0, 1_500).campaigns();
         long total = counts.values().stream().mapToLong(c -> c[0] + c[1] + c[2]).sum();
         assertThat(total).isEqualTo(1_500);
         assertThat(counts).containsOnlyKeys(100L, 101L, 102L);
         assertThat(counts.get(100L)[0] + counts.get(100L)[1]).isEqualTo(500);
-        assertThat(journal.replay(1_000, 1_500).values().stream().mapToLong(c -> c[0] + c[1]).sum()).isEqualTo(500);
+        assertThat(journal.replay(1_000, 1_500).campaigns().values().stream().mapToLong(c -> c[0] + c[1]).sum()).isEqualTo(500);
     }
 
     @Test
@@ -136,7 +136,7 @@ class ClickJournalTest {
         assertThat(Clicks.record(journal, 7, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
         reopen();
         assertThat(journal.recoveredEnd()).isEqualTo(11);
-        assertThat(journal.replay(0, 11).get(7L)).containsExactly(1, 10, 0, 0, 0);
+        assertThat(journal.replay(0, 11).campaigns().get(7L)).containsExactly(1, 10, 0, 0, 0);
     }
 
     @Test
@@ -154,7 +154,7 @@ class ClickJournalTest {
         journal = null;
         open(1_000, 1_000_000);
         assertThat(journal.recoveredEnd()).isEqualTo(4);
-        assertThat(journal.replay(0, 4).get(9L)).containsExactly(0, 0, 4, 0, 0);
+        assertThat(journal.replay(0, 4).campaigns().get(9L)).containsExactly(0, 0, 4, 0, 0);
     }
 
     @Test
@@ -224,6 +224,30 @@ class ClickJournalTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    @Test
+    void aRecordKeepsTheMinuteItsClickWasServedIn() throws Exception {
+        long before = System.currentTimeMillis() / 60_000;
+        open(1_000, 1_000_000);
+        assertThat(Clicks.record(journal, 5, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        assertThat(Clicks.record(journal, 5, Platform.OTHER, true)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        long after = System.currentTimeMillis() / 60_000;
+        reopen();
+        ClickCounts replayed = journal.replay(0, 2);
+        assertThat(replayed.minutes()).hasSize(1);
+        ClickCounts.Minute minute = replayed.minutes().keySet().iterator().next();
+        assertThat(minute.campaignId()).isEqualTo(5);
+        assertThat(minute.minute()).isBetween(before, after);
+        assertThat(replayed.minutes().get(minute)).as("human Android, then Other's bot slot").containsExactly(1, 0, 0, 0, 0, 0, 0, 1);
+    }
+
+    @Test
+    void theMinutesLast16BitsNameItForFortyFiveDays() {
+        long served = 29_000_000L; // a minute in 2025
+        for (long later : new long[] {0, 1, 59, 65_535}) {
+            assertThat(JournalRecord.minute((short) served, served + later)).as("read %d minutes later", later).isEqualTo(served);
         }
     }
 }

@@ -69,6 +69,8 @@ class CrashRecoveryIT {
             }
             assertThat(counters[0]).as("click_count: the human counters").isEqualTo(counters[1] + counters[2] + counters[3] + counters[4]);
             assertThat(counters[0] + counters[5]).isGreaterThanOrEqualTo(total);
+            assertThat(Tables.minuteTotals(id)).as("campaign %d: the minute buckets sum to the counters", id)
+                    .containsExactly(counters);
         }
         // The requests cut off by a kill are at most the 32 visitors in flight, per kill.
         assertThat(load.brokenInFlightTotal()).isLessThanOrEqualTo(3 * 32);

@@ -131,17 +131,17 @@ class JournalRecoveryFuzzTest {
             long first = segments.firstPosition();
             if (!damaged) {
                 assertThat(end).isEqualTo(CLICKS);
-                assertThat(asLists(segments.replay(first, end))).isEqualTo(asLists(writtenCounts(first, end)));
+                assertThat(asLists(segments.replay(first, end).campaigns())).isEqualTo(asLists(writtenCounts(first, end)));
             }
-            assertCountedOnlyWhatWasWritten(segments.replay(first, end), first, end);
+            assertCountedOnlyWhatWasWritten(segments.replay(first, end).campaigns(), first, end);
             long start = Math.max(first, Math.min(from, end));
-            assertCountedOnlyWhatWasWritten(segments.replay(start, end), start, end);
+            assertCountedOnlyWhatWasWritten(segments.replay(start, end).campaigns(), start, end);
 
             // The recovered journal goes on: two new clicks are written, recovered and replayed exactly.
             JournalRecord format = new JournalRecord();
             ByteBuffer records = ByteBuffer.allocate(2 * JournalRecord.BYTES);
-            format.encode(records, end, NEW_CAMPAIGN, Platform.IPHONE.code());
-            format.encode(records, end + 1, NEW_CAMPAIGN, Platform.ANDROID.code());
+            format.encode(records, end, NEW_CAMPAIGN, Platform.IPHONE.code(), System.currentTimeMillis() / 60_000);
+            format.encode(records, end + 1, NEW_CAMPAIGN, Platform.ANDROID.code(), System.currentTimeMillis() / 60_000);
             segments.append(records.flip(), 2, true);
         } finally {
             segments.close();
@@ -149,7 +149,7 @@ class JournalRecoveryFuzzTest {
         JournalSegments again = new JournalSegments(dir, SEGMENT_CLICKS);
         try {
             assertThat(again.open()).as("the end after two more clicks").isEqualTo(end + 2);
-            Map<Long, long[]> continued = again.replay(end, end + 2);
+            Map<Long, long[]> continued = again.replay(end, end + 2).campaigns();
             assertThat(continued.keySet()).containsExactly(NEW_CAMPAIGN);
             assertThat(continued.get(NEW_CAMPAIGN)).containsExactly(1, 1, 0, 0, 0);
         } finally {

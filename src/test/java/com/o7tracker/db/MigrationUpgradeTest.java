@@ -6,6 +6,7 @@ import com.o7tracker.campaign.Campaign;
 import com.o7tracker.campaign.CampaignDao;
 import com.o7tracker.campaign.CampaignRequest;
 import com.o7tracker.campaign.Platform;
+import com.o7tracker.counting.ClickCounts;
 import com.o7tracker.counting.CounterStore;
 import com.o7tracker.support.TestPostgres;
 import java.sql.Connection;
@@ -14,7 +15,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
@@ -138,8 +138,11 @@ class MigrationUpgradeTest {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO click_journals (journal_id, applied_seq, owner) VALUES ('j', 0, 'me')");
         }
-        new CounterStore(Jdbi.create(dataSource)).apply("j", "me", 0, 3,
-                Map.of(4294967296L, new long[] {0, 0, 0, 2, 1}));
+        ClickCounts clicks = new ClickCounts();
+        long minute = System.currentTimeMillis() / 60_000;
+        clicks.add(4294967296L, Platform.OTHER.code(), minute, 2);
+        clicks.add(4294967296L, 0x80 | Platform.ANDROID.code(), minute, 1);
+        new CounterStore(Jdbi.create(dataSource)).apply("j", "me", 0, 3, clicks);
         Campaign counted = dao.findById(4294967296L).orElseThrow();
         assertThat(new long[] {counted.clickCount(), counted.otherClickCount(), counted.botClickCount()})
                 .containsExactly(14, 2, 1);

@@ -45,6 +45,28 @@ public final class Tables {
         }
     }
 
+    /**
+     * A campaign's minute buckets summed and laid out as {@link #counters}: {click_count, android,
+     * iphone, windowsphone, other, bot}. Equal to the counters whenever every click is applied.
+     */
+    public static long[] minuteTotals(long id) {
+        try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT coalesce(sum(android + iphone + windowsphone + other), 0), "
+                     + "coalesce(sum(android), 0), coalesce(sum(iphone), 0), coalesce(sum(windowsphone), 0), "
+                     + "coalesce(sum(other), 0), "
+                     + "coalesce(sum(bot_android + bot_iphone + bot_windowsphone + bot_other), 0) "
+                     + "FROM click_minutes WHERE campaign_id = " + id)) {
+            rs.next();
+            long[] totals = new long[6];
+            for (int i = 0; i < totals.length; i++) {
+                totals[i] = rs.getLong(i + 1);
+            }
+            return totals;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static long sumClicks() {
         try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT coalesce(sum(click_count), 0) FROM campaigns")) {
