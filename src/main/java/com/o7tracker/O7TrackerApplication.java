@@ -8,6 +8,8 @@ import com.o7tracker.campaign.CampaignService;
 import com.o7tracker.counting.ClickCounting;
 import com.o7tracker.counting.UpdateStatsResource;
 import com.o7tracker.db.DatabaseFactory;
+import com.o7tracker.stats.StatsDao;
+import com.o7tracker.stats.StatsResource;
 import com.o7tracker.track.TrackHandler;
 import com.o7tracker.track.UserAgents;
 import com.o7tracker.web.AdminFeature;
@@ -21,6 +23,7 @@ import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import java.time.Clock;
 import org.glassfish.jersey.server.ServerProperties;
 
 public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
@@ -74,5 +77,6 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         JsonBody json = new JsonBody(environment.getObjectMapper());
         environment.jersey().register(new CampaignResource(new CampaignService(campaignDao, targets), json));
         environment.jersey().register(new UpdateStatsResource(counting));
+        environment.jersey().register(new StatsResource(campaignDao, new StatsDao(database.jdbi()), Clock.systemUTC()));
     }
 }

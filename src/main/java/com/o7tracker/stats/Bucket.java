@@ -1,0 +1,11 @@
+package com.o7tracker.stats;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.time.Instant;
+
+/** The clicks of one bucket, in the campaign counters' names; {@code clickCount} counts humans only. */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record Bucket(Instant start, long clickCount, long androidClickCount, long iphoneClickCount,
+                     long windowsphoneClickCount, long otherClickCount, long botClickCount) {
+}
