@@ -8,6 +8,7 @@ import com.o7tracker.campaign.CampaignService;
 import com.o7tracker.counting.ClickCounting;
 import com.o7tracker.counting.UpdateStatsResource;
 import com.o7tracker.db.DatabaseFactory;
+import com.o7tracker.stats.CampaignStatsResource;
 import com.o7tracker.stats.StatsDao;
 import com.o7tracker.stats.StatsResource;
 import com.o7tracker.track.TrackHandler;
@@ -77,6 +78,8 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         JsonBody json = new JsonBody(environment.getObjectMapper());
         environment.jersey().register(new CampaignResource(new CampaignService(campaignDao, targets), json));
         environment.jersey().register(new UpdateStatsResource(counting));
-        environment.jersey().register(new StatsResource(campaignDao, new StatsDao(database.jdbi()), Clock.systemUTC()));
+        StatsDao stats = new StatsDao(database.jdbi());
+        environment.jersey().register(new CampaignStatsResource(campaignDao, stats, Clock.systemUTC()));
+        environment.jersey().register(new StatsResource(stats, Clock.systemUTC()));
     }
 }

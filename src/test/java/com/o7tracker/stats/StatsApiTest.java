@@ -116,6 +116,25 @@ class StatsApiTest {
         assertThat(http.get(base).statusCode()).as("behind basic auth").isEqualTo(401);
     }
 
+    @Test
+    void allCampaignsTogetherWithTheTopOnesOfTheRange() throws Exception {
+        long small = http.createCampaign("https://small.example/");
+        long big = http.createCampaign("https://big.example/");
+        try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO click_minutes (campaign_id, minute, iphone, bot_android) VALUES "
+                    + "(" + small + ", '2025-03-01T10:00:00Z', 1, 5), (" + big + ", '2025-03-01T10:01:00Z', 7, 0), "
+                    + "(" + big + ", '2025-03-01T11:30:00Z', 2, 0)");
+        }
+        JsonNode all = Json.parse(http.adminGet("/admin/stats?from=2025-03-01T10:00:00Z&to=2025-03-01T12:00:00Z&top=2")
+                .body());
+        assertThat(all.get("buckets")).extracting(b -> b.get("iphone_click_count").asLong()).containsExactly(8L, 2L);
+        assertThat(all.get("buckets").get(0).get("bot_click_count").asLong()).isEqualTo(5);
+        assertThat(all.get("top_campaigns")).extracting(t -> t.get("campaign_id").asLong()).containsExactly(big, small);
+        assertThat(all.get("top_campaigns").get(0).get("click_count").asLong()).isEqualTo(9);
+        assertError(http.adminGet("/admin/stats?top=0"), 400, "top must be an integer from 1 to 100");
+        assertThat(http.adminGet("/admin/stats?format=csv").body()).startsWith("start,click_count,");
+    }
+
     private static void assertError(HttpResponse<String> response, int status, String messagePart) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         JsonNode body = Json.parse(response.body());

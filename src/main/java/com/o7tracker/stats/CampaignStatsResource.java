@@ -1,0 +1,60 @@
+package com.o7tracker.stats;
+
+import com.codahale.metrics.annotation.Timed;
+import com.o7tracker.campaign.CampaignDao;
+import com.o7tracker.campaign.CampaignId;
+import com.o7tracker.web.ApiException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A campaign's clicks over time: {@code GET /admin/campaigns/{id}/stats?from=…&to=…&interval=…},
+ * every bucket of the range present, oldest first, as JSON or (with {@code Accept: text/csv} or
+ * {@code ?format=csv}) as CSV. The buckets sum to the counters: both are written by the same
+ * transaction.
+ */
+@Path("/admin/{collection: campaigns|campains}/{id}/stats")
+public class CampaignStatsResource {
+
+    private final CampaignDao campaigns;
+    private final StatsDao stats;
+    private final Clock clock;
+
+    public CampaignStatsResource(CampaignDao campaigns, StatsDao stats, Clock clock) {
+        this.campaigns = campaigns;
+        this.stats = stats;
+        this.clock = clock;
+    }
+
+    @GET
+    @Timed
+    @Produces({MediaType.APPLICATION_JSON, StatsQuery.CSV})
+    public Response campaign(@PathParam("id") String id, @QueryParam("from") String from, @QueryParam("to") String to,
+                             @QueryParam("interval") String interval, @QueryParam("format") String format,
+                             @HeaderParam("Accept") String accept) {
+        long campaignId = CampaignId.parse(id).orElseThrow(() -> ApiException.badRequest(
+                "Campaign id " + ApiException.quote(id) + " is not a positive integer below 2^53."));
+        StatsQuery query = StatsQuery.parse(from, to, interval, format, accept, clock);
+        if (campaigns.findById(campaignId).isEmpty()) {
+            throw ApiException.notFound("Campaign " + id + " does not exist.");
+        }
+        List<Bucket> buckets = stats.buckets(campaignId, query.from(), query.to(), query.interval());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("campaign_id", campaignId);
+        body.put("interval", query.interval().id());
+        body.put("from", query.from());
+        body.put("to", query.to());
+        body.put("buckets", buckets);
+        return query.answer(body, buckets, "campaign-" + campaignId);
+    }
+}

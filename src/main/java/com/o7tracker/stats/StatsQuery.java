@@ -1,0 +1,80 @@
+package com.o7tracker.stats;
+
+import com.o7tracker.web.ApiException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a stats request asks for, read from its query parameters the same way on every stats
+ * path: a range of whole buckets [{@code from}, {@code to}) of one interval (default: the last 24
+ * hours by hour), and JSON or CSV.
+ */
+record StatsQuery(Instant from, Instant to, Interval interval, boolean csv) {
+
+    static final String CSV = "text/csv";
+    static final int MAX_BUCKETS = 10_000;
+    private static final Duration DEFAULT_RANGE = Duration.ofHours(24);
+
+    static StatsQuery parse(String from, String to, String interval, String format, String accept, Clock clock) {
+        boolean csv = csv(format, accept);
+        Interval width = interval == null ? Interval.HOUR : Interval.parse(interval).orElseThrow(() ->
+                ApiException.badRequest("Query parameter interval must be minute, hour or day."));
+        Instant end = width.ceiling(to == null ? clock.instant() : instant("to", to));
+        Instant start = width.floor(from == null ? end.minus(DEFAULT_RANGE) : instant("from", from));
+        if (!start.isBefore(end)) {
+            throw ApiException.badRequest("Query parameter from must be before to.");
+        }
+        long buckets = Duration.between(start, end).dividedBy(width.width());
+        if (buckets > MAX_BUCKETS) {
+            throw ApiException.badRequest("The range holds " + buckets + " " + width.id() + "s; at most " + MAX_BUCKETS
+                    + " buckets are answered at once.");
+        }
+        return new StatsQuery(start, end, width, csv);
+    }
+
+    /** The answer: {@code body} as JSON (its "buckets" among its fields), or the buckets alone as CSV. */
+    Response answer(Map<String, Object> body, List<Bucket> buckets, String fileName) {
+        if (csv) {
+            return Response.ok(csv(buckets), CSV + "; charset=utf-8")
+                    .header("Content-Disposition", "attachment; filename=\"" + fileName + "-" + interval.id() + ".csv\"")
+                    .build();
+        }
+        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    private static boolean csv(String format, String accept) {
+        if (format != null) {
+            if (!format.equals("csv") && !format.equals("json")) {
+                throw ApiException.badRequest("Query parameter format must be json or csv.");
+            }
+            return format.equals("csv");
+        }
+        return accept != null && accept.contains(CSV) && !accept.contains(MediaType.APPLICATION_JSON);
+    }
+
+    private static Instant instant(String name, String value) {
+        try {
+            return Instant.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("Query parameter " + name + " is not an ISO-8601 instant such as"
+                    + " 2026-11-29T10:00:00Z.");
+        }
+    }
+
+    static String csv(List<Bucket> rows) {
+        StringBuilder out = new StringBuilder("start,click_count,android_click_count,iphone_click_count,"
+                + "windowsphone_click_count,other_click_count,bot_click_count\r\n");
+        for (Bucket b : rows) {
+            out.append(b.start()).append(',').append(b.clickCount()).append(',').append(b.androidClickCount()).append(',')
+                    .append(b.iphoneClickCount()).append(',').append(b.windowsphoneClickCount()).append(',')
+                    .append(b.otherClickCount()).append(',').append(b.botClickCount()).append("\r\n");
+        }
+        return out.toString();
+    }
+}
