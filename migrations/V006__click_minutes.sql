@@ -19,3 +19,21 @@ CREATE TABLE click_minutes (
 
 -- The stats over all campaigns read a time range first.
 CREATE INDEX click_minutes_minute_idx ON click_minutes (minute);
+
+-- Minute buckets are kept for a while (7 days by default), then rolled up into hour buckets,
+-- kept indefinitely: the same columns per (campaign, hour).
+CREATE TABLE click_hours (
+    campaign_id      bigint      NOT NULL,
+    hour             timestamptz NOT NULL CHECK (date_trunc('hour', hour) = hour),
+    android          bigint      NOT NULL DEFAULT 0 CHECK (android >= 0),
+    iphone           bigint      NOT NULL DEFAULT 0 CHECK (iphone >= 0),
+    windowsphone     bigint      NOT NULL DEFAULT 0 CHECK (windowsphone >= 0),
+    other            bigint      NOT NULL DEFAULT 0 CHECK (other >= 0),
+    bot_android      bigint      NOT NULL DEFAULT 0 CHECK (bot_android >= 0),
+    bot_iphone       bigint      NOT NULL DEFAULT 0 CHECK (bot_iphone >= 0),
+    bot_windowsphone bigint      NOT NULL DEFAULT 0 CHECK (bot_windowsphone >= 0),
+    bot_other        bigint      NOT NULL DEFAULT 0 CHECK (bot_other >= 0),
+    PRIMARY KEY (campaign_id, hour)
+);
+
+CREATE INDEX click_hours_hour_idx ON click_hours (hour);

@@ -11,6 +11,7 @@ import com.o7tracker.db.DatabaseFactory;
 import com.o7tracker.stats.CampaignStatsResource;
 import com.o7tracker.stats.StatsDao;
 import com.o7tracker.stats.StatsResource;
+import com.o7tracker.stats.StatsRollup;
 import com.o7tracker.track.TrackHandler;
 import com.o7tracker.track.UserAgents;
 import com.o7tracker.web.AdminFeature;
@@ -25,6 +26,7 @@ import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import java.time.Clock;
+import java.time.Duration;
 import org.glassfish.jersey.server.ServerProperties;
 
 public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
@@ -81,5 +83,7 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         StatsDao stats = new StatsDao(database.jdbi());
         environment.jersey().register(new CampaignStatsResource(campaignDao, stats, Clock.systemUTC()));
         environment.jersey().register(new StatsResource(stats, Clock.systemUTC()));
+        // Minute buckets kept 7 days, then rolled up into hours (kept indefinitely).
+        environment.lifecycle().manage(new StatsRollup(stats, Duration.ofDays(7), Clock.systemUTC()));
     }
 }

@@ -10,9 +10,10 @@ import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Reads the minute buckets ({@code click_minutes}) summed into buckets of an interval, every bucket
- * of the range present (zeros where there were no clicks), oldest first; and the campaigns with
- * the most clicks in a range.
+ * Reads the minute buckets ({@code click_minutes}) and, where they have been rolled up, the hour
+ * buckets ({@code click_hours}), summed into buckets of an interval, every bucket of the range
+ * present (zeros where there were no clicks), oldest first; and the campaigns with the most
+ * clicks in a range. Rolls minute buckets up into hours.
  */
 public class StatsDao {
 
@@ -31,6 +32,16 @@ public class StatsDao {
             coalesce(sum(m.bot_android + m.bot_iphone + m.bot_windowsphone + m.bot_other), 0) AS bot
             """;
 
+    /** Both tables as one: each row's clicks at the start of its minute or hour. */
+    private static final String ROWS = """
+            (SELECT campaign_id, minute AS at, android, iphone, windowsphone, other,
+                    bot_android, bot_iphone, bot_windowsphone, bot_other FROM click_minutes
+             UNION ALL
+             SELECT campaign_id, hour AS at, android, iphone, windowsphone, other,
+                    bot_android, bot_iphone, bot_windowsphone, bot_other FROM click_hours)""";
+    private static final String COLUMNS = "android, iphone, windowsphone, other, bot_android, bot_iphone, "
+            + "bot_windowsphone, bot_other";
+
     private final Jdbi jdbi;
 
     public StatsDao(Jdbi jdbi) {
@@ -46,9 +57,9 @@ public class StatsDao {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT b.start, " + SUMS + """
                         FROM generate_series(CAST(:from AS timestamptz), CAST(:last AS timestamptz),
                                              make_interval(secs => :width)) AS b(start)
-                        LEFT JOIN click_minutes m
-                               ON\s""" + campaign + """
-                                  m.minute >= b.start AND m.minute < b.start + make_interval(secs => :width)
+                        LEFT JOIN """ + ROWS + """
+                             AS m ON\s""" + campaign + """
+                                  m.at >= b.start AND m.at < b.start + make_interval(secs => :width)
                         GROUP BY b.start
                         ORDER BY b.start
                         """)
@@ -65,8 +76,9 @@ public class StatsDao {
     /** The {@code n} campaigns with the most human clicks in [{@code from}, {@code to}), most first. */
     public List<CampaignClicks> top(Instant from, Instant to, int n) {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT m.campaign_id, " + SUMS + """
-                        FROM click_minutes m
-                        WHERE m.minute >= :from AND m.minute < :to
+                        FROM """ + ROWS + """
+                             AS m
+                        WHERE m.at >= :from AND m.at < :to
                         GROUP BY m.campaign_id
                         ORDER BY clicks DESC, m.campaign_id
                         LIMIT :n
@@ -76,6 +88,38 @@ public class StatsDao {
                 .bind("n", n)
                 .map((rs, ctx) -> clicks(rs))
                 .list());
+    }
+
+    /**
+     * Moves every minute bucket before {@code cutoff} (an hour's start) into its hour bucket, in
+     * one statement: each click is in exactly one of the two tables at any time, so every sum
+     * stays the same. Returns how many minute buckets were moved.
+     */
+    public int rollUp(Instant cutoff) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        WITH moved AS (DELETE FROM click_minutes WHERE minute < :cutoff RETURNING *),
+                             added AS (
+                                 INSERT INTO click_hours AS h (campaign_id, hour,\s""" + COLUMNS + """
+                        )
+                                 SELECT campaign_id, date_trunc('hour', minute), sum(android), sum(iphone),
+                                        sum(windowsphone), sum(other), sum(bot_android), sum(bot_iphone),
+                                        sum(bot_windowsphone), sum(bot_other)
+                                 FROM moved GROUP BY campaign_id, date_trunc('hour', minute)
+                                 ON CONFLICT (campaign_id, hour) DO UPDATE SET
+                                     android = h.android + EXCLUDED.android,
+                                     iphone = h.iphone + EXCLUDED.iphone,
+                                     windowsphone = h.windowsphone + EXCLUDED.windowsphone,
+                                     other = h.other + EXCLUDED.other,
+                                     bot_android = h.bot_android + EXCLUDED.bot_android,
+                                     bot_iphone = h.bot_iphone + EXCLUDED.bot_iphone,
+                                     bot_windowsphone = h.bot_windowsphone + EXCLUDED.bot_windowsphone,
+                                     bot_other = h.bot_other + EXCLUDED.bot_other
+                                 RETURNING 1)
+                        SELECT count(*) FROM moved
+                        """)
+                .bind("cutoff", Timestamp.from(cutoff))
+                .mapTo(Integer.class)
+                .one());
     }
 
     private static CampaignClicks clicks(ResultSet rs) throws SQLException {

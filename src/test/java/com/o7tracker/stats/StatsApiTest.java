@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -133,6 +134,31 @@ class StatsApiTest {
         assertThat(all.get("top_campaigns").get(0).get("click_count").asLong()).isEqualTo(9);
         assertError(http.adminGet("/admin/stats?top=0"), 400, "top must be an integer from 1 to 100");
         assertThat(http.adminGet("/admin/stats?format=csv").body()).startsWith("start,click_count,");
+    }
+
+    @Test
+    void minuteBucketsPastTheRetentionAreRolledUpIntoHoursAndEverySumStays() throws Exception {
+        long id = http.createCampaign("https://rollup.example/");
+        try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO click_minutes (campaign_id, minute, android, bot_iphone) VALUES "
+                    + "(" + id + ", '2024-05-01T08:05:00Z', 2, 1), (" + id + ", '2024-05-01T08:59:00Z', 3, 0), "
+                    + "(" + id + ", '2024-05-01T09:00:00Z', 4, 0)");
+            s.execute("INSERT INTO click_hours (campaign_id, hour, android) VALUES (" + id + ", '2024-05-01T08:00:00Z', 10)");
+        }
+        String path = "/admin/campaigns/" + id + "/stats?interval=hour&from=2024-05-01T08:00:00Z&to=2024-05-01T10:00:00Z";
+        JsonNode before = Json.parse(http.adminGet(path).body()).get("buckets");
+        assertThat(before).extracting(b -> b.get("android_click_count").asLong()).containsExactly(15L, 4L);
+
+        StatsDao stats = new StatsDao(Jdbi.create(TestPostgres.shared().migratedDataSource()));
+        assertThat(stats.rollUp(Instant.parse("2024-05-01T09:00:00Z"))).as("the two minutes of 08:00").isEqualTo(2);
+        assertThat(stats.rollUp(Instant.parse("2024-05-01T09:00:00Z"))).as("nothing twice").isZero();
+
+        assertThat(Json.parse(http.adminGet(path).body()).get("buckets")).isEqualTo(before);
+        try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT android, bot_iphone FROM click_hours WHERE campaign_id = " + id)) {
+            assertThat(rs.next()).isTrue();
+            assertThat(new long[] {rs.getLong(1), rs.getLong(2)}).containsExactly(15, 1);
+        }
     }
 
     private static void assertError(HttpResponse<String> response, int status, String messagePart) {
