@@ -8,6 +8,8 @@ import com.o7tracker.campaign.CampaignService;
 import com.o7tracker.counting.ClickCounting;
 import com.o7tracker.counting.UpdateStatsResource;
 import com.o7tracker.db.DatabaseFactory;
+import com.o7tracker.events.EventsResource;
+import com.o7tracker.events.LiveEvents;
 import com.o7tracker.stats.CampaignStatsResource;
 import com.o7tracker.stats.StatsDao;
 import com.o7tracker.stats.StatsResource;
@@ -27,6 +29,7 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import java.time.Clock;
 import java.time.Duration;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.glassfish.jersey.server.ServerProperties;
 
 public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
@@ -78,7 +81,17 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         environment.jersey().register(new AdminFeature());
         environment.jersey().register(new ErrorMapper(fallback));
         JsonBody json = new JsonBody(environment.getObjectMapper());
-        environment.jersey().register(new CampaignResource(new CampaignService(campaignDao, targets), json));
+        // The live stream: applied clicks after every flush, campaign changes.
+        LiveEvents events = new LiveEvents(environment.getObjectMapper());
+        counting.onApplied(events::applied);
+        environment.lifecycle().addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStopping(LifeCycle server) {
+                events.close();
+            }
+        });
+        environment.jersey().register(new EventsResource(events));
+        environment.jersey().register(new CampaignResource(new CampaignService(campaignDao, targets), json, events));
         environment.jersey().register(new UpdateStatsResource(counting));
         StatsDao stats = new StatsDao(database.jdbi());
         environment.jersey().register(new CampaignStatsResource(campaignDao, stats, Clock.systemUTC()));

@@ -1,6 +1,7 @@
 package com.o7tracker.campaign;
 
 import com.codahale.metrics.annotation.Timed;
+import com.o7tracker.events.LiveEvents;
 import com.o7tracker.web.ApiException;
 import com.o7tracker.web.JsonBody;
 import jakarta.ws.rs.Consumes;
@@ -42,16 +43,19 @@ public class CampaignResource {
 
     private final CampaignService campaigns;
     private final JsonBody json;
+    private final LiveEvents events;
 
-    public CampaignResource(CampaignService campaigns, JsonBody json) {
+    public CampaignResource(CampaignService campaigns, JsonBody json, LiveEvents events) {
         this.campaigns = campaigns;
         this.json = json;
+        this.events = events;
     }
 
     @POST
     @Timed
     public Response create(InputStream body) {
         Campaign campaign = campaigns.create(CampaignRequest.forCreate(json.read(body)));
+        events.campaignChanged(campaign.id(), "created");
         return Response.created(URI.create("/admin/campaigns/" + campaign.id())).entity(campaign).build();
     }
 
@@ -89,16 +93,20 @@ public class CampaignResource {
     public Campaign update(@PathParam("id") String id, InputStream body) {
         long campaignId = parseId(id);
         CampaignRequest request = CampaignRequest.forUpdate(json.read(body));
-        return campaigns.update(campaignId, request).orElseThrow(() -> notFound(id));
+        Campaign updated = campaigns.update(campaignId, request).orElseThrow(() -> notFound(id));
+        events.campaignChanged(campaignId, "updated");
+        return updated;
     }
 
     @DELETE
     @Path("/{id}")
     @Timed
     public Response delete(@PathParam("id") String id) {
-        if (!campaigns.delete(parseId(id))) {
+        long campaignId = parseId(id);
+        if (!campaigns.delete(campaignId)) {
             throw notFound(id);
         }
+        events.campaignChanged(campaignId, "deleted");
         return Response.noContent().build();
     }
 

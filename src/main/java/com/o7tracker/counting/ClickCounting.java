@@ -54,6 +54,11 @@ public class ClickCounting implements Managed {
         journal.record(campaignId, ClickKind.of(platform, bot), ack);
     }
 
+    /** Tells {@code listener} of every batch of clicks once it is in PostgreSQL. */
+    public void onApplied(ClickFlusher.Applied listener) {
+        flusher.onApplied(listener);
+    }
+
     /** Applies every click recorded before the call; throws if PostgreSQL cannot take them now. */
     public void flushNow() throws Exception {
         flusher.flush();

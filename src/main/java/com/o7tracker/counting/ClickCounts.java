@@ -49,7 +49,7 @@ public final class ClickCounts {
     }
 
     /** Per campaign: {android, iphone, windowsphone, other, bot}. */
-    Map<Long, long[]> campaigns() {
+    public Map<Long, long[]> campaigns() {
         return campaigns;
     }
 

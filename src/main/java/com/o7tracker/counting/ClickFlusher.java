@@ -48,6 +48,12 @@ public class ClickFlusher {
     private Instant inUseHeartbeat;
     private volatile long inFlightSinceNanos;
     private long lastFailureLog;
+    private volatile Applied listener = counts -> { };
+
+    /** Told of every batch of clicks once it is in PostgreSQL (on the flusher's thread: it must not block). */
+    public interface Applied {
+        void applied(ClickCounts counts);
+    }
 
     /**
      * {@code lease}: how long the journal's row stays this process's after its last sign of life
@@ -117,6 +123,7 @@ public class ClickFlusher {
             campaignsPerFlush.update(snapshot.counts().campaigns().size());
             applied = snapshot.upToSeq();
             journal.applied(applied);
+            tell(snapshot.counts());
         } catch (IOException | RuntimeException e) {
             failures.mark();
             throw e;
@@ -216,6 +223,7 @@ public class ClickFlusher {
                     + " continuing from there", truth);
             applied = truth;
             journal.applied(applied);
+            tell(inDoubt.counts());
         } else if (!committed && truth == applied) {
             pending.restore(inDoubt);
         } else {
@@ -226,6 +234,21 @@ public class ClickFlusher {
         inDoubt = null;
         inDoubtTransaction = 0;
         inFlightSinceNanos = 0;
+    }
+
+    void onApplied(Applied listener) {
+        this.listener = listener;
+    }
+
+    private void tell(ClickCounts counts) {
+        if (counts.isEmpty()) {
+            return;
+        }
+        try {
+            listener.applied(counts);
+        } catch (RuntimeException e) {
+            LOG.warn("A listener of applied clicks failed: {}", e.toString());
+        }
     }
 
     /** A flush from the background schedule: failures are logged (at most every 30 s) and retried. */

@@ -1,0 +1,81 @@
+package com.o7tracker.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.o7tracker.O7TrackerConfiguration;
+import com.o7tracker.support.Http;
+import com.o7tracker.support.TestApp;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The live stream through the whole service: applied clicks and campaign changes as they happen. */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class LiveEventsTest {
+
+    static final DropwizardAppExtension<O7TrackerConfiguration> APP = TestApp.withoutMemcached();
+
+    @Test
+    void aListenerSeesTheCampaignCreatedAndItsClicksWithinSeconds() throws Exception {
+        Http http = new Http(APP.getLocalPort());
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        HttpClient client = HttpClient.newHttpClient();
+        CompletableFuture<HttpResponse<Stream<String>>> stream = client.sendAsync(
+                http.admin("/admin/events").header("Accept", "text/event-stream").GET().build(),
+                HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> response = stream.get(10, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+        Thread reader = new Thread(() -> response.body().forEach(lines::add), "sse-reader");
+        reader.setDaemon(true);
+        reader.start();
+        assertThat(lines.poll(5, TimeUnit.SECONDS)).as("the stream's opening comment").startsWith(":");
+
+        long id = http.createCampaign("https://live.example/");
+        awaitEvent(lines, "campaign", "{\"campaign_id\":" + id + ",\"change\":\"created\"}");
+        for (int i = 0; i < 3; i++) {
+            http.get("/track/" + id + "?platform=IPhone");
+        }
+        long seen = 0;
+        while (seen < 3) { // in one flush's event or several
+            String clicks = awaitEvent(lines, "clicks", "\"campaign_id\":" + id);
+            Matcher iphone = Pattern.compile("\"campaign_id\":" + id + ",\"click_count\":(\\d+),\"android_click_count\":0,"
+                    + "\"iphone_click_count\":(\\d+)").matcher(clicks);
+            assertThat(iphone.find()).as(clicks).isTrue();
+            assertThat(iphone.group(1)).isEqualTo(iphone.group(2));
+            seen += Long.parseLong(iphone.group(2));
+        }
+        assertThat(seen).isEqualTo(3);
+        // The stream is left open: the service's stop must end it (the extension's stop fails with a
+        // TimeoutException when an open stream holds the server's graceful stop).
+        assertThat(http.send(http.request("/admin/events").GET()).statusCode()).as("behind basic auth").isEqualTo(401);
+    }
+
+    /** The data of the first event named {@code name} whose data holds {@code part}, within 5 s. */
+    private static String awaitEvent(BlockingQueue<String> lines, String name, String part) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        String event = null;
+        while (System.nanoTime() < deadline) {
+            String line = lines.poll(100, TimeUnit.MILLISECONDS);
+            if (line == null) {
+                continue;
+            }
+            if (line.startsWith("event:")) {
+                event = line.substring(6).trim();
+            } else if (line.startsWith("data:") && name.equals(event) && line.contains(part)) {
+                return line.substring(5).trim();
+            }
+        }
+        throw new AssertionError("no " + name + " event holding " + part + " within 5 s");
+    }
+}
