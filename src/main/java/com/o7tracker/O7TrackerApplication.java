@@ -21,6 +21,7 @@ import com.o7tracker.web.ErrorMapper;
 import com.o7tracker.web.Fallback;
 import com.o7tracker.web.HealthResource;
 import com.o7tracker.web.JsonBody;
+import com.o7tracker.web.OpenApiResource;
 import com.o7tracker.web.ServerErrorHandler;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
@@ -72,6 +73,7 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         UserAgents userAgents = new UserAgents(environment.metrics());
         environment.getApplicationContext().insertHandler(new TrackHandler(targets, counting, userAgents, fallback));
         environment.jersey().register(new HealthResource(environment.healthChecks()));
+        environment.jersey().register(new OpenApiResource());
         ServerErrorHandler errors = new ServerErrorHandler(fallback);
         environment.getApplicationContext().setErrorHandler(errors);
         environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(errors));
