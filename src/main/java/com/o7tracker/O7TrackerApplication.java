@@ -10,6 +10,7 @@ import com.o7tracker.counting.UpdateStatsResource;
 import com.o7tracker.db.DatabaseFactory;
 import com.o7tracker.events.EventsResource;
 import com.o7tracker.events.LiveEvents;
+import com.o7tracker.influxdb.InfluxDbStream;
 import com.o7tracker.stats.CampaignStatsResource;
 import com.o7tracker.stats.StatsDao;
 import com.o7tracker.stats.StatsResource;
@@ -30,6 +31,7 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.glassfish.jersey.server.ServerProperties;
 
@@ -61,6 +63,10 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         // Campaign lookups: in-process, memcached, PostgreSQL; changes heard from every instance.
         CampaignTargets targets = config.getCache().build(environment, database);
 
+        // The optional stream to InfluxDB: managed before counting, so it stops after the last flush.
+        Optional<InfluxDbStream> influxdb = config.getInfluxdb().build(environment.metrics());
+        influxdb.ifPresent(environment.lifecycle()::manage);
+
         // Counting: the click journal and its flusher; stopped before the pools and the database.
         ClickCounting counting = config.getCounting().build(environment, config.getDataDirectory(), database.jdbi());
 
@@ -85,7 +91,10 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         JsonBody json = new JsonBody(environment.getObjectMapper());
         // The live stream: applied clicks after every flush, campaign changes.
         LiveEvents events = new LiveEvents(environment.getObjectMapper());
-        counting.onApplied(events::applied);
+        counting.onApplied((journal, upToSeq, clicks) -> {
+            events.applied(journal, upToSeq, clicks);
+            influxdb.ifPresent(stream -> stream.applied(journal, upToSeq, clicks));
+        });
         environment.lifecycle().addEventListener(new LifeCycle.Listener() {
             @Override
             public void lifeCycleStopping(LifeCycle server) {

@@ -4,6 +4,7 @@ import com.o7tracker.auth.AuthFactory;
 import com.o7tracker.cache.CacheFactory;
 import com.o7tracker.counting.CountingFactory;
 import com.o7tracker.db.DatabaseFactory;
+import com.o7tracker.influxdb.InfluxDbFactory;
 import com.o7tracker.settings.Setting;
 import io.dropwizard.core.Configuration;
 import jakarta.validation.Valid;
@@ -42,6 +43,11 @@ public class O7TrackerConfiguration extends Configuration {
     @Setting
     private CountingFactory counting = new CountingFactory();
 
+    @Valid
+    @NotNull
+    @Setting
+    private InfluxDbFactory influxdb = new InfluxDbFactory();
+
     public String getFallbackUrl() {
         return fallbackUrl;
     }
@@ -64,5 +70,9 @@ public class O7TrackerConfiguration extends Configuration {
 
     public CountingFactory getCounting() {
         return counting;
+    }
+
+    public InfluxDbFactory getInfluxdb() {
+        return influxdb;
     }
 }

@@ -13,10 +13,10 @@ import java.util.Map;
 public final class ClickCounts {
 
     /** A campaign's minute: its id and the minute since the epoch (UTC) the clicks were served in. */
-    record Minute(long campaignId, long minute) {
+    public record Minute(long campaignId, long minute) {
     }
 
-    static final int SLOTS = 2 * Platform.values().length;
+    public static final int SLOTS = 2 * Platform.values().length;
 
     private final Map<Long, long[]> campaigns = new HashMap<>();
     private final Map<Minute, long[]> minutes = new HashMap<>();
@@ -54,7 +54,7 @@ public final class ClickCounts {
     }
 
     /** Per campaign and minute: the human clicks of each platform, then the bots' of each. */
-    Map<Minute, long[]> minutes() {
+    public Map<Minute, long[]> minutes() {
         return minutes;
     }
 

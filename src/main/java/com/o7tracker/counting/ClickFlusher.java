@@ -48,11 +48,14 @@ public class ClickFlusher {
     private Instant inUseHeartbeat;
     private volatile long inFlightSinceNanos;
     private long lastFailureLog;
-    private volatile Applied listener = counts -> { };
+    private volatile Applied listener = (journalId, upToSeq, counts) -> { };
 
-    /** Told of every batch of clicks once it is in PostgreSQL (on the flusher's thread: it must not block). */
+    /**
+     * Told of every batch of clicks once it is in PostgreSQL, exactly once per batch: the journal
+     * it came from and the position it reaches name it. On the flusher's thread: it must not block.
+     */
     public interface Applied {
-        void applied(ClickCounts counts);
+        void applied(String journalId, long upToSeq, ClickCounts counts);
     }
 
     /**
@@ -123,7 +126,7 @@ public class ClickFlusher {
             campaignsPerFlush.update(snapshot.counts().campaigns().size());
             applied = snapshot.upToSeq();
             journal.applied(applied);
-            tell(snapshot.counts());
+            tell(applied, snapshot.counts());
         } catch (IOException | RuntimeException e) {
             failures.mark();
             throw e;
@@ -223,7 +226,7 @@ public class ClickFlusher {
                     + " continuing from there", truth);
             applied = truth;
             journal.applied(applied);
-            tell(inDoubt.counts());
+            tell(applied, inDoubt.counts());
         } else if (!committed && truth == applied) {
             pending.restore(inDoubt);
         } else {
@@ -240,12 +243,12 @@ public class ClickFlusher {
         this.listener = listener;
     }
 
-    private void tell(ClickCounts counts) {
+    private void tell(long upToSeq, ClickCounts counts) {
         if (counts.isEmpty()) {
             return;
         }
         try {
-            listener.applied(counts);
+            listener.applied(journal.journalId(), upToSeq, counts);
         } catch (RuntimeException e) {
             LOG.warn("A listener of applied clicks failed: {}", e.toString());
         }

@@ -52,7 +52,7 @@ public class LiveEvents {
     }
 
     /** The deltas of one applied batch, per campaign: {"campaigns":[{"campaign_id":…,"click_count":…,…}]}. */
-    public void applied(ClickCounts counts) {
+    public void applied(String journalId, long upToSeq, ClickCounts counts) {
         List<Map<String, Object>> campaigns = new ArrayList<>();
         counts.campaigns().forEach((id, c) -> {
             Map<String, Object> delta = new LinkedHashMap<>();

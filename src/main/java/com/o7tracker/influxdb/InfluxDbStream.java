@@ -1,0 +1,168 @@
+package com.o7tracker.influxdb;
+
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import com.o7tracker.campaign.Platform;
+import com.o7tracker.counting.ClickCounts;
+import io.dropwizard.lifecycle.Managed;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every applied batch of clicks, also written to InfluxDB as line protocol: measurement
+ * {@code clicks}, tags {@code campaign_id}, {@code platform}, {@code bot} and {@code journal},
+ * field {@code count}. A batch is handed over by the flusher after its transaction (a queue put,
+ * never a wait) and sent by a thread of its own, in batches, retried until InfluxDB takes them;
+ * what does not fit the bounded buffer is dropped and counted ({@code influxdb.dropped}).
+ *
+ * <p>InfluxDB keeps one point per series and timestamp, so each batch's points are stamped inside
+ * their minute at the nanosecond given by the journal position the batch reaches (unique within
+ * the journal, which is a tag): a resend overwrites a point with itself, and {@code SUM(count)
+ * ... GROUP BY time(1m)} gives each minute's clicks, which equal the counters.
+ */
+public class InfluxDbStream implements Managed {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InfluxDbStream.class);
+    private static final int BATCH = 5_000;
+    private static final long NANOS_PER_MINUTE = 60_000_000_000L;
+
+    private final URI write;
+    private final String authorization;
+    private final BlockingQueue<String> points;
+    private final HttpClient client;
+    private final Duration timeout;
+    private final Meter written;
+    private final Meter dropped;
+    private final Meter failures;
+    private volatile boolean running;
+    private Thread sender;
+
+    InfluxDbStream(String url, String database, String user, String password, int maxBuffered, Duration timeout,
+                   MetricRegistry metrics) {
+        this.write = URI.create(url.replaceAll("/+$", "") + "/write?precision=ns&db="
+                + URLEncoder.encode(database, StandardCharsets.UTF_8));
+        this.authorization = user.isEmpty() ? null : "Basic " + Base64.getEncoder().encodeToString(
+                (user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        this.points = new ArrayBlockingQueue<>(maxBuffered);
+        this.timeout = timeout;
+        this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.written = metrics.meter("influxdb.written");
+        this.dropped = metrics.meter("influxdb.dropped");
+        this.failures = metrics.meter("influxdb.failures");
+        metrics.gauge("influxdb.buffered", () -> points::size);
+    }
+
+    /** A batch the flusher has applied (see ClickFlusher.Applied). */
+    public void applied(String journalId, long upToSeq, ClickCounts counts) {
+        long offset = Math.floorMod(upToSeq, NANOS_PER_MINUTE);
+        String journal = escape(journalId);
+        for (Map.Entry<ClickCounts.Minute, long[]> bucket : counts.minutes().entrySet()) {
+            long time = bucket.getKey().minute() * NANOS_PER_MINUTE + offset;
+            long[] slots = bucket.getValue();
+            for (int s = 0; s < ClickCounts.SLOTS; s++) {
+                if (slots[s] == 0) {
+                    continue;
+                }
+                int platforms = Platform.values().length;
+                String point = "clicks,campaign_id=" + bucket.getKey().campaignId()
+                        + ",platform=" + Platform.fromCode(s % platforms).canonical()
+                        + ",bot=" + (s >= platforms) + ",journal=" + journal
+                        + " count=" + slots[s] + "i " + time;
+                if (!points.offer(point)) {
+                    dropped.mark();
+                }
+            }
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        sender = new Thread(this::sendLoop, "influxdb-sender");
+        sender.setDaemon(true);
+        sender.start();
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        running = false;
+        if (sender != null) {
+            sender.join(timeout.toMillis() * 2);
+            sender.interrupt();
+        }
+    }
+
+    private void sendLoop() {
+        List<String> batch = new ArrayList<>();
+        long backoff = 100;
+        while (running || !points.isEmpty()) {
+            try {
+                if (batch.isEmpty()) {
+                    String first = points.poll(200, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    batch.add(first);
+                    points.drainTo(batch, BATCH - 1);
+                }
+                if (send(batch)) {
+                    batch.clear();
+                    backoff = 100;
+                } else if (!running) {
+                    dropped.mark(batch.size() + points.size());
+                    return;
+                } else {
+                    Thread.sleep(backoff);
+                    backoff = Math.min(backoff * 2, 10_000);
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Sends a batch; false if it is to be sent again. */
+    private boolean send(List<String> batch) throws InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(write).timeout(timeout)
+                .POST(HttpRequest.BodyPublishers.ofString(String.join("\n", batch)));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        try {
+            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 == 2) {
+                written.mark(batch.size());
+                return true;
+            }
+            failures.mark();
+            LOG.warn("InfluxDB refused {} point(s): {} {}", batch.size(), response.statusCode(), response.body());
+            if (response.statusCode() / 100 == 4) {
+                dropped.mark(batch.size()); // refused for what it is: sending it again changes nothing
+                return true;
+            }
+            return false;
+        } catch (java.io.IOException e) {
+            failures.mark();
+            return false;
+        }
+    }
+
+    /** A tag value as line protocol needs it. */
+    private static String escape(String value) {
+        return value.replace(" ", "\\ ").replace(",", "\\,").replace("=", "\\=");
+    }
+}

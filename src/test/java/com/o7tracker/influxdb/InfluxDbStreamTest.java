@@ -1,0 +1,69 @@
+package com.o7tracker.influxdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.o7tracker.O7TrackerConfiguration;
+import com.o7tracker.support.Http;
+import com.o7tracker.support.Json;
+import com.o7tracker.support.Tables;
+import com.o7tracker.support.TestApp;
+import com.o7tracker.support.TestInfluxDb;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Applied clicks streamed to a real InfluxDB: the sums there equal the counters. */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class InfluxDbStreamTest {
+
+    static final DropwizardAppExtension<O7TrackerConfiguration> APP = TestApp.withoutMemcached(
+            "influxdb.url", TestInfluxDb.shared().url(), "influxdb.database", TestInfluxDb.DATABASE);
+
+    @Test
+    void theSumsInInfluxDbEqualTheCounters() throws Exception {
+        Http http = new Http(APP.getLocalPort());
+        long id = http.createCampaign("https://influx.example/");
+        for (int i = 0; i < 30; i++) {
+            http.get("/track/" + id + "?platform=" + (i % 3 == 0 ? "IPhone" : "Android"));
+            if (i % 10 == 0) {
+                http.send(http.request("/track/" + id).setHeader("User-Agent", "Twitterbot/1.0").GET());
+            }
+        }
+        http.updateStats();
+        long[] counters = Tables.counters(id);
+        assertThat(counters).containsExactly(30, 20, 10, 0, 0, 3);
+
+        String query = "SELECT SUM(\"count\") FROM clicks WHERE campaign_id = '" + id + "' GROUP BY platform, bot";
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        JsonNode series = null;
+        while (System.nanoTime() < deadline) {
+            series = Json.parse(TestInfluxDb.shared().query(query)).path("results").get(0).path("series");
+            if (sum(series, null) == 33) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertThat(sum(series, "Android|false")).isEqualTo(20);
+        assertThat(sum(series, "IPhone|false")).isEqualTo(10);
+        assertThat(sum(series, null)).as("humans and bots").isEqualTo(33);
+        assertThat(sum(series, null) - sum(series, "Android|false") - sum(series, "IPhone|false"))
+                .as("bots").isEqualTo(counters[5]);
+    }
+
+    /** The summed count of the series with tags "platform|bot", or of all with null. */
+    private static long sum(JsonNode series, String tags) {
+        long sum = 0;
+        if (series == null || !series.isArray()) {
+            return 0;
+        }
+        for (JsonNode s : series) {
+            String key = s.path("tags").path("platform").asText() + "|" + s.path("tags").path("bot").asText();
+            if (tags == null || tags.equals(key)) {
+                sum += s.path("values").get(0).get(1).asLong();
+            }
+        }
+        return sum;
+    }
+}
