@@ -6,6 +6,7 @@ import com.o7tracker.campaign.CampaignDao;
 import com.o7tracker.campaign.CampaignResource;
 import com.o7tracker.campaign.CampaignService;
 import com.o7tracker.counting.ClickCounting;
+import com.o7tracker.dashboard.DashboardResource;
 import com.o7tracker.counting.UpdateStatsResource;
 import com.o7tracker.db.DatabaseFactory;
 import com.o7tracker.events.EventsResource;
@@ -102,6 +103,7 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
             }
         });
         environment.jersey().register(new EventsResource(events));
+        environment.jersey().register(new DashboardResource());
         environment.jersey().register(new CampaignResource(new CampaignService(campaignDao, targets), json, events));
         environment.jersey().register(new UpdateStatsResource(counting));
         StatsDao stats = new StatsDao(database.jdbi());

@@ -1,0 +1,225 @@
+// o7tracker dashboard: the admin JSON API and the live event stream, no framework, no inline code.
+'use strict';
+
+const COUNTERS = ['click_count', 'android_click_count', 'iphone_click_count', 'windowsphone_click_count',
+  'other_click_count', 'bot_click_count'];
+const SERIES = [['android', 'android_click_count', '#3ddc84'], ['iphone', 'iphone_click_count', '#0a84ff'],
+  ['windowsphone', 'windowsphone_click_count', '#a4373a'], ['other', 'other_click_count', '#6b7280'],
+  ['bot', 'bot_click_count', '#f59e0b']];
+const PLATFORMS = ['Android', 'IPhone', 'WindowsPhone', 'Other'];
+const SVG = 'http://www.w3.org/2000/svg';
+
+const state = { campaigns: new Map(), current: null, minutes: [] };
+
+function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+async function api(path, options) {
+  // From the origin: a page opened as http://user:password@host/ may not fetch relative URLs.
+  const response = await fetch(window.location.origin + path, Object.assign({ headers: { 'Content-Type': 'application/json' } }, options));
+  if (!response.ok) {
+    let message = response.status + '';
+    try { message = (await response.json()).msg; } catch (e) { /* not JSON */ }
+    throw new Error(message);
+  }
+  return response.status === 204 ? null : response.json();
+}
+
+function renderRow(campaign) {
+  let row = document.querySelector('tr[data-id="' + campaign.id + '"]');
+  if (!row) {
+    row = el('tr');
+    row.dataset.id = campaign.id;
+    const name = el('td');
+    const link = el('a', campaign.redirect_url);
+    link.href = '#campaign/' + campaign.id;
+    name.appendChild(link);
+    row.appendChild(name);
+    COUNTERS.forEach(counter => { const cell = el('td', '0'); cell.dataset.counter = counter; row.appendChild(cell); });
+    const actions = el('td');
+    const remove = el('button', 'Delete');
+    remove.addEventListener('click', async () => {
+      if (!window.confirm('Delete this campaign? Its link then goes to the fallback.')) return;
+      await api('/admin/campaigns/' + campaign.id, { method: 'DELETE' });
+      removeCampaign(campaign.id);
+    });
+    actions.appendChild(remove);
+    row.appendChild(actions);
+    document.querySelector('#campaigns tbody').prepend(row);
+  }
+  COUNTERS.forEach(counter => { row.querySelector('[data-counter="' + counter + '"]').textContent = campaign[counter]; });
+}
+
+function removeCampaign(id) {
+  state.campaigns.delete(String(id));
+  const row = document.querySelector('tr[data-id="' + id + '"]');
+  if (row) row.remove();
+}
+
+async function loadCampaigns() {
+  const list = await api('/admin/campaigns?limit=1000');
+  list.reverse().forEach(campaign => { state.campaigns.set(String(campaign.id), campaign); renderRow(campaign); });
+}
+
+document.getElementById('create').addEventListener('submit', async event => {
+  event.preventDefault();
+  const urls = {};
+  const android = document.getElementById('android-url').value.trim();
+  const iphone = document.getElementById('iphone-url').value.trim();
+  if (android) urls.Android = android;
+  if (iphone) urls.IPhone = iphone;
+  const body = {
+    redirect_url: document.getElementById('redirect-url').value.trim(),
+    platform_urls: urls,
+    forward_query: document.getElementById('forward-query').checked
+  };
+  const error = document.getElementById('create-error');
+  try {
+    const campaign = await api('/admin/campaigns', { method: 'POST', body: JSON.stringify(body) });
+    error.textContent = '';
+    event.target.reset();
+    state.campaigns.set(String(campaign.id), campaign);
+    renderRow(campaign);
+  } catch (e) {
+    error.textContent = e.message;
+  }
+});
+
+// ---- the campaign page ----
+
+function showList() {
+  document.getElementById('list-view').hidden = false;
+  document.getElementById('campaign-view').hidden = true;
+  state.current = null;
+}
+
+async function showCampaign(id) {
+  const campaign = await api('/admin/campaigns/' + id);
+  state.current = String(id);
+  document.getElementById('list-view').hidden = true;
+  document.getElementById('campaign-view').hidden = false;
+  document.getElementById('campaign-title').textContent = campaign.redirect_url;
+  const links = document.getElementById('links');
+  links.replaceChildren();
+  const base = window.location.origin + '/track/' + id;
+  [['any platform (from the browser)', base]].concat(PLATFORMS.map(p => [p, base + '?platform=' + p]))
+    .forEach(([label, url]) => {
+      const line = el('div');
+      line.appendChild(el('span', label));
+      line.appendChild(el('code', url));
+      const copy = el('button', 'Copy');
+      copy.addEventListener('click', () => navigator.clipboard && navigator.clipboard.writeText(url));
+      line.appendChild(copy);
+      links.appendChild(line);
+    });
+  const from = new Date(Math.floor(Date.now() / 60000) * 60000 - 59 * 60000).toISOString();
+  const stats = await api('/admin/campaigns/' + id + '/stats?interval=minute&from=' + encodeURIComponent(from));
+  state.minutes = stats.buckets;
+  drawChart();
+  await loadHistory();
+}
+
+function currentMinute() {
+  const now = new Date(Math.floor(Date.now() / 60000) * 60000).toISOString().replace('.000Z', 'Z');
+  let last = state.minutes[state.minutes.length - 1];
+  if (!last || last.start < now) {
+    last = { start: now };
+    COUNTERS.forEach(c => { last[c] = 0; });
+    state.minutes.push(last);
+    if (state.minutes.length > 60) state.minutes.shift();
+  }
+  return last;
+}
+
+function drawChart() {
+  const svg = document.getElementById('chart');
+  svg.replaceChildren();
+  const minutes = state.minutes;
+  const max = Math.max(1, ...minutes.map(m => Math.max(...SERIES.map(([, key]) => m[key]))));
+  let total = 0;
+  SERIES.forEach(([name, key, colour]) => {
+    const line = document.createElementNS(SVG, 'polyline');
+    const points = minutes.map((m, i) => {
+      total += m[key];
+      const x = minutes.length < 2 ? 0 : i * 600 / (minutes.length - 1);
+      return x.toFixed(1) + ',' + (195 - m[key] * 185 / max).toFixed(1);
+    });
+    line.setAttribute('points', points.join(' '));
+    line.setAttribute('fill', 'none');
+    line.setAttribute('stroke', colour);
+    line.setAttribute('stroke-width', '2');
+    line.setAttribute('class', 'series ' + name);
+    svg.appendChild(line);
+  });
+  svg.dataset.total = total;
+  const legend = document.getElementById('legend');
+  legend.replaceChildren(...SERIES.map(([name, key]) =>
+    el('span', name + ' ' + minutes.reduce((sum, m) => sum + m[key], 0), name)));
+}
+
+async function loadHistory() {
+  const interval = document.getElementById('history-interval').value;
+  const days = interval === 'day' ? 30 : 1;
+  const from = new Date(Date.now() - days * 86400000).toISOString();
+  const path = '/admin/campaigns/' + state.current + '/stats?interval=' + interval + '&from=' + encodeURIComponent(from);
+  const stats = await api(path);
+  const body = document.querySelector('#history tbody');
+  body.replaceChildren(...stats.buckets.slice().reverse().map(bucket => {
+    const row = el('tr');
+    row.appendChild(el('td', bucket.start));
+    COUNTERS.forEach(c => row.appendChild(el('td', bucket[c])));
+    return row;
+  }));
+  document.getElementById('csv').href = path + '&format=csv';
+}
+
+document.getElementById('history-interval').addEventListener('change', loadHistory);
+
+function route() {
+  const match = window.location.hash.match(/^#campaign\/(\d+)$/);
+  if (match) {
+    showCampaign(match[1]).catch(e => { document.getElementById('campaign-title').textContent = e.message; });
+  } else {
+    showList();
+  }
+}
+
+// ---- live events ----
+
+function listen() {
+  const events = new EventSource(window.location.origin + '/admin/events');
+  const live = document.getElementById('live');
+  events.addEventListener('open', () => { live.className = 'live on'; });
+  events.addEventListener('error', () => { live.className = 'live off'; });
+  events.addEventListener('clicks', message => {
+    JSON.parse(message.data).campaigns.forEach(delta => {
+      const campaign = state.campaigns.get(String(delta.campaign_id));
+      if (campaign) {
+        COUNTERS.forEach(c => { campaign[c] += delta[c]; });
+        renderRow(campaign);
+      }
+      if (state.current === String(delta.campaign_id)) {
+        const minute = currentMinute();
+        COUNTERS.forEach(c => { minute[c] += delta[c]; });
+        drawChart();
+      }
+    });
+  });
+  events.addEventListener('campaign', async message => {
+    const change = JSON.parse(message.data);
+    if (change.change === 'deleted') {
+      removeCampaign(change.campaign_id);
+    } else {
+      const campaign = await api('/admin/campaigns/' + change.campaign_id);
+      state.campaigns.set(String(campaign.id), campaign);
+      renderRow(campaign);
+    }
+  });
+}
+
+window.addEventListener('hashchange', route);
+loadCampaigns().then(() => { listen(); route(); });
