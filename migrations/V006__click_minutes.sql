@@ -5,7 +5,7 @@
 -- A flush writes one row per (campaign, minute) it has clicks for, whatever their number.
 CREATE TABLE click_minutes (
     campaign_id      bigint      NOT NULL,
-    minute           timestamptz NOT NULL CHECK (date_trunc('minute', minute) = minute),
+    minute           timestamptz NOT NULL CHECK (date_trunc('minute', minute, 'UTC') = minute),
     android          bigint      NOT NULL DEFAULT 0 CHECK (android >= 0),
     iphone           bigint      NOT NULL DEFAULT 0 CHECK (iphone >= 0),
     windowsphone     bigint      NOT NULL DEFAULT 0 CHECK (windowsphone >= 0),
@@ -24,7 +24,7 @@ CREATE INDEX click_minutes_minute_idx ON click_minutes (minute);
 -- kept indefinitely: the same columns per (campaign, hour).
 CREATE TABLE click_hours (
     campaign_id      bigint      NOT NULL,
-    hour             timestamptz NOT NULL CHECK (date_trunc('hour', hour) = hour),
+    hour             timestamptz NOT NULL CHECK (date_trunc('hour', hour, 'UTC') = hour),
     android          bigint      NOT NULL DEFAULT 0 CHECK (android >= 0),
     iphone           bigint      NOT NULL DEFAULT 0 CHECK (iphone >= 0),
     windowsphone     bigint      NOT NULL DEFAULT 0 CHECK (windowsphone >= 0),

@@ -86,12 +86,18 @@ final class JournalRecord {
     }
 
     /**
-     * The minute whose last 16 bits are {@code low}, at or before {@code now} (within 45 days). A
-     * record of an earlier version has none: its click counts in the minute it is read.
+     * The minute whose last 16 bits are {@code low}, from about 44 days before {@code now} to a day
+     * after it; one after {@code now} (a clock stepped back since the click) reads as {@code now}.
+     * A record of an earlier version has none: its click counts in the minute it is read.
      */
     static long minute(short low, long now) {
-        return now - ((now - (low & 0xFFFF)) & 0xFFFF);
+        long latest = now + FUTURE_MINUTES;
+        long minute = latest - ((latest - (low & 0xFFFF)) & 0xFFFF);
+        return Math.min(minute, now);
     }
+
+    /** How far ahead of the reader's clock a record's minute may be and still be taken as recent. */
+    private static final long FUTURE_MINUTES = 24 * 60;
 
     private boolean valid(byte[] record, long seq) {
         return record[0] == MAGIC && ClickKind.isValid(record[1])

@@ -88,6 +88,10 @@ public class LiveEvents {
             throw new IllegalStateException(e);
         }
         OutboundSseEvent event = sse.newEventBuilder().name(name).data(body).build();
-        to.broadcast(event);
+        try {
+            to.broadcast(event);
+        } catch (IllegalStateException e) {
+            // closed at shutdown: the change or the clicks stand, the stream has ended
+        }
     }
 }

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * {@code clicks}, tags {@code campaign_id}, {@code platform}, {@code bot} and {@code journal},
  * field {@code count}. A batch is handed over by the flusher after its transaction (a queue put,
  * never a wait) and sent by a thread of its own, in batches, retried until InfluxDB takes them;
- * what does not fit the bounded buffer is dropped and counted ({@code influxdb.dropped}).
+ * what does not fit the bounded buffer is dropped and counted ({@code influxdb.dropped}). At most
+ * once: points still buffered when the process dies are lost, so InfluxDB's sums equal the
+ * counters as long as nothing was dropped and the process stopped cleanly.
  *
  * <p>InfluxDB keeps one point per series and timestamp, so each batch's points are stamped inside
  * their minute at the nanosecond given by the journal position the batch reaches (unique within
@@ -150,7 +152,8 @@ public class InfluxDbStream implements Managed {
             }
             failures.mark();
             LOG.warn("InfluxDB refused {} point(s): {} {}", batch.size(), response.statusCode(), response.body());
-            if (response.statusCode() / 100 == 4) {
+            int status = response.statusCode();
+            if (status / 100 == 4 && status != 401 && status != 403 && status != 404) {
                 dropped.mark(batch.size()); // refused for what it is: sending it again changes nothing
                 return true;
             }

@@ -101,10 +101,10 @@ public class StatsDao {
                              added AS (
                                  INSERT INTO click_hours AS h (campaign_id, hour,\s""" + COLUMNS + """
                         )
-                                 SELECT campaign_id, date_trunc('hour', minute), sum(android), sum(iphone),
+                                 SELECT campaign_id, date_trunc('hour', minute, 'UTC'), sum(android), sum(iphone),
                                         sum(windowsphone), sum(other), sum(bot_android), sum(bot_iphone),
                                         sum(bot_windowsphone), sum(bot_other)
-                                 FROM moved GROUP BY campaign_id, date_trunc('hour', minute)
+                                 FROM moved GROUP BY campaign_id, date_trunc('hour', minute, 'UTC')
                                  ON CONFLICT (campaign_id, hour) DO UPDATE SET
                                      android = h.android + EXCLUDED.android,
                                      iphone = h.iphone + EXCLUDED.iphone,
