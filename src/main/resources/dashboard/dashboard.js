@@ -193,7 +193,13 @@ function route() {
 function listen() {
   const events = new EventSource(window.location.origin + '/admin/events');
   const live = document.getElementById('live');
-  events.addEventListener('open', () => { live.className = 'live on'; });
+  let opened = false;
+  events.addEventListener('open', () => {
+    live.className = 'live on';
+    // After a reconnect, deltas sent while the stream was down are missed: read the counters again.
+    if (opened) loadCampaigns();
+    opened = true;
+  });
   events.addEventListener('error', () => { live.className = 'live off'; });
   events.addEventListener('clicks', message => {
     JSON.parse(message.data).campaigns.forEach(delta => {

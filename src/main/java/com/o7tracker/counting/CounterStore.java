@@ -125,7 +125,7 @@ public class CounterStore {
      * Clicks of a campaign deleted meanwhile are dropped from both.
      */
     public void apply(String journalId, String owner, long fromSeq, long toSeq, ClickCounts counts) {
-        Map<Long, long[]> campaigns = new TreeMap<>(counts.campaigns()); // one lock order for every flusher
+        Map<Long, long[]> campaigns = new TreeMap<>(counts.campaigns());
         int n = campaigns.size();
         long[] ids = new long[n];
         long[][] counters = new long[ClickKind.COUNTERS][n];
@@ -156,6 +156,13 @@ public class CounterStore {
             // Its id settles the outcome if the answer to COMMIT is lost (ClickFlusher's in-doubt batch).
             lastTransactionId = handle.createQuery("SELECT txid_current()").mapTo(Long.class).one();
             if (n > 0) {
+                // Rows locked in id order, as every instance's flush locks them: two flushes of the
+                // same campaigns wait for each other instead of deadlocking (UPDATE ... FROM locks in
+                // the join's order).
+                handle.createQuery("SELECT id FROM campaigns WHERE id = ANY(:ids) ORDER BY id FOR NO KEY UPDATE")
+                        .bind("ids", ids)
+                        .mapTo(Long.class)
+                        .list();
                 handle.createUpdate("""
                                 UPDATE campaigns AS c
                                 SET click_count = c.click_count + d.android + d.iphone + d.windowsphone + d.other,
