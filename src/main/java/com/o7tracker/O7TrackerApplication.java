@@ -12,10 +12,6 @@ import com.o7tracker.db.DatabaseFactory;
 import com.o7tracker.events.EventsResource;
 import com.o7tracker.events.LiveEvents;
 import com.o7tracker.influxdb.InfluxDbStream;
-import com.o7tracker.stats.CampaignStatsResource;
-import com.o7tracker.stats.StatsDao;
-import com.o7tracker.stats.StatsResource;
-import com.o7tracker.stats.StatsRollup;
 import com.o7tracker.track.TrackHandler;
 import com.o7tracker.track.UserAgents;
 import com.o7tracker.web.AdminFeature;
@@ -30,8 +26,6 @@ import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.glassfish.jersey.server.ServerProperties;
@@ -61,8 +55,11 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         DatabaseFactory.Database database = config.getDatabase().build(environment, config.getDataDirectory());
         CampaignDao campaignDao = database.jdbi().onDemand(CampaignDao.class);
 
-        // Campaign lookups: in-process, memcached, PostgreSQL; changes heard from every instance.
-        CampaignTargets targets = config.getCache().build(environment, database);
+        // The live stream of every instance's applied clicks and campaign changes, heard through PostgreSQL.
+        LiveEvents events = new LiveEvents(environment.getObjectMapper(), database.jdbi(), environment.metrics());
+
+        // Campaign lookups: in-process, memcached, PostgreSQL; changes (and live events) heard from every instance.
+        CampaignTargets targets = config.getCache().build(environment, database, events.channels());
 
         // The optional stream to InfluxDB: managed before counting, so it stops after the last flush.
         Optional<InfluxDbStream> influxdb = config.getInfluxdb().build(environment.metrics());
@@ -90,12 +87,7 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         environment.jersey().register(new AdminFeature());
         environment.jersey().register(new ErrorMapper(fallback));
         JsonBody json = new JsonBody(environment.getObjectMapper());
-        // The live stream: applied clicks after every flush, campaign changes.
-        LiveEvents events = new LiveEvents(environment.getObjectMapper());
-        counting.onApplied((journal, upToSeq, clicks) -> {
-            events.applied(journal, upToSeq, clicks);
-            influxdb.ifPresent(stream -> stream.applied(journal, upToSeq, clicks));
-        });
+        influxdb.ifPresent(stream -> counting.onApplied(stream::applied));
         environment.lifecycle().addEventListener(new LifeCycle.Listener() {
             @Override
             public void lifeCycleStopping(LifeCycle server) {
@@ -106,10 +98,7 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         environment.jersey().register(new DashboardResource());
         environment.jersey().register(new CampaignResource(new CampaignService(campaignDao, targets), json, events));
         environment.jersey().register(new UpdateStatsResource(counting));
-        StatsDao stats = new StatsDao(database.jdbi());
-        environment.jersey().register(new CampaignStatsResource(campaignDao, stats, Clock.systemUTC()));
-        environment.jersey().register(new StatsResource(stats, Clock.systemUTC()));
-        // Minute buckets kept 7 days, then rolled up into hours (kept indefinitely).
-        environment.lifecycle().manage(new StatsRollup(stats, Duration.ofDays(7), Clock.systemUTC()));
+        // Clicks over time; minute buckets rolled up into hours after STATS_MINUTE_RETENTION.
+        config.getStats().build(environment, database.jdbi(), campaignDao);
     }
 }

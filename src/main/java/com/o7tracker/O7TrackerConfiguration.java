@@ -6,6 +6,7 @@ import com.o7tracker.counting.CountingFactory;
 import com.o7tracker.db.DatabaseFactory;
 import com.o7tracker.influxdb.InfluxDbFactory;
 import com.o7tracker.settings.Setting;
+import com.o7tracker.stats.StatsFactory;
 import io.dropwizard.core.Configuration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
@@ -48,6 +49,11 @@ public class O7TrackerConfiguration extends Configuration {
     @Setting
     private InfluxDbFactory influxdb = new InfluxDbFactory();
 
+    @Valid
+    @NotNull
+    @Setting
+    private StatsFactory stats = new StatsFactory();
+
     public String getFallbackUrl() {
         return fallbackUrl;
     }
@@ -70,6 +76,10 @@ public class O7TrackerConfiguration extends Configuration {
 
     public CountingFactory getCounting() {
         return counting;
+    }
+
+    public StatsFactory getStats() {
+        return stats;
     }
 
     public InfluxDbFactory getInfluxdb() {

@@ -10,7 +10,9 @@ import io.dropwizard.validation.MinDuration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 
 /** The campaign lookup caches: in-process, then memcached (optional), then PostgreSQL. */
@@ -57,9 +59,11 @@ public class CacheFactory {
 
     /**
      * The campaign lookups: memcached's client (when servers are set; with its health check), the
-     * caches, and the change listener that keeps them current, each stopped with the service.
+     * caches, and the change listener that keeps them current (and hands the notifications of the
+     * channels of {@code alsoHeard} to their consumer), each stopped with the service.
      */
-    public CampaignTargets build(Environment environment, DatabaseFactory.Database database) throws IOException {
+    public CampaignTargets build(Environment environment, DatabaseFactory.Database database,
+                                 Map<String, Consumer<String>> alsoHeard) throws IOException {
         Optional<Memcached> memcached = Optional.empty();
         if (!memcachedServers.isBlank()) {
             Memcached client = new Memcached(memcachedServers, memcachedTimeout.toMilliseconds(), environment.metrics());
@@ -71,7 +75,7 @@ public class CacheFactory {
         CampaignTargets targets = new CampaignTargets(dao, database.clickLookups().onDemand(CampaignDao.class),
                 memcached, this, environment.metrics());
         environment.lifecycle().manage(targets);
-        environment.lifecycle().manage(new CampaignChangeListener(database.endpoint(), dao, targets));
+        environment.lifecycle().manage(new CampaignChangeListener(database.endpoint(), dao, targets, alsoHeard));
         return targets;
     }
 

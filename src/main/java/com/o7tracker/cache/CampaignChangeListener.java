@@ -8,9 +8,11 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
@@ -26,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * still answers, so a silently dead connection (a failover, a dropped NAT entry) is noticed within
  * seconds; it then reconnects at once and reloads every campaign and the deletions it may have
  * missed. The same reload fills the in-process cache at start, so clicks rarely wait for a lookup.
+ * The same connection hears the channels of the live events (applied clicks, campaign changes).
  */
 public class CampaignChangeListener implements Managed, Runnable {
 
@@ -38,11 +41,15 @@ public class CampaignChangeListener implements Managed, Runnable {
     private final Properties properties;
     private final CampaignDao dao;
     private final CampaignTargets targets;
+    private final Map<String, Consumer<String>> alsoHeard;
     private final Thread thread;
     private volatile boolean running;
 
-    public CampaignChangeListener(DatabaseFactory.Endpoint database, CampaignDao dao, CampaignTargets targets) {
+    /** Also hands the notifications of the channels of {@code alsoHeard} (lower case) to their consumer. */
+    public CampaignChangeListener(DatabaseFactory.Endpoint database, CampaignDao dao, CampaignTargets targets,
+                                  Map<String, Consumer<String>> alsoHeard) {
         this.dao = dao;
+        this.alsoHeard = Map.copyOf(alsoHeard);
         this.url = database.url();
         this.properties = new Properties();
         properties.setProperty("user", database.user());
@@ -87,6 +94,9 @@ public class CampaignChangeListener implements Managed, Runnable {
                 Instant listeningSince = Instant.now();
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("LISTEN " + CampaignDao.CHANGE_CHANNEL);
+                    for (String channel : alsoHeard.keySet()) {
+                        statement.execute("LISTEN " + channel);
+                    }
                 }
                 if (heardUntil.isPresent()) {
                     LOG.info("Listening for campaign changes again; reloading what may have been missed since {}",
@@ -168,7 +178,16 @@ public class CampaignChangeListener implements Managed, Runnable {
             return;
         }
         for (PGNotification notification : notifications) {
-            changed(listening, notification.getParameter());
+            Consumer<String> other = alsoHeard.get(notification.getName());
+            if (other == null) {
+                changed(listening, notification.getParameter());
+                continue;
+            }
+            try {
+                other.accept(notification.getParameter());
+            } catch (RuntimeException e) {
+                LOG.warn("Ignoring a notification on {} that could not be handled: {}", notification.getName(), e.toString());
+            }
         }
     }
 

@@ -2,8 +2,6 @@ package com.o7tracker.stats;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -17,10 +15,11 @@ import org.jdbi.v3.core.Jdbi;
  */
 public class StatsDao {
 
-    /** A campaign's clicks over a range, in the counters' names. */
+    /** A campaign's clicks over a range, in the counters' names; {@code deleted} if it is gone since. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record CampaignClicks(long campaignId, long clickCount, long androidClickCount, long iphoneClickCount,
-                                 long windowsphoneClickCount, long otherClickCount, long botClickCount) {
+                                 long windowsphoneClickCount, long otherClickCount, long botClickCount,
+                                 boolean deleted) {
     }
 
     private static final String SUMS = """
@@ -73,9 +72,13 @@ public class StatsDao {
                 .list());
     }
 
-    /** The {@code n} campaigns with the most human clicks in [{@code from}, {@code to}), most first. */
+    /**
+     * The {@code n} campaigns with the most human clicks in [{@code from}, {@code to}), most first,
+     * deleted ones too (their clicks are in the totals) marked as such.
+     */
     public List<CampaignClicks> top(Instant from, Instant to, int n) {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT m.campaign_id, " + SUMS + """
+                        , NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.id = m.campaign_id) AS deleted
                         FROM """ + ROWS + """
                              AS m
                         WHERE m.at >= :from AND m.at < :to
@@ -86,7 +89,9 @@ public class StatsDao {
                 .bind("from", Timestamp.from(from))
                 .bind("to", Timestamp.from(to))
                 .bind("n", n)
-                .map((rs, ctx) -> clicks(rs))
+                .map((rs, ctx) -> new CampaignClicks(rs.getLong("campaign_id"), rs.getLong("clicks"),
+                        rs.getLong("android"), rs.getLong("iphone"), rs.getLong("windowsphone"), rs.getLong("other"),
+                        rs.getLong("bot"), rs.getBoolean("deleted")))
                 .list());
     }
 
@@ -120,10 +125,5 @@ public class StatsDao {
                 .bind("cutoff", Timestamp.from(cutoff))
                 .mapTo(Integer.class)
                 .one());
-    }
-
-    private static CampaignClicks clicks(ResultSet rs) throws SQLException {
-        return new CampaignClicks(rs.getLong("campaign_id"), rs.getLong("clicks"), rs.getLong("android"),
-                rs.getLong("iphone"), rs.getLong("windowsphone"), rs.getLong("other"), rs.getLong("bot"));
     }
 }

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +22,12 @@ record StatsQuery(Instant from, Instant to, Interval interval, boolean csv) {
     static final int MAX_BUCKETS = 10_000;
     private static final Duration DEFAULT_RANGE = Duration.ofHours(24);
 
-    static StatsQuery parse(String from, String to, String interval, String format, String accept, Clock clock) {
+    /**
+     * Reads the parameters; minute buckets are answered only as far back as they are kept
+     * ({@code minutesKept}), as older ones have been rolled up into hours.
+     */
+    static StatsQuery parse(String from, String to, String interval, String format, String accept,
+                            Duration minutesKept, Clock clock) {
         boolean csv = csv(format, accept);
         Interval width = interval == null ? Interval.HOUR : Interval.parse(interval).orElseThrow(() ->
                 ApiException.badRequest("Query parameter interval must be minute, hour or day."));
@@ -34,6 +40,12 @@ record StatsQuery(Instant from, Instant to, Interval interval, boolean csv) {
         if (buckets > MAX_BUCKETS) {
             throw ApiException.badRequest("The range holds " + buckets + " " + width.id() + "s; at most " + MAX_BUCKETS
                     + " buckets are answered at once.");
+        }
+        Instant minutesSince = clock.instant().minus(minutesKept);
+        if (width == Interval.MINUTE && start.isBefore(minutesSince)) {
+            throw ApiException.badRequest("Clicks are kept per minute for " + minutesKept.toHours() + " hours (until "
+                    + minutesSince.truncatedTo(ChronoUnit.MINUTES) + "), then per hour: ask for interval=hour or day"
+                    + " over an earlier range.");
         }
         return new StatsQuery(start, end, width, csv);
     }

@@ -10,6 +10,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +26,12 @@ public class StatsResource {
     static final int MAX_TOP = 100;
 
     private final StatsDao stats;
+    private final Duration minutesKept;
     private final Clock clock;
 
-    public StatsResource(StatsDao stats, Clock clock) {
+    public StatsResource(StatsDao stats, Duration minutesKept, Clock clock) {
         this.stats = stats;
+        this.minutesKept = minutesKept;
         this.clock = clock;
     }
 
@@ -38,7 +41,7 @@ public class StatsResource {
     public Response all(@QueryParam("from") String from, @QueryParam("to") String to,
                         @QueryParam("interval") String interval, @QueryParam("format") String format,
                         @QueryParam("top") String top, @HeaderParam("Accept") String accept) {
-        StatsQuery query = StatsQuery.parse(from, to, interval, format, accept, clock);
+        StatsQuery query = StatsQuery.parse(from, to, interval, format, accept, minutesKept, clock);
         int topN = top(top);
         List<Bucket> buckets = stats.buckets(null, query.from(), query.to(), query.interval());
         Map<String, Object> body = new LinkedHashMap<>();

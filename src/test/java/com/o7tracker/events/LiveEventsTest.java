@@ -19,15 +19,20 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The live stream through the whole service: applied clicks and campaign changes as they happen. */
+/**
+ * The live stream through the whole service: applied clicks and campaign changes as they happen,
+ * those of another instance on the same PostgreSQL too.
+ */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class LiveEventsTest {
 
     static final DropwizardAppExtension<O7TrackerConfiguration> APP = TestApp.withoutMemcached();
+    static final DropwizardAppExtension<O7TrackerConfiguration> OTHER = TestApp.withoutMemcached();
 
     @Test
-    void aListenerSeesTheCampaignCreatedAndItsClicksWithinSeconds() throws Exception {
+    void aListenerSeesTheCampaignCreatedAndItsClicksOnEveryInstanceWithinSeconds() throws Exception {
         Http http = new Http(APP.getLocalPort());
+        Http other = new Http(OTHER.getLocalPort());
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         HttpClient client = HttpClient.newHttpClient();
         CompletableFuture<HttpResponse<Stream<String>>> stream = client.sendAsync(
@@ -41,13 +46,14 @@ class LiveEventsTest {
         reader.start();
         assertThat(lines.poll(5, TimeUnit.SECONDS)).as("the stream's opening comment").startsWith(":");
 
-        long id = http.createCampaign("https://live.example/");
+        long id = other.createCampaign("https://live.example/");
         awaitEvent(lines, "campaign", "{\"campaign_id\":" + id + ",\"change\":\"created\"}");
         for (int i = 0; i < 3; i++) {
             http.get("/track/" + id + "?platform=IPhone");
+            other.get("/track/" + id + "?platform=IPhone");
         }
         long seen = 0;
-        while (seen < 3) { // in one flush's event or several
+        while (seen < 6) { // in one flush's event or several, of either instance
             String clicks = awaitEvent(lines, "clicks", "\"campaign_id\":" + id);
             Matcher iphone = Pattern.compile("\"campaign_id\":" + id + ",\"click_count\":(\\d+),\"android_click_count\":0,"
                     + "\"iphone_click_count\":(\\d+)").matcher(clicks);
@@ -55,7 +61,9 @@ class LiveEventsTest {
             assertThat(iphone.group(1)).isEqualTo(iphone.group(2));
             seen += Long.parseLong(iphone.group(2));
         }
-        assertThat(seen).isEqualTo(3);
+        assertThat(seen).isEqualTo(6);
+        assertThat(other.adminDelete("/admin/campaigns/" + id).statusCode()).isEqualTo(204);
+        awaitEvent(lines, "campaign", "{\"campaign_id\":" + id + ",\"change\":\"deleted\"}");
         // The stream is left open: the service's stop must end it (the extension's stop fails with a
         // TimeoutException when an open stream holds the server's graceful stop).
         assertThat(http.send(http.request("/admin/events").GET()).statusCode()).as("behind basic auth").isEqualTo(401);

@@ -112,6 +112,11 @@ class StatsApiTest {
         assertError(http.adminGet(base + "?interval=minute&from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z"), 400,
                 "at most 10000 buckets");
         assertError(http.adminGet(base + "?format=xml"), 400, "format must be json or csv");
+        Instant eightDaysAgo = Instant.now().minus(8, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
+        assertError(http.adminGet(base + "?interval=minute&from=" + eightDaysAgo + "&to=" + eightDaysAgo.plusSeconds(3600)),
+                400, "kept per minute for 168 hours");
+        assertThat(http.adminGet(base + "?interval=minute&from=" + Instant.now().minus(6, ChronoUnit.DAYS)
+                + "&to=" + Instant.now().minus(5, ChronoUnit.DAYS)).statusCode()).as("within the retention").isEqualTo(200);
         assertError(http.adminGet("/admin/campaigns/77777/stats"), 404, "77777");
         assertError(http.adminGet("/admin/campaigns/abc/stats"), 400, "'abc'");
         assertThat(http.get(base).statusCode()).as("behind basic auth").isEqualTo(401);
@@ -132,6 +137,12 @@ class StatsApiTest {
         assertThat(all.get("buckets").get(0).get("bot_click_count").asLong()).isEqualTo(5);
         assertThat(all.get("top_campaigns")).extracting(t -> t.get("campaign_id").asLong()).containsExactly(big, small);
         assertThat(all.get("top_campaigns").get(0).get("click_count").asLong()).isEqualTo(9);
+        assertThat(all.get("top_campaigns")).extracting(t -> t.get("deleted").asBoolean()).containsExactly(false, false);
+        assertThat(http.adminDelete("/admin/campaigns/" + small).statusCode()).isEqualTo(204);
+        JsonNode after = Json.parse(http.adminGet("/admin/stats?from=2025-03-01T10:00:00Z&to=2025-03-01T12:00:00Z&top=2")
+                .body());
+        assertThat(after.get("buckets")).as("a deleted campaign's clicks stay in the totals").isEqualTo(all.get("buckets"));
+        assertThat(after.get("top_campaigns")).extracting(t -> t.get("deleted").asBoolean()).containsExactly(false, true);
         assertError(http.adminGet("/admin/stats?top=0"), 400, "top must be an integer from 1 to 100");
         assertThat(http.adminGet("/admin/stats?format=csv").body()).startsWith("start,click_count,");
     }

@@ -1,0 +1,29 @@
+package com.o7tracker.stats;
+
+import com.o7tracker.campaign.CampaignDao;
+import com.o7tracker.settings.Setting;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDuration;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+
+/** Clicks over time: the stats API and the rollup of minute buckets into hours. */
+public class StatsFactory {
+
+    /** How long minute buckets are kept before they are rolled up into hour buckets (kept indefinitely). */
+    @MinDuration(value = 1, unit = TimeUnit.HOURS)
+    @Setting
+    private Duration minuteRetention = Duration.days(7);
+
+    /** Registers {@code /admin/stats} and {@code /admin/campaigns/{id}/stats}, and manages the rollup. */
+    public void build(Environment environment, Jdbi jdbi, CampaignDao campaigns) {
+        StatsDao stats = new StatsDao(jdbi);
+        java.time.Duration kept = minuteRetention.toJavaDuration();
+        Clock clock = Clock.systemUTC();
+        environment.jersey().register(new CampaignStatsResource(campaigns, stats, kept, clock));
+        environment.jersey().register(new StatsResource(stats, kept, clock));
+        environment.lifecycle().manage(new StatsRollup(stats, kept, clock));
+    }
+}
