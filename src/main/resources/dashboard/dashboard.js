@@ -29,28 +29,32 @@ async function api(path, options) {
   return response.status === 204 ? null : response.json();
 }
 
+async function deleteCampaign(id) {
+  if (!window.confirm('Delete this campaign? Its link then goes to the fallback.')) return false;
+  await api('/admin/campaigns/' + id, { method: 'DELETE' });
+  removeCampaign(id);
+  return true;
+}
+
 function renderRow(campaign) {
   let row = document.querySelector('tr[data-id="' + campaign.id + '"]');
   if (!row) {
     row = el('tr');
     row.dataset.id = campaign.id;
     const name = el('td');
-    const link = el('a', campaign.redirect_url);
+    const link = el('a');
     link.href = '#campaign/' + campaign.id;
     name.appendChild(link);
     row.appendChild(name);
     COUNTERS.forEach(counter => { const cell = el('td', '0'); cell.dataset.counter = counter; row.appendChild(cell); });
     const actions = el('td');
     const remove = el('button', 'Delete');
-    remove.addEventListener('click', async () => {
-      if (!window.confirm('Delete this campaign? Its link then goes to the fallback.')) return;
-      await api('/admin/campaigns/' + campaign.id, { method: 'DELETE' });
-      removeCampaign(campaign.id);
-    });
+    remove.addEventListener('click', () => deleteCampaign(campaign.id));
     actions.appendChild(remove);
     row.appendChild(actions);
     document.querySelector('#campaigns tbody').prepend(row);
   }
+  row.querySelector('a').textContent = campaign.redirect_url;
   COUNTERS.forEach(counter => { row.querySelector('[data-counter="' + counter + '"]').textContent = campaign[counter]; });
 }
 
@@ -102,7 +106,7 @@ async function showCampaign(id) {
   state.current = String(id);
   document.getElementById('list-view').hidden = true;
   document.getElementById('campaign-view').hidden = false;
-  document.getElementById('campaign-title').textContent = campaign.redirect_url;
+  showEdit(campaign);
   const links = document.getElementById('links');
   links.replaceChildren();
   const base = window.location.origin + '/track/' + id;
@@ -122,6 +126,40 @@ async function showCampaign(id) {
   drawChart();
   await loadHistory();
 }
+
+function showEdit(campaign) {
+  document.getElementById('campaign-title').textContent = campaign.redirect_url;
+  document.getElementById('edit-redirect-url').value = campaign.redirect_url;
+  document.getElementById('edit-android-url').value = (campaign.platform_urls || {}).Android || '';
+  document.getElementById('edit-iphone-url').value = (campaign.platform_urls || {}).IPhone || '';
+  document.getElementById('edit-forward-query').checked = !!campaign.forward_query;
+  document.getElementById('edit-error').textContent = '';
+}
+
+document.getElementById('edit').addEventListener('submit', async event => {
+  event.preventDefault();
+  const id = state.current;
+  const android = document.getElementById('edit-android-url').value.trim();
+  const iphone = document.getElementById('edit-iphone-url').value.trim();
+  const body = {
+    redirect_url: document.getElementById('edit-redirect-url').value.trim(),
+    // An empty field removes that store URL; the other platforms' URLs are kept.
+    platform_urls: { Android: android || null, IPhone: iphone || null },
+    forward_query: document.getElementById('edit-forward-query').checked
+  };
+  try {
+    const campaign = await api('/admin/campaigns/' + id, { method: 'PUT', body: JSON.stringify(body) });
+    state.campaigns.set(String(campaign.id), campaign);
+    renderRow(campaign);
+    showEdit(campaign);
+  } catch (e) {
+    document.getElementById('edit-error').textContent = e.message;
+  }
+});
+
+document.getElementById('delete').addEventListener('click', async () => {
+  if (await deleteCampaign(state.current)) window.location.hash = '';
+});
 
 function currentMinute() {
   const now = new Date(Math.floor(Date.now() / 60000) * 60000).toISOString().replace('.000Z', 'Z');
@@ -219,10 +257,14 @@ function listen() {
     const change = JSON.parse(message.data);
     if (change.change === 'deleted') {
       removeCampaign(change.campaign_id);
-    } else {
+      return;
+    }
+    try {
       const campaign = await api('/admin/campaigns/' + change.campaign_id);
       state.campaigns.set(String(campaign.id), campaign);
       renderRow(campaign);
+    } catch (e) {
+      // deleted meanwhile: its own event follows
     }
   });
 }

@@ -57,6 +57,7 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
 
         // The live stream of every instance's applied clicks and campaign changes, heard through PostgreSQL.
         LiveEvents events = new LiveEvents(environment.getObjectMapper(), database.jdbi(), environment.metrics());
+        environment.lifecycle().manage(events);
 
         // Campaign lookups: in-process, memcached, PostgreSQL; changes (and live events) heard from every instance.
         CampaignTargets targets = config.getCache().build(environment, database, events.channels());
@@ -87,7 +88,10 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         environment.jersey().register(new AdminFeature());
         environment.jersey().register(new ErrorMapper(fallback));
         JsonBody json = new JsonBody(environment.getObjectMapper());
-        influxdb.ifPresent(stream -> counting.onApplied(stream::applied));
+        counting.onApplied((journal, upToSeq, clicks) -> {
+            events.applied(journal, upToSeq, clicks);
+            influxdb.ifPresent(stream -> stream.applied(journal, upToSeq, clicks));
+        });
         environment.lifecycle().addEventListener(new LifeCycle.Listener() {
             @Override
             public void lifeCycleStopping(LifeCycle server) {

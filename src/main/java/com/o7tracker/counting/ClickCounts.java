@@ -20,10 +20,7 @@ public final class ClickCounts {
 
     public static final int SLOTS = 2 * Platform.values().length;
 
-    /**
-     * PostgreSQL's channel on which each flush's transaction tells every instance the clicks it
-     * applied (for their live events).
-     */
+    /** PostgreSQL's channel on which every instance tells every other the clicks each flush applied (live events). */
     public static final String APPLIED_CHANNEL = "o7t_clicks_applied";
     /** Under PostgreSQL's limit of 8000 bytes per notification payload. */
     static final int MAX_PAYLOAD = 7_900;
@@ -72,7 +69,7 @@ public final class ClickCounts {
      * The campaigns' counters as notification payloads of at most {@link #MAX_PAYLOAD} characters,
      * one entry per campaign: {@code id:android,iphone,windowsphone,other,bot}, space-separated.
      */
-    List<String> notifications() {
+    public List<String> notifications() {
         List<String> payloads = new ArrayList<>();
         StringBuilder payload = new StringBuilder();
         campaigns.forEach((id, c) -> {

@@ -122,8 +122,7 @@ public class CounterStore {
      * position from {@code fromSeq} to {@code toSeq}, in one transaction: all happen or none does,
      * so no click is applied twice and the buckets always sum to the counters. One statement covers
      * every campaign of the batch, one every (campaign, minute), whatever the number of clicks.
-     * Clicks of a campaign deleted meanwhile are dropped from both. At commit, PostgreSQL tells
-     * every instance listening on {@link ClickCounts#APPLIED_CHANNEL} what was added.
+     * Clicks of a campaign deleted meanwhile are dropped from both.
      */
     public void apply(String journalId, String owner, long fromSeq, long toSeq, ClickCounts counts) {
         Map<Long, long[]> campaigns = new TreeMap<>(counts.campaigns());
@@ -183,12 +182,6 @@ public class CounterStore {
                         .bind("other", counters[Platform.OTHER.code()])
                         .bind("bot", counters[ClickKind.BOT_COUNTER])
                         .execute();
-                // Delivered to every instance's listener if and when this transaction commits.
-                handle.createQuery("SELECT count(pg_notify(:channel, p)) FROM unnest(:payloads) AS p")
-                        .bind("channel", ClickCounts.APPLIED_CHANNEL)
-                        .bind("payloads", counts.notifications().toArray(new String[0]))
-                        .mapTo(Long.class)
-                        .one();
             }
             if (m > 0) {
                 handle.createUpdate("""

@@ -5,6 +5,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.o7tracker.counting.ClickCounts;
+import io.dropwizard.lifecycle.Managed;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseBroadcaster;
@@ -25,15 +26,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The live stream of the admin side, the same on every instance: a {@code clicks} event with the
  * deltas each flush of any instance applied per campaign, and a {@code campaign} event for each
- * campaign created, changed or deleted through any instance. Both come through PostgreSQL's
- * notifications (the flush's transaction sends its deltas at commit; a campaign change is sent
- * after its commit), heard by each instance's change listener and handed here. Events are sent
- * by a thread of their own, so neither the flusher nor the listener ever waits for a slow
- * client; one send per event, whatever the number of clicks, each listener costing its own write.
- * At most once: events sent while this instance's listening connection was down are missed
- * (the dashboard reads the counters again when its stream reconnects).
+ * campaign created, changed or deleted through any instance. Both are told to every instance
+ * through PostgreSQL's notifications, after the commit of what they tell (never inside it: a
+ * notification that cannot be sent must not hold back counting), heard by each instance's change
+ * listener and handed here. Notifications and events go out from a thread of their own with a
+ * bounded queue, so neither the flusher nor the listener ever waits for PostgreSQL's notification
+ * queue or a slow client; one send per event, whatever the number of clicks, each listener
+ * costing its own write. At most once: what is told while PostgreSQL is away or heard while this
+ * instance's listening connection is down is missed (the dashboard reads the counters again when
+ * its stream reconnects).
  */
-public class LiveEvents {
+public class LiveEvents implements Managed {
 
     /** PostgreSQL's channel for campaign changes made through any instance: "id created|updated|deleted". */
     public static final String CAMPAIGN_CHANNEL = "o7t_campaign_events";
@@ -48,6 +51,8 @@ public class LiveEvents {
     private volatile Sse sse;
     private volatile SseBroadcaster broadcaster;
     private boolean closed;
+    /** Touched by the sender thread only. */
+    private long lastFailureLog = System.nanoTime() - 60_000_000_000L;
 
     public LiveEvents(ObjectMapper json, Jdbi jdbi, MetricRegistry metrics) {
         this.json = json;
@@ -69,13 +74,19 @@ public class LiveEvents {
         return Map.of(ClickCounts.APPLIED_CHANNEL, this::clicksApplied, CAMPAIGN_CHANNEL, this::campaignChangeHeard);
     }
 
-    /** Ends every stream (at shutdown: an open stream would hold the server's graceful stop). */
+    /** Ends every stream (as the server stops: an open stream would hold its graceful stop). */
     public synchronized void close() {
         if (broadcaster != null) {
             broadcaster.close();
         }
         closed = true;
-        sender.shutdownNow();
+    }
+
+    /** Managed before counting, so this stops after the last flush: its deltas are still told, for at most 2 s. */
+    @Override
+    public void stop() throws InterruptedException {
+        sender.shutdown();
+        sender.awaitTermination(2, TimeUnit.SECONDS);
     }
 
     /** Adds a listener (the first one brings the broadcaster up). */
@@ -86,25 +97,42 @@ public class LiveEvents {
         }
         if (broadcaster == null) {
             this.sse = sse;
-            this.broadcaster = sse.newBroadcaster();
+            SseBroadcaster created = sse.newBroadcaster();
+            created.onError((failed, error) -> dropped.mark());
+            this.broadcaster = created;
         }
         broadcaster.register(sink);
         sink.send(sse.newEventBuilder().comment("o7tracker live events").build());
     }
 
-    /** A campaign was created, updated or deleted here: told to every instance's streams, after its commit. */
+    /** A campaign was created, updated or deleted here (and committed): told to every instance's streams. */
     public void campaignChanged(long id, String change) {
-        try {
-            jdbi.useHandle(handle -> handle.createQuery("SELECT pg_notify(:channel, :payload)")
-                    .bind("channel", CAMPAIGN_CHANNEL)
-                    .bind("payload", id + " " + change)
-                    .mapTo(String.class)
-                    .one());
-        } catch (RuntimeException e) {
-            // The change stands; only its live event is lost.
-            dropped.mark();
-            LOG.warn("Could not send the live event of campaign {} ({}): {}", id, change, e.toString());
-        }
+        tell(CAMPAIGN_CHANNEL, List.of(id + " " + change));
+    }
+
+    /** A batch of clicks this instance's flusher applied (committed): told to every instance's streams. */
+    public void applied(String journalId, long upToSeq, ClickCounts counts) {
+        tell(ClickCounts.APPLIED_CHANNEL, counts.notifications());
+    }
+
+    private void tell(String channel, List<String> payloads) {
+        sender.execute(() -> {
+            try {
+                jdbi.useHandle(handle -> handle.createQuery("SELECT count(pg_notify(:channel, p)) FROM unnest(:payloads) AS p")
+                        .bind("channel", channel)
+                        .bind("payloads", payloads.toArray(new String[0]))
+                        .mapTo(Long.class)
+                        .one());
+            } catch (RuntimeException e) {
+                // What was changed or counted stands; only its live event is lost.
+                dropped.mark();
+                long now = System.nanoTime();
+                if (now - lastFailureLog > 30_000_000_000L) {
+                    lastFailureLog = now;
+                    LOG.warn("Could not send live events through PostgreSQL (logged at most every 30 s): {}", e.toString());
+                }
+            }
+        });
     }
 
     /** The deltas of one flush of some instance ({@link ClickCounts#APPLIED_CHANNEL}). */

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -95,12 +97,34 @@ public class StatsDao {
                 .list());
     }
 
+    /** PostgreSQL's clock: the one every instance's rollup reads. */
+    public Instant now() {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT now()").mapTo(Instant.class).one());
+    }
+
     /**
-     * Moves every minute bucket before {@code cutoff} (an hour's start) into its hour bucket, in
-     * one statement: each click is in exactly one of the two tables at any time, so every sum
-     * stays the same. Returns how many minute buckets were moved.
+     * Moves every minute bucket before {@code cutoff} (an hour's start) into its hour bucket, one
+     * hour by one statement (a short transaction each, however far behind): each click is in
+     * exactly one of the two tables at any time, so every sum stays the same. Returns how many
+     * minute buckets were moved.
      */
     public int rollUp(Instant cutoff) {
+        int moved = 0;
+        while (true) {
+            Optional<Instant> oldest = jdbi.withHandle(handle -> handle.createQuery(
+                            "SELECT minute FROM click_minutes WHERE minute < :cutoff ORDER BY minute LIMIT 1")
+                    .bind("cutoff", Timestamp.from(cutoff))
+                    .mapTo(Instant.class)
+                    .findOne());
+            if (oldest.isEmpty()) {
+                return moved;
+            }
+            Instant hourEnd = oldest.get().truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS);
+            moved += rollUpBefore(hourEnd.isBefore(cutoff) ? hourEnd : cutoff);
+        }
+    }
+
+    private int rollUpBefore(Instant cutoff) {
         return jdbi.withHandle(handle -> handle.createQuery("""
                         WITH moved AS (DELETE FROM click_minutes WHERE minute < :cutoff RETURNING *),
                              added AS (

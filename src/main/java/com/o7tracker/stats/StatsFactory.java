@@ -24,6 +24,6 @@ public class StatsFactory {
         Clock clock = Clock.systemUTC();
         environment.jersey().register(new CampaignStatsResource(campaigns, stats, kept, clock));
         environment.jersey().register(new StatsResource(stats, kept, clock));
-        environment.lifecycle().manage(new StatsRollup(stats, kept, clock));
+        environment.lifecycle().manage(new StatsRollup(stats, kept));
     }
 }

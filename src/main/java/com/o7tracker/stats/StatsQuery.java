@@ -21,6 +21,9 @@ record StatsQuery(Instant from, Instant to, Interval interval, boolean csv) {
     static final String CSV = "text/csv";
     static final int MAX_BUCKETS = 10_000;
     private static final Duration DEFAULT_RANGE = Duration.ofHours(24);
+    /** The instants a range may name: no click is older, and PostgreSQL's timestamps end long after. */
+    private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-01-01T00:00:00Z");
 
     /**
      * Reads the parameters; minute buckets are answered only as far back as they are kept
@@ -71,12 +74,17 @@ record StatsQuery(Instant from, Instant to, Interval interval, boolean csv) {
     }
 
     private static Instant instant(String name, String value) {
+        Instant instant;
         try {
-            return Instant.parse(value.trim());
+            instant = Instant.parse(value.trim());
         } catch (DateTimeParseException e) {
             throw ApiException.badRequest("Query parameter " + name + " is not an ISO-8601 instant such as"
                     + " 2026-11-29T10:00:00Z.");
         }
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw ApiException.badRequest("Query parameter " + name + " must be between " + EARLIEST + " and " + LATEST + ".");
+        }
+        return instant;
     }
 
     static String csv(List<Bucket> rows) {

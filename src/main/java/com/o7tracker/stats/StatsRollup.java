@@ -1,7 +1,6 @@
 package com.o7tracker.stats;
 
 import io.dropwizard.lifecycle.Managed;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Executors;
@@ -11,8 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rolls minute buckets older than {@code minutesKept} up into hour buckets, every ten minutes.
- * Safe on every instance at once: a minute bucket is moved by one statement, once.
+ * Rolls minute buckets older than {@code minutesKept} (by PostgreSQL's clock, the same for every
+ * instance) up into hour buckets, every ten minutes. Safe on every instance at once: a minute
+ * bucket is moved by one statement, once.
  */
 public class StatsRollup implements Managed {
 
@@ -20,22 +20,20 @@ public class StatsRollup implements Managed {
 
     private final StatsDao stats;
     private final Duration minutesKept;
-    private final Clock clock;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "stats-rollup");
         thread.setDaemon(true);
         return thread;
     });
 
-    public StatsRollup(StatsDao stats, Duration minutesKept, Clock clock) {
+    public StatsRollup(StatsDao stats, Duration minutesKept) {
         this.stats = stats;
         this.minutesKept = minutesKept;
-        this.clock = clock;
     }
 
     /** Rolls up what has passed the retention; returns how many minute buckets moved. */
     public int rollUp() {
-        return stats.rollUp(clock.instant().minus(minutesKept).truncatedTo(ChronoUnit.HOURS));
+        return stats.rollUp(stats.now().minus(minutesKept).truncatedTo(ChronoUnit.HOURS));
     }
 
     @Override

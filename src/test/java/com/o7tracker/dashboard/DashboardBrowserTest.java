@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -99,7 +100,32 @@ class DashboardBrowserTest {
         screenshot("dashboard-campaign");
         browser.manage().window().setSize(new Dimension(390, 844));
         screenshot("dashboard-campaign-phone");
+        assertThat(((JavascriptExecutor) browser).executeScript(
+                "return document.documentElement.scrollWidth <= window.innerWidth")).as("no sideways scrolling on a phone").isEqualTo(true);
         browser.manage().window().setSize(new Dimension(1200, 900));
+
+        // Edit: a new redirect URL and Android store URL, served from the next click on.
+        WebElement redirect = browser.findElement(By.id("edit-redirect-url"));
+        assertThat(redirect.getAttribute("value")).isEqualTo("https://browser.example/app");
+        redirect.clear();
+        redirect.sendKeys("https://browser.example/edited");
+        WebElement android = browser.findElement(By.id("edit-android-url"));
+        android.clear();
+        android.sendKeys("https://play.google.com/store/apps/details?id=edited");
+        browser.findElement(By.cssSelector("#edit button[type=submit]")).click();
+        wait.until(b -> "https://browser.example/edited".equals(b.findElement(By.id("campaign-title")).getText()));
+        wait.until(b -> http.get("/track/" + id + "?platform=Android").headers().firstValue("Location")
+                .orElse("").equals("https://play.google.com/store/apps/details?id=edited"));
+        assertThat(http.get("/track/" + id + "?platform=IPhone").headers().firstValue("Location"))
+                .hasValue("https://browser.example/edited");
+
+        // Delete, from the campaign page: back to the list without it, and its link goes to the fallback.
+        browser.findElement(By.id("delete")).click();
+        browser.switchTo().alert().accept();
+        wait.until(b -> b.findElement(By.id("list-view")).isDisplayed()
+                && b.findElements(By.cssSelector("#campaigns tbody tr[data-id=\"" + id + "\"]")).isEmpty());
+        wait.until(b -> http.get("/track/" + id + "?platform=Android").headers().firstValue("Location")
+                .orElse("").equals("https://fallback.example/"));
 
         List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();

@@ -146,6 +146,12 @@ class MigrationUpgradeTest {
         Campaign counted = dao.findById(4294967296L).orElseThrow();
         assertThat(new long[] {counted.clickCount(), counted.otherClickCount(), counted.botClickCount()})
                 .containsExactly(14, 2, 1);
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT other, bot_android, minute = to_timestamp(" + minute * 60
+                     + ") FROM click_minutes WHERE campaign_id = 4294967296")) {
+            assertThat(rs.next()).as("the clicks' minute bucket, from schema 6 on").isTrue();
+            assertThat(new Object[] {rs.getLong(1), rs.getLong(2), rs.getBoolean(3)}).containsExactly(2L, 1L, true);
+        }
 
         // The previous version's statements still work on the new schema and still move the version.
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {

@@ -1,6 +1,7 @@
 package com.o7tracker.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.o7tracker.O7TrackerConfiguration;
@@ -112,6 +113,10 @@ class StatsApiTest {
         assertError(http.adminGet(base + "?interval=minute&from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z"), 400,
                 "at most 10000 buckets");
         assertError(http.adminGet(base + "?format=xml"), 400, "format must be json or csv");
+        assertError(http.adminGet(base + "?to=%2B1000000000-12-31T23:59:59Z"), 400, "to must be between");
+        assertError(http.adminGet(base + "?from=%2B300000-01-01T00:00:00Z&to=%2B300001-01-01T00:00:00Z&interval=day"), 400,
+                "must be between 1970-01-01T00:00:00Z and 9999-01-01T00:00:00Z");
+        assertError(http.adminGet("/admin/stats?from=-000001-01-01T00:00:00Z&interval=day"), 400, "from must be between");
         Instant eightDaysAgo = Instant.now().minus(8, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
         assertError(http.adminGet(base + "?interval=minute&from=" + eightDaysAgo + "&to=" + eightDaysAgo.plusSeconds(3600)),
                 400, "kept per minute for 168 hours");
@@ -153,7 +158,8 @@ class StatsApiTest {
         try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO click_minutes (campaign_id, minute, android, bot_iphone) VALUES "
                     + "(" + id + ", '2024-05-01T08:05:00Z', 2, 1), (" + id + ", '2024-05-01T08:59:00Z', 3, 0), "
-                    + "(" + id + ", '2024-05-01T09:00:00Z', 4, 0)");
+                    + "(" + id + ", '2024-05-01T09:00:00Z', 4, 0), (" + id + ", '2024-05-01T05:10:00Z', 1, 0), "
+                    + "(" + id + ", '2024-05-01T06:20:00Z', 1, 1)");
             s.execute("INSERT INTO click_hours (campaign_id, hour, android) VALUES (" + id + ", '2024-05-01T08:00:00Z', 10)");
         }
         String path = "/admin/campaigns/" + id + "/stats?interval=hour&from=2024-05-01T08:00:00Z&to=2024-05-01T10:00:00Z";
@@ -161,15 +167,22 @@ class StatsApiTest {
         assertThat(before).extracting(b -> b.get("android_click_count").asLong()).containsExactly(15L, 4L);
 
         StatsDao stats = new StatsDao(Jdbi.create(TestPostgres.shared().migratedDataSource()));
-        assertThat(stats.rollUp(Instant.parse("2024-05-01T09:00:00Z"))).as("the two minutes of 08:00").isEqualTo(2);
+        assertThat(stats.rollUp(Instant.parse("2024-05-01T09:00:00Z"))).as("the minutes of 05:00, 06:00 and 08:00, an hour at a time")
+                .isEqualTo(4);
         assertThat(stats.rollUp(Instant.parse("2024-05-01T09:00:00Z"))).as("nothing twice").isZero();
 
         assertThat(Json.parse(http.adminGet(path).body()).get("buckets")).isEqualTo(before);
         try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement();
-             var rs = s.executeQuery("SELECT android, bot_iphone FROM click_hours WHERE campaign_id = " + id)) {
-            assertThat(rs.next()).isTrue();
-            assertThat(new long[] {rs.getLong(1), rs.getLong(2)}).containsExactly(15, 1);
+             var rs = s.executeQuery("SELECT android, bot_iphone FROM click_hours WHERE campaign_id = " + id + " ORDER BY hour")) {
+            long[][] hours = new long[3][];
+            for (int i = 0; i < 3; i++) {
+                assertThat(rs.next()).isTrue();
+                hours[i] = new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+            assertThat(hours).isDeepEqualTo(new long[][] {{1, 0}, {1, 1}, {15, 1}});
+            assertThat(rs.next()).isFalse();
         }
+        assertThat(stats.now()).as("PostgreSQL's clock").isCloseTo(Instant.now(), within(1, ChronoUnit.MINUTES));
     }
 
     private static void assertError(HttpResponse<String> response, int status, String messagePart) {
