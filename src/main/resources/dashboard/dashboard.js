@@ -18,7 +18,7 @@ function el(tag, text, className) {
   return node;
 }
 
-async function api(path, options) {
+async function request(path, options) {
   // From the origin: a page opened as http://user:password@host/ may not fetch relative URLs.
   const response = await fetch(window.location.origin + path, Object.assign({ headers: { 'Content-Type': 'application/json' } }, options));
   if (!response.ok) {
@@ -26,6 +26,11 @@ async function api(path, options) {
     try { message = (await response.json()).msg; } catch (e) { /* not JSON */ }
     throw new Error(message);
   }
+  return response;
+}
+
+async function api(path, options) {
+  const response = await request(path, options);
   return response.status === 204 ? null : response.json();
 }
 
@@ -64,9 +69,19 @@ function removeCampaign(id) {
   if (row) row.remove();
 }
 
+/** Every campaign, page by page (the Link header's next page), newest first; rows of campaigns gone meanwhile removed. */
 async function loadCampaigns() {
-  const list = await api('/admin/campaigns?limit=1000');
-  list.reverse().forEach(campaign => { state.campaigns.set(String(campaign.id), campaign); renderRow(campaign); });
+  const all = [];
+  let path = '/admin/campaigns?limit=1000';
+  while (path) {
+    const response = await request(path);
+    all.push(...await response.json());
+    const next = (response.headers.get('Link') || '').match(/^<([^>]+)>; rel="next"/);
+    path = next ? next[1] : null;
+  }
+  const ids = new Set(all.map(campaign => String(campaign.id)));
+  [...state.campaigns.keys()].filter(id => !ids.has(id)).forEach(removeCampaign);
+  all.reverse().forEach(campaign => { state.campaigns.set(String(campaign.id), campaign); renderRow(campaign); });
 }
 
 document.getElementById('create').addEventListener('submit', async event => {

@@ -25,8 +25,8 @@ public class DashboardResource {
             "dashboard.js", "text/javascript; charset=utf-8",
             "dashboard.css", "text/css; charset=utf-8");
 
+    /** At /admin/ and /admin. */
     @GET
-    @Path("/")
     public Response page() {
         return file("index.html", "text/html; charset=utf-8");
     }

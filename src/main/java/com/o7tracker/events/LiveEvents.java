@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -42,12 +44,18 @@ public class LiveEvents implements Managed {
     public static final String CAMPAIGN_CHANNEL = "o7t_campaign_events";
     private static final Set<String> CHANGES = Set.of("created", "updated", "deleted");
     private static final Logger LOG = LoggerFactory.getLogger(LiveEvents.class);
+    static final int KEEPALIVE_SECONDS = 20;
 
     private final ObjectMapper json;
     private final Jdbi jdbi;
     private final Meter dropped;
     /** One thread, a bounded queue: past it, events are dropped and counted. */
     private final ThreadPoolExecutor sender;
+    private final ScheduledExecutorService keepalive = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "live-events-keepalive");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile Sse sse;
     private volatile SseBroadcaster broadcaster;
     private boolean closed;
@@ -82,9 +90,20 @@ public class LiveEvents implements Managed {
         closed = true;
     }
 
+    /** A comment on every stream every 20 s, so that proxies do not cut a quiet one. */
+    @Override
+    public void start() {
+        keepalive.scheduleWithFixedDelay(() -> {
+            if (broadcaster != null) {
+                sender.execute(() -> broadcast(sse.newEventBuilder().comment("keepalive").build()));
+            }
+        }, KEEPALIVE_SECONDS, KEEPALIVE_SECONDS, TimeUnit.SECONDS);
+    }
+
     /** Managed before counting, so this stops after the last flush: its deltas are still told, for at most 2 s. */
     @Override
     public void stop() throws InterruptedException {
+        keepalive.shutdownNow();
         sender.shutdown();
         sender.awaitTermination(2, TimeUnit.SECONDS);
     }
@@ -182,7 +201,10 @@ public class LiveEvents implements Managed {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        OutboundSseEvent event = sse.newEventBuilder().name(name).data(body).build();
+        broadcast(sse.newEventBuilder().name(name).data(body).build());
+    }
+
+    private void broadcast(OutboundSseEvent event) {
         try {
             broadcaster.broadcast(event);
         } catch (IllegalStateException e) {

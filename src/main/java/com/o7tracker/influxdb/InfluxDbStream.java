@@ -43,6 +43,8 @@ public class InfluxDbStream implements Managed {
     private static final long NANOS_PER_MINUTE = 60_000_000_000L;
 
     private final URI write;
+    private final URI create;
+    private final String database;
     private final String authorization;
     private final BlockingQueue<String> points;
     private final HttpClient client;
@@ -57,6 +59,8 @@ public class InfluxDbStream implements Managed {
                    MetricRegistry metrics) {
         this.write = URI.create(url.replaceAll("/+$", "") + "/write?precision=ns&db="
                 + URLEncoder.encode(database, StandardCharsets.UTF_8));
+        this.create = URI.create(url.replaceAll("/+$", "") + "/query");
+        this.database = database;
         this.authorization = user.isEmpty() ? null : "Basic " + Base64.getEncoder().encodeToString(
                 (user + ":" + password).getBytes(StandardCharsets.UTF_8));
         this.points = new ArrayBlockingQueue<>(maxBuffered);
@@ -153,6 +157,10 @@ public class InfluxDbStream implements Managed {
             failures.mark();
             LOG.warn("InfluxDB refused {} point(s): {} {}", batch.size(), response.statusCode(), response.body());
             int status = response.statusCode();
+            if (status == 404 && response.body().contains("database not found")) {
+                createDatabase();
+                return false;
+            }
             if (status / 100 == 4 && status != 401 && status != 403 && status != 404) {
                 dropped.mark(batch.size()); // refused for what it is: sending it again changes nothing
                 return true;
@@ -161,6 +169,23 @@ public class InfluxDbStream implements Managed {
         } catch (java.io.IOException e) {
             failures.mark();
             return false;
+        }
+    }
+
+    /** Creates the database (InfluxDB 1.x: a no-op if it exists); the batch is sent again either way. */
+    private void createDatabase() throws InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(create).timeout(timeout)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("q=" + URLEncoder.encode("CREATE DATABASE \"" + database + "\"",
+                        StandardCharsets.UTF_8)));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        try {
+            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            LOG.info("Creating InfluxDB database {}: {} {}", database, response.statusCode(), response.body());
+        } catch (java.io.IOException e) {
+            LOG.warn("Could not create InfluxDB database {}: {}", database, e.toString());
         }
     }
 

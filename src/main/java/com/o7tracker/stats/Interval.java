@@ -39,7 +39,7 @@ public enum Interval {
 
     public static Optional<Interval> parse(String name) {
         for (Interval interval : values()) {
-            if (interval.id().equals(name)) {
+            if (interval.id().equalsIgnoreCase(name.trim())) {
                 return Optional.of(interval);
             }
         }

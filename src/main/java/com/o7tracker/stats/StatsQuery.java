@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -44,11 +43,14 @@ record StatsQuery(Instant from, Instant to, Interval interval, boolean csv) {
             throw ApiException.badRequest("The range holds " + buckets + " " + width.id() + "s; at most " + MAX_BUCKETS
                     + " buckets are answered at once.");
         }
-        Instant minutesSince = clock.instant().minus(minutesKept);
+        if (start.isBefore(EARLIEST)) {
+            throw ApiException.badRequest("The range must begin at " + EARLIEST + " or later.");
+        }
+        Instant minutesSince = Interval.MINUTE.ceiling(clock.instant().minus(minutesKept));
         if (width == Interval.MINUTE && start.isBefore(minutesSince)) {
-            throw ApiException.badRequest("Clicks are kept per minute for " + minutesKept.toHours() + " hours (until "
-                    + minutesSince.truncatedTo(ChronoUnit.MINUTES) + "), then per hour: ask for interval=hour or day"
-                    + " over an earlier range.");
+            throw ApiException.badRequest("Clicks are kept per minute for the last " + minutesKept.toHours()
+                    + " hours (minute ranges may begin at " + minutesSince + " or later), then per hour: ask for"
+                    + " interval=hour or day over an earlier range.");
         }
         return new StatsQuery(start, end, width, csv);
     }

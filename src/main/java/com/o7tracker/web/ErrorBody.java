@@ -27,7 +27,7 @@ public record ErrorBody(String status, String msg) {
         return switch (status) {
             case 404 -> "Not found.";
             case 405 -> "Method not allowed.";
-            case 406 -> "Only application/json is served.";
+            case 406 -> "The media type asked for (Accept) is not served here.";
             case 415 -> "Unsupported media type.";
             case 431 -> "Request headers are too large.";
             case 503 -> "Service unavailable; try again later.";

@@ -8,7 +8,9 @@ import com.o7tracker.support.TestApp;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -67,6 +69,10 @@ class LiveEventsTest {
         // The stream is left open: the service's stop must end it (the extension's stop fails with a
         // TimeoutException when an open stream holds the server's graceful stop).
         assertThat(http.send(http.request("/admin/events").GET()).statusCode()).as("behind basic auth").isEqualTo(401);
+        HttpResponse<String> head = http.send(http.admin("/admin/events").timeout(Duration.ofSeconds(5))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        assertThat(head.statusCode()).as("HEAD answers at once, without opening a stream").isEqualTo(200);
+        assertThat(head.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
     }
 
     /** The data of the first event named {@code name} whose data holds {@code part}, within 5 s. */

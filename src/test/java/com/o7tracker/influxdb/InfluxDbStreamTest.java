@@ -22,7 +22,7 @@ class InfluxDbStreamTest {
             "influxdb.url", TestInfluxDb.shared().url(), "influxdb.database", TestInfluxDb.DATABASE);
 
     @Test
-    void theSumsInInfluxDbEqualTheCounters() throws Exception {
+    void theSumsInInfluxDbEqualTheCountersInADatabaseTheStreamCreated() throws Exception {
         Http http = new Http(APP.getLocalPort());
         long id = http.createCampaign("https://influx.example/");
         for (int i = 0; i < 30; i++) {

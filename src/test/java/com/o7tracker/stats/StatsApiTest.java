@@ -117,9 +117,11 @@ class StatsApiTest {
         assertError(http.adminGet(base + "?from=%2B300000-01-01T00:00:00Z&to=%2B300001-01-01T00:00:00Z&interval=day"), 400,
                 "must be between 1970-01-01T00:00:00Z and 9999-01-01T00:00:00Z");
         assertError(http.adminGet("/admin/stats?from=-000001-01-01T00:00:00Z&interval=day"), 400, "from must be between");
+        assertError(http.adminGet(base + "?to=1970-01-01T00:00:00Z"), 400, "must begin at 1970-01-01T00:00:00Z or later");
+        assertThat(http.adminGet(base + "?interval=Day").statusCode()).as("an interval in any case").isEqualTo(200);
         Instant eightDaysAgo = Instant.now().minus(8, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
         assertError(http.adminGet(base + "?interval=minute&from=" + eightDaysAgo + "&to=" + eightDaysAgo.plusSeconds(3600)),
-                400, "kept per minute for 168 hours");
+                400, "kept per minute for the last 168 hours");
         assertThat(http.adminGet(base + "?interval=minute&from=" + Instant.now().minus(6, ChronoUnit.DAYS)
                 + "&to=" + Instant.now().minus(5, ChronoUnit.DAYS)).statusCode()).as("within the retention").isEqualTo(200);
         assertError(http.adminGet("/admin/campaigns/77777/stats"), 404, "77777");

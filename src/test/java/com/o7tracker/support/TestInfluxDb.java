@@ -64,7 +64,7 @@ public final class TestInfluxDb {
             }
             Thread.sleep(100);
         }
-        query("CREATE DATABASE " + DATABASE);
+        // No database yet: the service's stream creates it, as it does for a new user.
     }
 
     public static synchronized TestInfluxDb shared() {
