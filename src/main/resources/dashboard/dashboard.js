@@ -36,7 +36,12 @@ async function api(path, options) {
 
 async function deleteCampaign(id) {
   if (!window.confirm('Delete this campaign? Its link then goes to the fallback.')) return false;
-  await api('/admin/campaigns/' + id, { method: 'DELETE' });
+  try {
+    await api('/admin/campaigns/' + id, { method: 'DELETE' });
+  } catch (e) {
+    window.alert('The campaign was not deleted: ' + e.message);
+    return false;
+  }
   removeCampaign(id);
   return true;
 }
@@ -69,18 +74,25 @@ function removeCampaign(id) {
   if (row) row.remove();
 }
 
-/** Every campaign, page by page (the Link header's next page), newest first; rows of campaigns gone meanwhile removed. */
+const MAX_PAGES = 5;
+
+/**
+ * The newest campaigns, up to MAX_PAGES pages of 1000 (the Link header's next page); rows of
+ * campaigns deleted meanwhile are removed.
+ */
 async function loadCampaigns() {
+  const shown = [...state.campaigns.keys()];
   const all = [];
   let path = '/admin/campaigns?limit=1000';
-  while (path) {
+  for (let page = 0; path && page < MAX_PAGES; page++) {
     const response = await request(path);
     all.push(...await response.json());
     const next = (response.headers.get('Link') || '').match(/^<([^>]+)>; rel="next"/);
     path = next ? next[1] : null;
   }
+  document.getElementById('more').hidden = !path;
   const ids = new Set(all.map(campaign => String(campaign.id)));
-  [...state.campaigns.keys()].filter(id => !ids.has(id)).forEach(removeCampaign);
+  shown.filter(id => !ids.has(id)).forEach(removeCampaign);
   all.reverse().forEach(campaign => { state.campaigns.set(String(campaign.id), campaign); renderRow(campaign); });
 }
 
@@ -230,7 +242,11 @@ async function loadHistory() {
   document.getElementById('csv').href = path + '&format=csv';
 }
 
-document.getElementById('history-interval').addEventListener('change', loadHistory);
+function showError(e) {
+  document.getElementById('page-error').textContent = e.message;
+}
+
+document.getElementById('history-interval').addEventListener('change', () => loadHistory().catch(showError));
 
 function route() {
   const match = window.location.hash.match(/^#campaign\/(\d+)$/);
@@ -250,7 +266,7 @@ function listen() {
   events.addEventListener('open', () => {
     live.className = 'live on';
     // After a reconnect, deltas sent while the stream was down are missed: read the counters again.
-    if (opened) loadCampaigns();
+    if (opened) loadCampaigns().catch(showError);
     opened = true;
   });
   events.addEventListener('error', () => { live.className = 'live off'; });
@@ -270,14 +286,17 @@ function listen() {
   });
   events.addEventListener('campaign', async message => {
     const change = JSON.parse(message.data);
+    const current = state.current === String(change.campaign_id);
     if (change.change === 'deleted') {
       removeCampaign(change.campaign_id);
+      if (current) window.location.hash = '';
       return;
     }
     try {
       const campaign = await api('/admin/campaigns/' + change.campaign_id);
       state.campaigns.set(String(campaign.id), campaign);
       renderRow(campaign);
+      if (current) showEdit(campaign);
     } catch (e) {
       // deleted meanwhile: its own event follows
     }
@@ -285,4 +304,4 @@ function listen() {
 }
 
 window.addEventListener('hashchange', route);
-loadCampaigns().then(() => { listen(); route(); });
+loadCampaigns().catch(showError).then(() => { listen(); route(); });

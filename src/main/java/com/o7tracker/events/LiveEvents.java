@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * campaign created, changed or deleted through any instance. Both are told to every instance
  * through PostgreSQL's notifications, after the commit of what they tell (never inside it: a
  * notification that cannot be sent must not hold back counting), heard by each instance's change
- * listener and handed here. Notifications and events go out from a thread of their own with a
- * bounded queue, so neither the flusher nor the listener ever waits for PostgreSQL's notification
+ * listener and handed here. Notifications and events go out from threads of their own with
+ * bounded queues, so neither the flusher nor the listener ever waits for PostgreSQL's notification
  * queue or a slow client; one send per event, whatever the number of clicks, each listener
  * costing its own write. At most once: what is told while PostgreSQL is away or heard while this
  * instance's listening connection is down is missed (the dashboard reads the counters again when
@@ -49,8 +49,10 @@ public class LiveEvents implements Managed {
     private final ObjectMapper json;
     private final Jdbi jdbi;
     private final Meter dropped;
-    /** One thread, a bounded queue: past it, events are dropped and counted. */
+    /** Sends events to the streams. */
     private final ThreadPoolExecutor sender;
+    /** Tells PostgreSQL (apart, so that a slow pool never holds back the streams). */
+    private final ThreadPoolExecutor notifier;
     private final ScheduledExecutorService keepalive = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "live-events-keepalive");
         thread.setDaemon(true);
@@ -59,15 +61,21 @@ public class LiveEvents implements Managed {
     private volatile Sse sse;
     private volatile SseBroadcaster broadcaster;
     private boolean closed;
-    /** Touched by the sender thread only. */
+    /** Touched by the notifier thread only. */
     private long lastFailureLog = System.nanoTime() - 60_000_000_000L;
 
     public LiveEvents(ObjectMapper json, Jdbi jdbi, MetricRegistry metrics) {
         this.json = json;
         this.jdbi = jdbi;
         this.dropped = metrics.meter("events.dropped");
-        this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1_000), r -> {
-            Thread thread = new Thread(r, "live-events");
+        this.sender = boundedThread("live-events");
+        this.notifier = boundedThread("live-events-notify");
+    }
+
+    /** One thread with a bounded queue: past it, tasks are dropped and counted. */
+    private ThreadPoolExecutor boundedThread(String name) {
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1_000), r -> {
+            Thread thread = new Thread(r, name);
             thread.setDaemon(true);
             return thread;
         }, (task, executor) -> {
@@ -104,8 +112,12 @@ public class LiveEvents implements Managed {
     @Override
     public void stop() throws InterruptedException {
         keepalive.shutdownNow();
+        notifier.shutdown();
         sender.shutdown();
-        sender.awaitTermination(2, TimeUnit.SECONDS);
+        if (!notifier.awaitTermination(2, TimeUnit.SECONDS)) {
+            notifier.shutdownNow(); // the pools close next
+        }
+        sender.shutdownNow();
     }
 
     /** Adds a listener (the first one brings the broadcaster up). */
@@ -135,7 +147,7 @@ public class LiveEvents implements Managed {
     }
 
     private void tell(String channel, List<String> payloads) {
-        sender.execute(() -> {
+        notifier.execute(() -> {
             try {
                 jdbi.useHandle(handle -> handle.createQuery("SELECT count(pg_notify(:channel, p)) FROM unnest(:payloads) AS p")
                         .bind("channel", channel)

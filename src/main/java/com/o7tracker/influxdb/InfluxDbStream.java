@@ -45,6 +45,8 @@ public class InfluxDbStream implements Managed {
     private final URI write;
     private final URI create;
     private final String database;
+    /** When the sender last tried to create the database (its thread only). */
+    private long lastCreate;
     private final String authorization;
     private final BlockingQueue<String> points;
     private final HttpClient client;
@@ -172,18 +174,32 @@ public class InfluxDbStream implements Managed {
         }
     }
 
-    /** Creates the database (InfluxDB 1.x: a no-op if it exists); the batch is sent again either way. */
+    /**
+     * Creates the database (InfluxDB 1.x: a no-op if it exists), at most once a minute; the batch
+     * is sent again either way.
+     */
     private void createDatabase() throws InterruptedException {
+        long now = System.nanoTime();
+        if (lastCreate != 0 && now - lastCreate < 60_000_000_000L) {
+            return;
+        }
+        lastCreate = now;
+        String name = database.replace("\\", "\\\\").replace("\"", "\\\"");
         HttpRequest.Builder request = HttpRequest.newBuilder(create).timeout(timeout)
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("q=" + URLEncoder.encode("CREATE DATABASE \"" + database + "\"",
+                .POST(HttpRequest.BodyPublishers.ofString("q=" + URLEncoder.encode("CREATE DATABASE \"" + name + "\"",
                         StandardCharsets.UTF_8)));
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
         try {
             HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            LOG.info("Creating InfluxDB database {}: {} {}", database, response.statusCode(), response.body());
+            if (response.statusCode() / 100 == 2) {
+                LOG.info("Created InfluxDB database {}", database);
+            } else {
+                LOG.warn("Could not create InfluxDB database {} (create it by hand): {} {}", database,
+                        response.statusCode(), response.body());
+            }
         } catch (java.io.IOException e) {
             LOG.warn("Could not create InfluxDB database {}: {}", database, e.toString());
         }
