@@ -12,8 +12,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,14 +27,12 @@ public class CampaignStatsResource {
 
     private final CampaignDao campaigns;
     private final StatsDao stats;
-    private final Duration minutesKept;
-    private final Clock clock;
+    private final StatsQuery.Reader queries;
 
-    public CampaignStatsResource(CampaignDao campaigns, StatsDao stats, Duration minutesKept, Clock clock) {
+    public CampaignStatsResource(CampaignDao campaigns, StatsDao stats, StatsQuery.Reader queries) {
         this.campaigns = campaigns;
         this.stats = stats;
-        this.minutesKept = minutesKept;
-        this.clock = clock;
+        this.queries = queries;
     }
 
     @GET
@@ -47,7 +43,7 @@ public class CampaignStatsResource {
                              @HeaderParam("Accept") String accept) {
         long campaignId = CampaignId.parse(id).orElseThrow(() -> ApiException.badRequest(
                 "Campaign id " + ApiException.quote(id) + " is not a positive integer below 2^53."));
-        StatsQuery query = StatsQuery.parse(from, to, interval, format, accept, minutesKept, clock);
+        StatsQuery query = queries.read(from, to, interval, format, accept);
         if (campaigns.findById(campaignId).isEmpty()) {
             throw ApiException.notFound("Campaign " + id + " does not exist.");
         }

@@ -21,9 +21,9 @@ public class StatsFactory {
     public void build(Environment environment, Jdbi jdbi, CampaignDao campaigns) {
         StatsDao stats = new StatsDao(jdbi);
         java.time.Duration kept = minuteRetention.toJavaDuration();
-        Clock clock = Clock.systemUTC();
-        environment.jersey().register(new CampaignStatsResource(campaigns, stats, kept, clock));
-        environment.jersey().register(new StatsResource(stats, kept, clock));
+        StatsQuery.Reader queries = new StatsQuery.Reader(kept, Clock.systemUTC());
+        environment.jersey().register(new CampaignStatsResource(campaigns, stats, queries));
+        environment.jersey().register(new StatsResource(stats, queries));
         environment.lifecycle().manage(new StatsRollup(stats, kept));
     }
 }

@@ -24,6 +24,13 @@ record StatsQuery(Instant from, Instant to, Interval interval, boolean csv) {
     private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9999-01-01T00:00:00Z");
 
+    /** Reads the queries of every stats path against one minute retention and clock. */
+    record Reader(Duration minutesKept, Clock clock) {
+        StatsQuery read(String from, String to, String interval, String format, String accept) {
+            return parse(from, to, interval, format, accept, minutesKept, clock);
+        }
+    }
+
     /**
      * Reads the parameters; minute buckets are answered only as far back as they are kept
      * ({@code minutesKept}), as older ones have been rolled up into hours.

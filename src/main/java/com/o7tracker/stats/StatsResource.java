@@ -9,8 +9,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +24,11 @@ public class StatsResource {
     static final int MAX_TOP = 100;
 
     private final StatsDao stats;
-    private final Duration minutesKept;
-    private final Clock clock;
+    private final StatsQuery.Reader queries;
 
-    public StatsResource(StatsDao stats, Duration minutesKept, Clock clock) {
+    public StatsResource(StatsDao stats, StatsQuery.Reader queries) {
         this.stats = stats;
-        this.minutesKept = minutesKept;
-        this.clock = clock;
+        this.queries = queries;
     }
 
     @GET
@@ -41,7 +37,7 @@ public class StatsResource {
     public Response all(@QueryParam("from") String from, @QueryParam("to") String to,
                         @QueryParam("interval") String interval, @QueryParam("format") String format,
                         @QueryParam("top") String top, @HeaderParam("Accept") String accept) {
-        StatsQuery query = StatsQuery.parse(from, to, interval, format, accept, minutesKept, clock);
+        StatsQuery query = queries.read(from, to, interval, format, accept);
         int topN = top(top);
         List<Bucket> buckets = stats.buckets(null, query.from(), query.to(), query.interval());
         Map<String, Object> body = new LinkedHashMap<>();

@@ -46,7 +46,7 @@ class AdminApiFuzzTest {
 
     static final String FALLBACK = "https://fallback.example/";
 
-    enum Kind { CREATE, UPDATE, LIST, UPDATE_BY_PATH, GET_BY_PATH, CREATE_OVERSIZED }
+    enum Kind { CREATE, UPDATE, LIST, UPDATE_BY_PATH, GET_BY_PATH, CREATE_OVERSIZED, STATS }
 
     private static HttpClient client;
     private static Connection database;
@@ -77,7 +77,8 @@ class AdminApiFuzzTest {
     @DictionaryEntries({"\"redirect_url\"", "\"platforms\"", "\"Android\"", "\"IPhone\"", "\"WindowsPhone\"",
         "\"https://", "http://", "\"id\"", "\"created_at\"", "\"click_count\"", "platforms=", "platform=",
         "limit=", "after=", "_", "&", ",", "null", "true", "1e400", "\\u0000", "\\ud800", "\"platform_urls\"",
-        "\"forward_query\"", "\"Other\"", "{click_id}", "{platform}", "{campaign_id}"})
+        "\"forward_query\"", "\"Other\"", "{click_id}", "{platform}", "{campaign_id}", "interval=", "from=", "to=",
+        "top=", "format=csv", "minute", "day", "2026-11-29T10:00:00Z", "+1000000000-12-31T23:59:59Z"})
     void neverA5xxAndARefusedRequestChangesNothing(byte[] data) throws Exception {
         FuzzInput.allowLoopbackConnections();
         Kind kind = Kind.values()[FuzzInput.choice(data, Kind.values().length)];
@@ -96,6 +97,9 @@ class AdminApiFuzzTest {
                 yield put(base + "/" + FuzzInput.pathSegment(idAndBody[0]), idAndBody[1]);
             }
             case GET_BY_PATH -> HttpRequest.newBuilder(URI.create(base + "/" + FuzzInput.pathSegment(rest))).GET();
+            case STATS -> HttpRequest.newBuilder(URI.create((data.length > 1 && (data[1] & 2) != 0
+                    ? base + "/" + target + "/stats" : base.replace("/admin/campaigns", "/admin/stats"))
+                    + "?" + FuzzInput.query(rest))).GET();
         };
         HttpRequest built = authorized(request);
         HttpResponse<String> response;
@@ -149,6 +153,15 @@ class AdminApiFuzzTest {
             case UPDATE, UPDATE_BY_PATH -> {
                 assertThat(status).as(what).isEqualTo(200);
                 assertThat(count()).as(what).isEqualTo(countIn(before));
+            }
+            case STATS -> {
+                assertThat(status).as(what).isEqualTo(200);
+                if (response.headers().firstValue("Content-Type").orElse("").startsWith("text/csv")) {
+                    assertThat(response.body()).as(what).startsWith("start,click_count,");
+                } else {
+                    assertThat(Json.parse(response.body()).path("buckets").isArray()).as(what).isTrue();
+                }
+                assertThat(snapshot()).as(what).isEqualTo(before);
             }
             case LIST -> {
                 assertThat(status).as(what).isEqualTo(200);
