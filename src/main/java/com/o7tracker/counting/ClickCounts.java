@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Clicks folded into what one flush adds: per campaign, its counters (indexed by
- * {@link ClickKind#counter}); and per campaign and minute, the clicks of each platform, human and
- * bot apart (indexed by {@link ClickKind#slot}). Both are written in one transaction, so the
- * minute buckets always sum to the counters.
+ * Clicks folded into what one flush adds: per campaign and minute, the clicks of each platform,
+ * human and bot apart (indexed by {@link ClickKind#slot}); and, summed from those when first asked
+ * for, per campaign, its counters (indexed by {@link ClickKind#counter}). Both are written in one
+ * transaction, so the minute buckets always sum to the counters. Not thread-safe: one thread at a
+ * time (the journal writer under the deltas' lock, then the flusher).
  */
 public final class ClickCounts {
 
@@ -25,8 +26,9 @@ public final class ClickCounts {
     /** Under PostgreSQL's limit of 8000 bytes per notification payload. */
     static final int MAX_PAYLOAD = 7_900;
 
-    private final Map<Long, long[]> campaigns = new HashMap<>();
     private final Map<Minute, long[]> minutes = new HashMap<>();
+    /** The per-campaign counters, summed from the minutes; null until asked for after a change. */
+    private Map<Long, long[]> campaigns;
     private long clicks;
 
     /**
@@ -34,9 +36,9 @@ public final class ClickCounts {
      * 0x80 for a bot) on the campaign, served in {@code minute} (since the epoch).
      */
     public void add(long campaignId, int kind, long minute, long n) {
-        campaigns.computeIfAbsent(campaignId, id -> new long[ClickKind.COUNTERS])[ClickKind.counter(kind)] += n;
         minutes.computeIfAbsent(new Minute(campaignId, minute), m -> new long[SLOTS])[ClickKind.slot(kind)] += n;
         clicks += n;
+        campaigns = null;
     }
 
     void addAll(ClickCounts other) {
@@ -46,17 +48,23 @@ public final class ClickCounts {
                 mine[s] += slots[s];
             }
         });
-        other.campaigns.forEach((id, counters) -> {
-            long[] mine = campaigns.computeIfAbsent(id, c -> new long[ClickKind.COUNTERS]);
-            for (int c = 0; c < ClickKind.COUNTERS; c++) {
-                mine[c] += counters[c];
-            }
-        });
         clicks += other.clicks;
+        campaigns = null;
     }
 
-    /** Per campaign: {android, iphone, windowsphone, other, bot}. */
+    /** Per campaign: {android, iphone, windowsphone, other, bot}, summed from its minutes. */
     public Map<Long, long[]> campaigns() {
+        if (campaigns == null) {
+            int platforms = Platform.values().length;
+            campaigns = new HashMap<>();
+            minutes.forEach((minute, slots) -> {
+                long[] counters = campaigns.computeIfAbsent(minute.campaignId(), id -> new long[ClickKind.COUNTERS]);
+                for (int p = 0; p < platforms; p++) {
+                    counters[p] += slots[p];
+                    counters[ClickKind.BOT_COUNTER] += slots[platforms + p];
+                }
+            });
+        }
         return campaigns;
     }
 
@@ -72,7 +80,7 @@ public final class ClickCounts {
     public List<String> notifications() {
         List<String> payloads = new ArrayList<>();
         StringBuilder payload = new StringBuilder();
-        campaigns.forEach((id, c) -> {
+        campaigns().forEach((id, c) -> {
             String entry = id + ":" + c[0] + "," + c[1] + "," + c[2] + "," + c[3] + "," + c[4];
             if (payload.length() + 1 + entry.length() > MAX_PAYLOAD) {
                 payloads.add(payload.toString());

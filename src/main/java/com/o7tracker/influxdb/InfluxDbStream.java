@@ -5,6 +5,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.o7tracker.campaign.Platform;
 import com.o7tracker.counting.ClickCounts;
 import io.dropwizard.lifecycle.Managed;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -145,33 +146,29 @@ public class InfluxDbStream implements Managed {
 
     /** Sends a batch; false if it is to be sent again. */
     private boolean send(List<String> batch) throws InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(write).timeout(timeout)
-                .POST(HttpRequest.BodyPublishers.ofString(String.join("\n", batch)));
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
+        HttpResponse<String> response;
         try {
-            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 == 2) {
-                written.mark(batch.size());
-                return true;
-            }
-            failures.mark();
-            LOG.warn("InfluxDB refused {} point(s): {} {}", batch.size(), response.statusCode(), response.body());
-            int status = response.statusCode();
-            if (status == 404 && response.body().contains("database not found")) {
-                createDatabase();
-                return false;
-            }
-            if (status / 100 == 4 && status != 401 && status != 403 && status != 404) {
-                dropped.mark(batch.size()); // refused for what it is: sending it again changes nothing
-                return true;
-            }
-            return false;
-        } catch (java.io.IOException e) {
+            response = post(write, "text/plain; charset=utf-8", String.join("\n", batch));
+        } catch (IOException e) {
             failures.mark();
             return false;
         }
+        if (response.statusCode() / 100 == 2) {
+            written.mark(batch.size());
+            return true;
+        }
+        failures.mark();
+        LOG.warn("InfluxDB refused {} point(s): {} {}", batch.size(), response.statusCode(), response.body());
+        int status = response.statusCode();
+        if (status == 404 && response.body().contains("database not found")) {
+            createDatabase();
+            return false;
+        }
+        if (status / 100 == 4 && status != 401 && status != 403 && status != 404) {
+            dropped.mark(batch.size()); // refused for what it is: sending it again changes nothing
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -185,24 +182,28 @@ public class InfluxDbStream implements Managed {
         }
         lastCreate = now;
         String name = database.replace("\\", "\\\\").replace("\"", "\\\"");
-        HttpRequest.Builder request = HttpRequest.newBuilder(create).timeout(timeout)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("q=" + URLEncoder.encode("CREATE DATABASE \"" + name + "\"",
-                        StandardCharsets.UTF_8)));
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
         try {
-            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = post(create, "application/x-www-form-urlencoded",
+                    "q=" + URLEncoder.encode("CREATE DATABASE \"" + name + "\"", StandardCharsets.UTF_8));
             if (response.statusCode() / 100 == 2) {
                 LOG.info("Created InfluxDB database {}", database);
             } else {
                 LOG.warn("Could not create InfluxDB database {} (create it by hand): {} {}", database,
                         response.statusCode(), response.body());
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             LOG.warn("Could not create InfluxDB database {}: {}", database, e.toString());
         }
+    }
+
+    /** POSTs {@code body} to InfluxDB, with its credentials when set. */
+    private HttpResponse<String> post(URI uri, String type, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).header("Content-Type", type)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** A tag value as line protocol needs it. */

@@ -24,42 +24,36 @@ record StatsQuery(Instant from, Instant to, Interval interval, boolean csv) {
     private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9999-01-01T00:00:00Z");
 
-    /** Reads the queries of every stats path against one minute retention and clock. */
+    /**
+     * Reads the queries of every stats path against one clock; minute buckets are answered only as
+     * far back as they are kept ({@code minutesKept}), as older ones have been rolled up into hours.
+     */
     record Reader(Duration minutesKept, Clock clock) {
         StatsQuery read(String from, String to, String interval, String format, String accept) {
-            return parse(from, to, interval, format, accept, minutesKept, clock);
+            boolean csv = csv(format, accept);
+            Interval width = interval == null ? Interval.HOUR : Interval.parse(interval).orElseThrow(() ->
+                    ApiException.badRequest("Query parameter interval must be minute, hour or day."));
+            Instant end = width.ceiling(to == null ? clock.instant() : instant("to", to));
+            Instant start = width.floor(from == null ? end.minus(DEFAULT_RANGE) : instant("from", from));
+            if (!start.isBefore(end)) {
+                throw ApiException.badRequest("Query parameter from must be before to.");
+            }
+            long buckets = Duration.between(start, end).dividedBy(width.width());
+            if (buckets > MAX_BUCKETS) {
+                throw ApiException.badRequest("The range holds " + buckets + " " + width.id() + "s; at most " + MAX_BUCKETS
+                        + " buckets are answered at once.");
+            }
+            if (start.isBefore(EARLIEST)) {
+                throw ApiException.badRequest("The range must begin at " + EARLIEST + " or later.");
+            }
+            Instant minutesSince = Interval.MINUTE.ceiling(clock.instant().minus(minutesKept));
+            if (width == Interval.MINUTE && start.isBefore(minutesSince)) {
+                throw ApiException.badRequest("Clicks are kept per minute for the last " + minutesKept.toHours()
+                        + " hours (minute ranges may begin at " + minutesSince + " or later), then per hour: ask for"
+                        + " interval=hour or day over an earlier range.");
+            }
+            return new StatsQuery(start, end, width, csv);
         }
-    }
-
-    /**
-     * Reads the parameters; minute buckets are answered only as far back as they are kept
-     * ({@code minutesKept}), as older ones have been rolled up into hours.
-     */
-    static StatsQuery parse(String from, String to, String interval, String format, String accept,
-                            Duration minutesKept, Clock clock) {
-        boolean csv = csv(format, accept);
-        Interval width = interval == null ? Interval.HOUR : Interval.parse(interval).orElseThrow(() ->
-                ApiException.badRequest("Query parameter interval must be minute, hour or day."));
-        Instant end = width.ceiling(to == null ? clock.instant() : instant("to", to));
-        Instant start = width.floor(from == null ? end.minus(DEFAULT_RANGE) : instant("from", from));
-        if (!start.isBefore(end)) {
-            throw ApiException.badRequest("Query parameter from must be before to.");
-        }
-        long buckets = Duration.between(start, end).dividedBy(width.width());
-        if (buckets > MAX_BUCKETS) {
-            throw ApiException.badRequest("The range holds " + buckets + " " + width.id() + "s; at most " + MAX_BUCKETS
-                    + " buckets are answered at once.");
-        }
-        if (start.isBefore(EARLIEST)) {
-            throw ApiException.badRequest("The range must begin at " + EARLIEST + " or later.");
-        }
-        Instant minutesSince = Interval.MINUTE.ceiling(clock.instant().minus(minutesKept));
-        if (width == Interval.MINUTE && start.isBefore(minutesSince)) {
-            throw ApiException.badRequest("Clicks are kept per minute for the last " + minutesKept.toHours()
-                    + " hours (minute ranges may begin at " + minutesSince + " or later), then per hour: ask for"
-                    + " interval=hour or day over an earlier range.");
-        }
-        return new StatsQuery(start, end, width, csv);
     }
 
     /** The answer: {@code body} as JSON (its "buckets" among its fields), or the buckets alone as CSV. */
