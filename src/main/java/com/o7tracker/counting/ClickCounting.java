@@ -32,7 +32,7 @@ public class ClickCounting implements Managed {
     public ClickCounting(CountingFactory config, Path journalDirectory, Jdbi jdbi, MetricRegistry metrics) {
         this.config = config;
         this.journal = new ClickJournal(journalDirectory, config.getDurability(),
-                config.getSegmentClicks(), config.getMaxBacklog(), config.getAckTimeout().toMilliseconds(), metrics);
+                config.getSegmentClicks(), config.getMaxBacklog(), config.getMaxPendingRows(), config.getAckTimeout().toMilliseconds(), metrics);
         this.flusher = new ClickFlusher(journal, new CounterStore(jdbi), config.getJournalLease().toJavaDuration(), metrics);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "click-flusher");

@@ -120,6 +120,11 @@ public final class ClickCounts {
         return clicks;
     }
 
+    /** The (campaign, minute) rows a flush of these counts writes. */
+    int rows() {
+        return minutes.size();
+    }
+
     boolean isEmpty() {
         return clicks == 0;
     }

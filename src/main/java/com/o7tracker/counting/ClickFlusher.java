@@ -73,8 +73,9 @@ public class ClickFlusher {
     }
 
     /**
-     * Applies every click recorded before the call. Throws if PostgreSQL cannot take them; they
-     * stay pending (and in the journal) for the next flush.
+     * Applies every click recorded before the call, in pieces of bounded size, each in its own
+     * transaction that moves the journal's applied position. Throws if PostgreSQL cannot take
+     * them; they stay pending (and in the journal) for the next flush.
      */
     public synchronized void flush() throws IOException {
         if (!journal.isOpen()) {
@@ -90,47 +91,61 @@ public class ClickFlusher {
                             + " up to " + applied + " but the journal ends at " + end + "; was " + journal.directory()
                             + " replaced?");
                 }
-                ClickCounts unapplied = journal.replay(applied, end);
-                pending.addReplayed(unapplied);
                 replayed = true;
                 if (end > applied) {
                     LOG.info("Replaying {} journaled click(s) not yet in PostgreSQL", end - applied);
+                    pending.waitingOnDisk();
                 }
                 journal.applied(applied);
             }
             if (inDoubt != null) {
                 resolveInDoubt(pending);
             }
-            ClickDeltas.Snapshot snapshot = pending.drain();
-            if (snapshot.isEmpty() && snapshot.upToSeq() == applied) {
-                signOfLife();
-                return;
-            }
-            inFlightSinceNanos = snapshot.sinceNanos();
-            try {
-                journal.makeDurable();
-            } catch (IOException | RuntimeException e) {
-                pending.restore(snapshot);
-                inFlightSinceNanos = 0;
-                throw e;
-            }
-            try {
-                store.apply(journal.journalId(), owner, applied, snapshot.upToSeq(), snapshot.counts());
-            } catch (RuntimeException e) {
-                inDoubt = snapshot; // inFlightSinceNanos stays: its clicks are not known to be applied
-                inDoubtTransaction = store.lastTransactionId();
-                throw e;
-            }
-            lastSignOfLifeNanos = System.nanoTime();
-            inFlightSinceNanos = 0;
-            campaignsPerFlush.update(snapshot.counts().campaigns().size());
-            applied = snapshot.upToSeq();
-            journal.applied(applied);
-            tell(applied, snapshot.counts());
-        } catch (IOException | RuntimeException e) {
+            long target = pending.upToSeq();
+            do {
+                ClickDeltas.Snapshot piece = pending.drainFrom(applied);
+                if (piece == null) {
+                    piece = journal.replayPiece(applied, pending.fromSeq(), pending.sinceNanos());
+                }
+                if (piece.isEmpty() && piece.upToSeq() == applied) {
+                    signOfLife();
+                    return;
+                }
+                apply(pending, piece);
+            } while (applied < target);
+        } catch (IOException | RuntimeException | Error e) {
             failures.mark();
             throw e;
         }
+    }
+
+    /** One transaction: the piece's clicks into the counters, the applied position moved past them. */
+    private void apply(ClickDeltas pending, ClickDeltas.Snapshot piece) throws IOException {
+        if (piece.fromSeq() != applied) {
+            throw new IllegalStateException("a piece from journal position " + piece.fromSeq() + " at applied position " + applied);
+        }
+        inFlightSinceNanos = piece.sinceNanos();
+        try {
+            journal.makeDurable();
+        } catch (IOException | RuntimeException | Error e) {
+            pending.restore(piece);
+            inFlightSinceNanos = 0;
+            throw e;
+        }
+        try {
+            store.apply(journal.journalId(), owner, applied, piece.upToSeq(), piece.counts());
+        } catch (RuntimeException | Error e) {
+            // Even an Error may come after the COMMIT was sent: the outcome is settled before anything else.
+            inDoubt = piece; // inFlightSinceNanos stays: its clicks are not known to be applied
+            inDoubtTransaction = store.lastTransactionId();
+            throw e;
+        }
+        lastSignOfLifeNanos = System.nanoTime();
+        inFlightSinceNanos = 0;
+        campaignsPerFlush.update(piece.counts().campaigns().size());
+        applied = piece.upToSeq();
+        journal.applied(applied);
+        tell(applied, piece.counts());
     }
 
     /**
@@ -254,7 +269,10 @@ public class ClickFlusher {
         }
     }
 
-    /** A flush from the background schedule: failures are logged (at most every 30 s) and retried. */
+    /**
+     * A flush from the background schedule: failures are logged (at most every 30 s) and retried.
+     * Nothing thrown leaves it, not even an Error: a scheduled task that throws is never run again.
+     */
     void flushQuietly() {
         try {
             flush();
@@ -262,7 +280,7 @@ public class ClickFlusher {
                 LOG.info("Click counters are being applied to PostgreSQL again");
                 lastFailureLog = 0;
             }
-        } catch (Exception e) {
+        } catch (Throwable e) {
             long now = System.nanoTime();
             if (lastFailureLog == 0 || now - lastFailureLog > 30_000_000_000L) {
                 LOG.warn("Cannot apply {} journaled click(s) to PostgreSQL yet: {}", journal.backlog(), e.toString());

@@ -30,6 +30,7 @@ public class ClickJournal {
 
     private final Durability durability;
     private final long maxBacklog;
+    private final int maxPendingRows;
     private final JournalSegments segments;
     private final GroupCommit commit;
     private final JournalRecord format = new JournalRecord();
@@ -51,8 +52,18 @@ public class ClickJournal {
 
     public ClickJournal(Path directory, Durability durability, int segmentClicks, long maxBacklog,
                         long ackTimeoutMillis, MetricRegistry metrics) {
+        this(directory, durability, segmentClicks, maxBacklog, ClickDeltas.DEFAULT_MAX_ROWS, ackTimeoutMillis, metrics);
+    }
+
+    /**
+     * {@code maxPendingRows}: the (campaign, minute) rows of unapplied clicks held in memory, and
+     * applied by one transaction at most; beyond, the flusher reads the journal back in pieces.
+     */
+    public ClickJournal(Path directory, Durability durability, int segmentClicks, long maxBacklog, int maxPendingRows,
+                        long ackTimeoutMillis, MetricRegistry metrics) {
         this.durability = durability;
         this.maxBacklog = maxBacklog;
+        this.maxPendingRows = maxPendingRows;
         this.segments = new JournalSegments(directory, segmentClicks);
         this.commit = new GroupCommit(this::write, new GroupCommit.AnswerListener() {
             @Override
@@ -186,9 +197,19 @@ public class ClickJournal {
         segments.forceWritten();
     }
 
-    /** The clicks at positions [fromSeq, toSeq), read back from disk: at start-up, what PostgreSQL had not applied. */
+    /** The clicks at positions [fromSeq, toSeq), read back from disk. */
     ClickCounts replay(long fromSeq, long toSeq) throws IOException {
         return segments.replay(fromSeq, toSeq);
+    }
+
+    /**
+     * The next piece of the backlog that waits on disk only, from {@code fromSeq} up to
+     * {@code toSeq} at most, of about as many (campaign, minute) rows as the memory holds.
+     */
+    ClickDeltas.Snapshot replayPiece(long fromSeq, long toSeq, long sinceNanos) throws IOException {
+        ClickCounts counts = new ClickCounts();
+        long reached = segments.replayPiece(fromSeq, toSeq, maxPendingRows, counts);
+        return new ClickDeltas.Snapshot(counts, fromSeq, reached, sinceNanos);
     }
 
     // ---- the writer thread ----
@@ -259,7 +280,7 @@ public class ClickJournal {
             long end = segments.open();
             recoveredEnd = end;
             appliedSeq = segments.firstPosition();
-            pending = new ClickDeltas(end);
+            pending = new ClickDeltas(end, maxPendingRows);
             open = true;
             failure = null;
             LOG.info("Click journal {} in {}: {} segment(s), next position {}", segments.journalId(),

@@ -41,6 +41,17 @@ public class CountingFactory {
     @Setting
     private long maxBacklog = 50_000_000;
 
+    /**
+     * The (campaign, minute) rows of unapplied clicks held in memory (about 150 bytes each), and
+     * the most one flush transaction writes: a larger backlog (a long outage of PostgreSQL, a
+     * large journal found at start) is read back from the journal and applied in pieces of this
+     * size, each moving the journal's applied position, so none outlives a socket timeout.
+     */
+    @Min(10)
+    @Max(1_000_000)
+    @Setting
+    private int maxPendingRows = ClickDeltas.DEFAULT_MAX_ROWS;
+
     @Min(1_000)
     @Max(100_000_000)
     @Setting
@@ -100,6 +111,10 @@ public class CountingFactory {
 
     public long getMaxBacklog() {
         return maxBacklog;
+    }
+
+    public int getMaxPendingRows() {
+        return maxPendingRows;
     }
 
     public int getSegmentClicks() {

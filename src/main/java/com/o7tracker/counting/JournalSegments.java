@@ -238,6 +238,22 @@ final class JournalSegments {
         return counts;
     }
 
+    /**
+     * The clicks from position {@code from} on, up to {@code to} at most, folded into {@code into}
+     * until they fill about {@code maxRows} (campaign, minute) rows (at most twice as many): a
+     * piece of a backlog that one transaction applies. Returns the position it reached.
+     */
+    long replayPiece(long from, long to, int maxRows, ClickCounts into) throws IOException {
+        long step = Math.max(1, maxRows);
+        long reached = from;
+        while (reached < to && into.rows() < maxRows) {
+            long limit = Math.min(to, reached + step);
+            into.addAll(replay(reached, limit));
+            reached = limit;
+        }
+        return reached;
+    }
+
     synchronized void close() {
         if (segment != null) {
             try {

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,8 +94,12 @@ class ClickFlusherTest {
     }
 
     private Counting start(Path dir) {
+        return start(dir, 1_000_000);
+    }
+
+    private Counting start(Path dir, int maxPendingRows) {
         MetricRegistry metrics = new MetricRegistry();
-        ClickJournal journal = new ClickJournal(dir, Durability.FSYNC, 1_000, 1_000_000, 5_000, metrics);
+        ClickJournal journal = new ClickJournal(dir, Durability.FSYNC, 1_000, 1_000_000, maxPendingRows, 5_000, metrics);
         journal.start();
         return new Counting(journal, new ClickFlusher(journal, new CounterStore(jdbi), LEASE, metrics));
     }
@@ -146,6 +152,62 @@ class ClickFlusherTest {
         third.flusher().flush();
         assertThat(Tables.counters(campaign)).containsExactly(11, 6, 5, 0, 0, 0);
         third.stop();
+    }
+
+    /** Campaigns of their own, each clicked {@code clicks} times (a platform by index): returns their ids. */
+    private static long[] campaigns(int n) throws Exception {
+        long first = ThreadLocalRandom.current().nextLong(1L << 40, 1L << 50);
+        try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO campaigns (id, redirect_url) SELECT " + first + " + g, 'https://piece.example/'"
+                    + " FROM generate_series(0, " + (n - 1) + ") g");
+        }
+        long[] ids = new long[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = first + i;
+        }
+        return ids;
+    }
+
+    @Test
+    void aBacklogBeyondTheMemoryIsAppliedInPiecesEachMovingThePosition() throws Exception {
+        long[] ids = campaigns(500);
+        Counting counting = start(dir, 40);
+        List<Integer> rowsPerTransaction = new ArrayList<>();
+        counting.flusher().onApplied((journalId, upToSeq, counts) -> rowsPerTransaction.add(counts.rows()));
+        for (long id : ids) {
+            assertThat(Clicks.record(counting.journal(), id, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
+            assertThat(Clicks.record(counting.journal(), id, Platform.IPHONE, true)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        }
+        assertThat(counting.journal().pending().clicks()).as("the memory holds at most the rows it may").isLessThanOrEqualTo(2 * 40);
+        counting.flusher().flush();
+        assertThat(rowsPerTransaction).as("rows per transaction").allSatisfy(rows -> assertThat(rows).isBetween(1, 2 * 40));
+        assertThat(rowsPerTransaction.size()).isGreaterThanOrEqualTo(500 / 80);
+        for (long id : ids) {
+            assertThat(Tables.counters(id)).as("campaign %d", id).containsExactly(1, 1, 0, 0, 0, 1);
+            assertThat(Tables.minuteTotals(id)).as("campaign %d", id).containsExactly(1, 1, 0, 0, 0, 1);
+        }
+        assertThat(counting.journal().backlog()).isZero();
+        counting.stop();
+    }
+
+    @Test
+    void aLargeJournalFoundAtStartIsReplayedInPieces() throws Exception {
+        long[] ids = campaigns(300);
+        Counting first = start(dir, 1_000_000);
+        for (long id : ids) {
+            assertThat(Clicks.record(first.journal(), id, Platform.OTHER)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        }
+        first.stop(); // a crash: nothing applied
+
+        Counting second = start(dir, 25);
+        List<Integer> rowsPerTransaction = new ArrayList<>();
+        second.flusher().onApplied((journalId, upToSeq, counts) -> rowsPerTransaction.add(counts.rows()));
+        flushWhenLeased(second, () -> { });
+        assertThat(rowsPerTransaction).allSatisfy(rows -> assertThat(rows).isBetween(1, 2 * 25));
+        for (long id : ids) {
+            assertThat(Tables.counters(id)).as("campaign %d", id).containsExactly(1, 0, 0, 0, 1, 0);
+        }
+        second.stop();
     }
 
     @Test

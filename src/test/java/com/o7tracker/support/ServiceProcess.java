@@ -53,9 +53,18 @@ public final class ServiceProcess {
     }
 
     public static ServiceProcess start(Map<String, String> env, Path logFile) throws IOException, InterruptedException {
+        return start(env, logFile, List.of("-Xmx768m"));
+    }
+
+    /** {@code jvmOptions}: the heap's bound, {@code -Ddw.…} settings that have no variable. */
+    public static ServiceProcess start(Map<String, String> env, Path logFile, List<String> jvmOptions)
+            throws IOException, InterruptedException {
         String jar = System.getProperty("o7tracker.jar", "target/o7tracker.jar");
-        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xmx768m", "-jar", jar, "server", "config.yml")
-                .redirectErrorStream(true);
+        List<String> command = new ArrayList<>();
+        command.add(javaBinary());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar, "server", "config.yml"));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(env);
         Process process = builder.start();
         CompletableFuture<int[]> ports = new CompletableFuture<>();
