@@ -124,6 +124,20 @@ public interface CampaignDao {
     int deleteRow(@Bind("id") long id);
 
     /**
+     * The key that signs the campaign states the caches write to memcached: the stored one, or
+     * {@code fresh} if there was none (empty when another instance stored one at the same moment:
+     * ask again).
+     */
+    @SqlQuery("""
+            WITH fresh AS (
+                INSERT INTO memcached_signing_key (id, secret) VALUES (1, :fresh)
+                ON CONFLICT (id) DO NOTHING RETURNING secret)
+            SELECT secret FROM fresh UNION ALL SELECT secret FROM memcached_signing_key WHERE id = 1
+            LIMIT 1
+            """)
+    Optional<byte[]> memcachedSigningKey(@Bind("fresh") byte[] fresh);
+
+    /**
      * Creates the campaign, or returns empty if the id is taken (the caller draws another). The
      * trigger's notification also tells the instances that cached a click on the id as unknown.
      */
