@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Listens on PostgreSQL's {@code campaign_changed} channel, on a connection of its own, so a
- * campaign created, updated or deleted through any instance is re-read from PostgreSQL by this
- * instance within milliseconds of the commit. Every few seconds it checks that the connection
+ * campaign created, updated or deleted by any client (any instance, or SQL by hand: PostgreSQL's
+ * trigger sends the notification) is re-read from PostgreSQL by this instance within milliseconds
+ * of the commit. Every few seconds it checks that the connection
  * still answers, so a silently dead connection (a failover, a dropped NAT entry) is noticed within
  * seconds; it then reconnects at once and reloads every campaign and the deletions it may have
  * missed. The same reload fills the in-process cache at start, so clicks rarely wait for a lookup.

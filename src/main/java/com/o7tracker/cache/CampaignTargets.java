@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,7 @@ public class CampaignTargets implements CampaignChanges, Managed {
     /** Memcached writes waiting for a retry or a reader's fill; beyond this, readers' fills are dropped. */
     private static final int MEMCACHED_QUEUE = 10_000;
     private static final long MAX_FILL_AGE_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final long REJECT_LOG_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final CampaignDao dao;
     private final CampaignDao clickLookups;
@@ -62,6 +64,11 @@ public class CampaignTargets implements CampaignChanges, Managed {
     private final Meter memcachedMisses;
     private final Meter databaseReads;
     private final Meter memcachedWriteRetries;
+    private final Meter memcachedRejected;
+    private final MemcachedSigner signer;
+    /** Values rejected since the last log line, and when the next may be written (a flood logs once a minute). */
+    private final AtomicLong rejectedUnlogged = new AtomicLong();
+    private final AtomicLong nextRejectLog = new AtomicLong(System.nanoTime());
 
     public CampaignTargets(CampaignDao dao, CampaignDao clickLookups, Optional<Memcached> memcached, CacheFactory config,
                            MetricRegistry metrics) {
@@ -121,6 +128,11 @@ public class CampaignTargets implements CampaignChanges, Managed {
         this.memcachedMisses = metrics.meter("cache.memcached.misses");
         this.databaseReads = metrics.meter("cache.database.reads");
         this.memcachedWriteRetries = metrics.meter("cache.memcached.writeRetries");
+        this.memcachedRejected = metrics.meter("cache.memcached.rejected");
+        this.signer = new MemcachedSigner(dao);
+        if (memcached.isPresent() && !signer.load()) {
+            memcachedWriter.schedule(this::loadSigningKey, 1, TimeUnit.SECONDS);
+        }
         metrics.gauge("cache.local.hits", () -> () -> local.stats().hitCount());
         metrics.gauge("cache.local.misses", () -> () -> local.stats().missCount());
         metrics.gauge("cache.local.hitRatio", () -> () -> local.stats().hitRate());
@@ -252,10 +264,14 @@ public class CampaignTargets implements CampaignChanges, Managed {
     /** A miss on the click path: memcached, then PostgreSQL through the click path's own pool. */
     private Target lookUp(long id) {
         if (memcached.isPresent()) {
-            Optional<Target> cached = memcached.get().get(key(id)).map(Target::decode);
-            if (cached.isPresent()) {
+            Optional<String> value = memcached.get().get(key(id));
+            Target cached = value.map(v -> Target.decode(id, v, signer)).orElse(null);
+            if (cached != null) {
                 memcachedHits.mark();
-                return cached.get();
+                return cached;
+            }
+            if (value.isPresent() && signer.ready()) {
+                rejected(id);
             }
             memcachedMisses.mark();
         }
@@ -289,8 +305,10 @@ public class CampaignTargets implements CampaignChanges, Managed {
 
     private void store(long id, Target target, boolean retry, long giveUpAt) {
         int ttl = target.exists() ? memcachedTtlSeconds : target.version() == 0 ? unknownTtlSeconds : memcachedTtlSeconds;
-        boolean settled = memcached.get().storeUnlessNewer(key(id), ttl, target.encode(), held -> {
-            Target cached = Target.decode(held);
+        Optional<String> value = target.encode(id, signer);
+        // A value this service did not sign is replaced, whatever version it claims.
+        boolean settled = value.isPresent() && memcached.get().storeUnlessNewer(key(id), ttl, value.get(), held -> {
+            Target cached = Target.decode(id, held, signer);
             return cached != null && cached.version() >= target.version();
         });
         if (!settled && retry && System.nanoTime() - giveUpAt < 0) {
@@ -300,6 +318,34 @@ public class CampaignTargets implements CampaignChanges, Managed {
             } catch (RejectedExecutionException e) {
                 // stopping
             }
+        }
+    }
+
+    /** Every second until the key is read (PostgreSQL unreachable when the caches were built). */
+    private void loadSigningKey() {
+        if (!signer.load()) {
+            try {
+                memcachedWriter.schedule(this::loadSigningKey, 1, TimeUnit.SECONDS);
+            } catch (RejectedExecutionException e) {
+                // stopping
+            }
+        }
+    }
+
+    /**
+     * A value in memcached that this service did not write for the campaign: someone else wrote it
+     * (memcached has no authentication), or an instance of an earlier version (unsigned), during a
+     * rolling deploy. Read from PostgreSQL instead; counted, and logged at most once a minute.
+     */
+    private void rejected(long id) {
+        memcachedRejected.mark();
+        long unlogged = rejectedUnlogged.incrementAndGet();
+        long next = nextRejectLog.get();
+        if (System.nanoTime() - next >= 0 && nextRejectLog.compareAndSet(next, System.nanoTime() + REJECT_LOG_NANOS)) {
+            rejectedUnlogged.addAndGet(-unlogged);
+            LOG.warn("memcached held a value for campaign {} that this service did not sign (forged, garbage, or written"
+                    + " by an earlier version); read from PostgreSQL instead ({} such value(s) since the last report)",
+                    id, unlogged);
         }
     }
 

@@ -11,6 +11,7 @@ import com.o7tracker.campaign.Platform;
 import com.o7tracker.campaign.PlatformUrls;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What the click path needs of a campaign, in the state of one version: where a click of each
@@ -80,32 +81,47 @@ public final class Target {
         return redirect == null ? null : redirect.toString();
     }
 
-    /** The state as memcached holds it: JSON, with only the version for no campaign. */
-    String encode() {
-        try {
-            return JSON.writeValueAsString(new Stored(version, redirectUrl,
-                    platformUrls.isEmpty() ? null : PlatformUrls.ordered(platformUrls), forwardQuery ? Boolean.TRUE : null));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e); // strings and numbers always write
-        }
+    /**
+     * The state as memcached holds it: JSON (only the version for no campaign), signed for campaign
+     * {@code id}; empty while {@code signer} has no key.
+     */
+    Optional<String> encode(long id, MemcachedSigner signer) {
+        return signer.sign(id, json(null)).map(this::json);
     }
 
-    /** The state {@link #encode} wrote, or null if the value is not one. */
-    static Target decode(String value) {
+    /**
+     * The state {@link #encode} wrote for campaign {@code id}, or null if {@code value} is not one:
+     * garbage, unsigned (an earlier version's), or signed for another campaign or state.
+     */
+    static Target decode(long id, String value, MemcachedSigner signer) {
         try {
             Stored stored = JSON.readValue(value, Stored.class);
             if (stored == null || stored.version == null) {
                 return null;
             }
-            return of(stored.url, stored.platformUrls, Boolean.TRUE.equals(stored.forward), stored.version);
+            Target target = of(stored.url, stored.platformUrls, Boolean.TRUE.equals(stored.forward), stored.version);
+            // The signature covers the state as this class writes it, so only what it signed matches.
+            return signer.verify(id, target.json(null), stored.signature) ? target : null;
         } catch (JsonProcessingException | RuntimeException e) {
             return null;
         }
     }
 
+    private String json(String signature) {
+        try {
+            return JSON.writeValueAsString(new Stored(version, redirectUrl,
+                    platformUrls.isEmpty() ? null : PlatformUrls.ordered(platformUrls), forwardQuery ? Boolean.TRUE : null,
+                    signature));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e); // strings and numbers always write
+        }
+    }
+
+    /** Earlier versions read these fields and ignore the signature. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     private record Stored(@JsonProperty("v") Long version, @JsonProperty("u") String url,
-                          @JsonProperty("p") Map<String, String> platformUrls, @JsonProperty("f") Boolean forward) {
+                          @JsonProperty("p") Map<String, String> platformUrls, @JsonProperty("f") Boolean forward,
+                          @JsonProperty("s") String signature) {
     }
 
     @Override

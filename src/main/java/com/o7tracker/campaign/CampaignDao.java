@@ -11,17 +11,18 @@ import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
-import org.jdbi.v3.sqlobject.transaction.Transaction;
 
 /**
  * The campaigns table. Every change gets a new version from PostgreSQL's triggers (a deletion
- * leaves a tombstone with one),
- * so caches keep the newest state whatever order they hear of changes in. Every change also sends a {@code campaign_changed} notification in its
- * own transaction, so each instance drops its cached copy the moment the change commits.
+ * leaves a tombstone with one), so caches keep the newest state whatever order they hear of
+ * changes in. Every change of a target, by this service or any other client, also makes
+ * PostgreSQL send a {@link #CHANGE_CHANNEL} notification (a trigger, migration V007) in the
+ * changing transaction, so each instance re-reads the campaign the moment the change commits.
  */
 @RegisterRowMapper(CampaignMapper.class)
 public interface CampaignDao {
 
+    /** Sent by the trigger of migration V007 with the campaign's id in decimal. */
     String CHANGE_CHANNEL = "campaign_changed";
 
     @SqlQuery("""
@@ -122,38 +123,40 @@ public interface CampaignDao {
     @SqlUpdate("DELETE FROM campaigns WHERE id = :id")
     int deleteRow(@Bind("id") long id);
 
-    @SqlQuery("SELECT pg_notify('" + CHANGE_CHANNEL + "', :id::text)")
-    String notifyChanged(@Bind("id") long id);
+    /**
+     * The key that signs the campaign states the caches write to memcached: the stored one, or
+     * {@code fresh} if there was none (empty when another instance stored one at the same moment:
+     * ask again).
+     */
+    @SqlQuery("""
+            WITH fresh AS (
+                INSERT INTO memcached_signing_key (id, secret) VALUES (1, :fresh)
+                ON CONFLICT (id) DO NOTHING RETURNING secret)
+            SELECT secret FROM fresh UNION ALL SELECT secret FROM memcached_signing_key WHERE id = 1
+            LIMIT 1
+            """)
+    Optional<byte[]> memcachedSigningKey(@Bind("fresh") byte[] fresh);
 
-    /** Creates the campaign, or returns empty if the id is taken (the caller draws another). */
-    @Transaction
+    /**
+     * Creates the campaign, or returns empty if the id is taken (the caller draws another). The
+     * trigger's notification also tells the instances that cached a click on the id as unknown.
+     */
     default Optional<Campaign> insert(long id, CampaignRequest request) {
         CampaignRequest.UrlChanges urls = request.platformUrls();
-        Optional<Campaign> created = insertIfAbsent(id, request.redirectUrl(),
+        return insertIfAbsent(id, request.redirectUrl(),
                 request.platforms() == null ? new String[0] : request.platforms(),
                 urls == null ? "{}" : urls.setJson(), Boolean.TRUE.equals(request.forwardQuery()));
-        // A click on a not-yet-existing id may have been cached as unknown.
-        created.ifPresent(c -> notifyChanged(id));
-        return created;
     }
 
     /** Replaces the fields given (null keeps the stored value) and moves updated_at. */
-    @Transaction
     default Optional<Campaign> update(long id, CampaignRequest request) {
         CampaignRequest.UrlChanges urls = request.platformUrls() == null
                 ? CampaignRequest.UrlChanges.KEEP : request.platformUrls();
-        Optional<Campaign> updated = updateRow(id, request.redirectUrl(), request.platforms(), urls.clear(), urls.setJson(),
+        return updateRow(id, request.redirectUrl(), request.platforms(), urls.clear(), urls.setJson(),
                 urls.removeKeys(), request.forwardQuery());
-        updated.ifPresent(c -> notifyChanged(id));
-        return updated;
     }
 
-    @Transaction
     default boolean delete(long id) {
-        boolean deleted = deleteRow(id) == 1;
-        if (deleted) {
-            notifyChanged(id);
-        }
-        return deleted;
+        return deleteRow(id) == 1;
     }
 }

@@ -82,7 +82,8 @@ public class DatabaseFactory {
             return new Endpoint(url, user, password, Optional.empty());
         }
         EmbeddedDatabase embedded = new EmbeddedDatabase(Path.of(dataDirectory, "postgresql"));
-        return new Endpoint(embedded.startAndGetJdbcUrl(), EmbeddedDatabase.USER, "", Optional.of(embedded));
+        String jdbcUrl = embedded.startAndGetJdbcUrl();
+        return new Endpoint(jdbcUrl, EmbeddedDatabase.USER, embedded.password(), Optional.of(embedded));
     }
 
     /**

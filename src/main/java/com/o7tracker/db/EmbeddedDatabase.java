@@ -2,7 +2,10 @@ package com.o7tracker.db;
 
 import io.dropwizard.lifecycle.Managed;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -10,8 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,14 +32,39 @@ import org.slf4j.LoggerFactory;
  * (a {@code db migrate} while the service runs) is refused instead of stopping the live server.
  * Holding the lock, it may stop a postmaster left running by a killed predecessor, so PostgreSQL's
  * own crash recovery takes over; it signals only a process that is a postgres of this directory.
+ *
+ * <p>Only the service gets in: PostgreSQL listens on loopback TCP only, with no Unix socket, and
+ * asks for a password (scram-sha-256) that the service drew at random and keeps in the data
+ * directory, readable by its own OS user only (the file 0600, the directory 0700). Any other local
+ * user would otherwise be PostgreSQL's superuser, able to run programs as the service's user
+ * ({@code COPY … TO PROGRAM}). The access rules are written at every start, so a directory that an
+ * earlier version initialised with {@code trust} is locked down by the first start of this one.
+ * Loopback with a password, rather than a Unix socket alone, because the JDBC driver reaches a
+ * socket only through a native library (a new dependency), and the embedded PostgreSQL's own
+ * start-up check connects by TCP.
  */
 public class EmbeddedDatabase implements Managed {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
 
     public static final String USER = "postgres";
+    /** The service's password for {@link #USER}, beside PostgreSQL's files in the data directory (mode 0600). */
+    public static final String PASSWORD_FILE = "o7tracker-password";
+
+    private static final String HBA_MARK = "# o7tracker: loopback with a password only";
+    private static final String HBA = HBA_MARK + """
+
+            # Written by o7tracker at every start: the service's password (o7tracker-password, beside
+            # this file) over loopback TCP; no Unix socket, and nothing else, in particular no trust.
+            host  all all 127.0.0.1/32 scram-sha-256
+            host  all all ::1/128      scram-sha-256
+            local all all              reject
+            """;
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
 
     private final Path directory;
+    private String password;
     private EmbeddedPostgres postgres;
     private FileChannel lockChannel;
     private FileLock lock;
@@ -45,6 +79,9 @@ public class EmbeddedDatabase implements Managed {
         lock();
         try {
             stopStalePostmaster();
+            Path passwordFile = directory.resolve(PASSWORD_FILE);
+            boolean newPassword = !Files.exists(passwordFile);
+            password = newPassword ? drawPassword() : Files.readString(passwordFile).strip();
             postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(directory)
                     .setCleanDataDirectory(false)
@@ -53,6 +90,13 @@ public class EmbeddedDatabase implements Managed {
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("max_connections", "100")
+                    .setServerConfig("listen_addresses", "localhost")
+                    .setServerConfig("unix_socket_directories", "")
+                    .setServerConfig("password_encryption", "scram-sha-256")
+                    // Its start-up check connects too.
+                    .setConnectConfig("password", password)
+                    // After initdb (which made it with trust), before the server starts, at every start.
+                    .setDataDirectoryCustomizer(data -> lockDown(newPassword))
                     .start();
         } catch (IOException | InterruptedException | RuntimeException e) {
             lockChannel.close();
@@ -60,6 +104,92 @@ public class EmbeddedDatabase implements Managed {
         }
         LOG.info("Embedded PostgreSQL running on port {} with its data in {}", postgres.getPort(), directory);
         return postgres.getJdbcUrl(USER, "postgres");
+    }
+
+    private static String drawPassword() {
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    /**
+     * Writes the access rules, keeps the password file, and gives the superuser the password if
+     * the directory does not have it yet (new, or made by an earlier version). PostgreSQL is not
+     * running here; the password is set in its single-user mode, which opens no connection.
+     */
+    private void lockDown(boolean newPassword) {
+        try {
+            Files.setPosixFilePermissions(directory, OWNER_ONLY_DIRECTORY);
+            Path hba = directory.resolve("pg_hba.conf");
+            boolean lockedDown = Files.exists(hba) && Files.readString(hba).startsWith(HBA_MARK);
+            if (newPassword || !lockedDown) {
+                setSuperuserPassword();
+                Path passwordFile = directory.resolve(PASSWORD_FILE);
+                Files.deleteIfExists(passwordFile);
+                Files.createFile(passwordFile, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+                Files.writeString(passwordFile, password + "\n");
+                LOG.info("The embedded PostgreSQL in {} now takes the service's password only (kept in {})",
+                        directory, passwordFile);
+            }
+            Files.setPosixFilePermissions(directory.resolve(PASSWORD_FILE), OWNER_ONLY);
+            Files.writeString(hba, HBA);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not lock down the embedded PostgreSQL in " + directory, e);
+        }
+    }
+
+    /**
+     * Sets the superuser's password in PostgreSQL's single-user mode, which opens no connection of
+     * any kind. Run as the embedded PostgreSQL runs its binaries: as root, in a user namespace of
+     * its own ({@code unshare -U}), since PostgreSQL refuses to run as root.
+     */
+    private void setSuperuserPassword() throws IOException {
+        Path postgresBinary = postgresBinaryFor(Files.readString(directory.resolve("PG_VERSION")).strip());
+        List<String> command = new ArrayList<>();
+        if (LinuxUtils.isUnshareAvailable()) {
+            command.addAll(List.of("unshare", "-U"));
+        }
+        command.addAll(List.of(postgresBinary.toString(), "--single", "-F", "-D", directory.toString(),
+                "-c", "listen_addresses=", "-c", "unix_socket_directories=", "-c", "password_encryption=scram-sha-256",
+                USER));
+        Process single = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (var in = single.getOutputStream()) {
+            in.write(("ALTER ROLE " + USER + " WITH PASSWORD '" + password + "';\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        String output = new String(single.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!single.waitFor(60, TimeUnit.SECONDS) || single.exitValue() != 0 || output.contains("ERROR")) {
+                single.destroyForcibly();
+                throw new IOException("Setting the superuser's password failed: " + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while setting the superuser's password", e);
+        }
+    }
+
+    /**
+     * The postgres binary that the embedded PostgreSQL unpacked (where it keeps them: its working
+     * directory, PG-&lt;digest&gt;/bin), of the data directory's major version.
+     */
+    private static Path postgresBinaryFor(String majorVersion) throws IOException {
+        Path working = Path.of(System.getProperty("ot.epg.working-dir",
+                Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg").toString()));
+        try (var unpacked = Files.list(working)) {
+            for (Path candidate : unpacked.map(p -> p.resolve("bin/postgres")).filter(Files::isExecutable).toList()) {
+                Process version = new ProcessBuilder(candidate.toString(), "--version").redirectErrorStream(true).start();
+                String answer = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (answer.matches("(?s).*\\(PostgreSQL\\) " + majorVersion + "\\..*")) {
+                    return candidate;
+                }
+            }
+        }
+        throw new IOException("No PostgreSQL " + majorVersion + " binaries unpacked in " + working);
+    }
+
+    /** The superuser's password; set by {@link #startAndGetJdbcUrl}. */
+    public String password() {
+        return password;
     }
 
     @Override

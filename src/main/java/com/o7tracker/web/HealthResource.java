@@ -2,11 +2,15 @@ package com.o7tracker.web;
 
 import com.codahale.metrics.health.HealthCheck;
 import com.codahale.metrics.health.HealthCheckRegistry;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -27,13 +31,28 @@ public class HealthResource {
 
     private static final Set<String> READINESS = Set.of("click-journal", "deadlocks");
 
+    private static final Duration RESULT_LIFETIME = Duration.ofSeconds(1);
+
     private static final Logger LOG = LoggerFactory.getLogger(HealthResource.class);
 
     private final HealthCheckRegistry healthChecks;
     private final Map<String, String> lastState = new ConcurrentHashMap<>();
 
+    /**
+     * The probes are public and unauthenticated, and the deadlock scan (ThreadMXBean's) pauses
+     * every thread of the JVM: a result is reused for {@link #RESULT_LIFETIME}, and probes that
+     * arrive while a check runs wait for that one run rather than starting their own, so a flood
+     * of probes costs at most one scan per second.
+     */
+    private final Cache<String, HealthCheck.Result> recent;
+
     public HealthResource(HealthCheckRegistry healthChecks) {
+        this(healthChecks, Ticker.systemTicker());
+    }
+
+    HealthResource(HealthCheckRegistry healthChecks, Ticker ticker) {
         this.healthChecks = healthChecks;
+        this.recent = Caffeine.newBuilder().expireAfterWrite(RESULT_LIFETIME).ticker(ticker).build();
     }
 
     @GET
@@ -55,7 +74,7 @@ public class HealthResource {
             if (!healthChecks.getNames().contains(name)) {
                 continue;
             }
-            HealthCheck.Result result = healthChecks.runHealthCheck(name);
+            HealthCheck.Result result = recent.get(name, healthChecks::runHealthCheck);
             healthy &= result.isHealthy();
             body.put(name, new Probe(result.isHealthy(), result.isHealthy() ? "healthy" : "unhealthy"));
             logChange(name, result);

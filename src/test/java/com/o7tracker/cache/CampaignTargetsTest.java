@@ -70,14 +70,21 @@ class CampaignTargetsTest {
      */
     private Optional<String> awaitMemcached(long id, String expected) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!memcached.get(key(id)).map(v -> holds(v, expected)).orElse(false) && System.nanoTime() < deadline) {
+        while (!memcached.get(key(id)).map(v -> holds(id, v, expected)).orElse(false) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         return memcached.get(key(id));
     }
 
-    private static boolean holds(String value, String expected) {
-        Target held = Target.decode(value);
+    /** What memcached's value for campaign {@code id} says, if the service signed it (as the caches read it). */
+    private static Target decode(long id, String value) {
+        MemcachedSigner signer = new MemcachedSigner(dao);
+        assertThat(signer.load()).isTrue();
+        return Target.decode(id, value, signer);
+    }
+
+    private static boolean holds(long id, String value, String expected) {
+        Target held = decode(id, value);
         if (held == null) {
             return false;
         }
@@ -155,7 +162,7 @@ class CampaignTargetsTest {
         String after = awaitMemcached(id, " https://after.example/").orElseThrow();
         // A writer or reader holding the state from before the change arrives late: it is refused.
         assertThat(memcached.storeUnlessNewer(key(id), 60, before,
-                held -> Target.decode(held).version() >= Target.decode(before).version()))
+                held -> decode(id, held).version() >= decode(id, before).version()))
                 .isTrue();
         assertThat(memcached.get(key(id))).hasValue(after);
         assertThat(targets().find(id).redirectUrl()).isEqualTo("https://after.example/");
@@ -166,8 +173,8 @@ class CampaignTargetsTest {
         service.delete(id);
         assertThat(targets.find(id).exists()).isFalse();
         assertThat(targets.find(id).version()).as("a deletion is newer than the campaign").isGreaterThan(
-                Target.decode(after).version());
-        assertThat(awaitMemcached(id, Long.toString(targets.find(id).version())).map(Target::decode))
+                decode(id, after).version());
+        assertThat(awaitMemcached(id, Long.toString(targets.find(id).version())).map(v -> decode(id, v)))
                 .as("the deletion in memcached").hasValue(targets.find(id));
         assertThat(targets().find(id).exists()).as("another instance, through memcached").isFalse();
     }
@@ -179,7 +186,7 @@ class CampaignTargetsTest {
         long id = service.create(new CampaignRequest("https://deleted.example/", new String[0], null, null)).id();
         String old = awaitMemcached(id, " https://deleted.example/").orElseThrow();
         service.delete(id);
-        assertThat(awaitMemcached(id, Long.toString(writer.find(id).version())).map(Target::decode))
+        assertThat(awaitMemcached(id, Long.toString(writer.find(id).version())).map(v -> decode(id, v)))
                 .hasValue(writer.find(id));
         // memcached lost the deletion (unreachable when it was written, say) and still holds the campaign.
         assertThat(memcached.storeUnlessNewer(key(id), 60, old, held -> false)).isTrue();
@@ -204,7 +211,7 @@ class CampaignTargetsTest {
         assertThat(metrics.meter("cache.database.reads").getCount()).as("a flood on a dead id").isEqualTo(reads);
         assertThat(metrics.getGauges().get("cache.local.size").getValue()).as("unknown ids are not kept with campaigns")
                 .isEqualTo(0L);
-        assertThat(awaitMemcached(id, "0").map(Target::decode)).as("remembered as unknown in memcached")
+        assertThat(awaitMemcached(id, "0").map(v -> decode(id, v))).as("remembered as unknown in memcached")
                 .hasValue(Target.of(null, 0));
         assertThat(targets().find(id).exists()).as("another instance, through memcached").isFalse();
         assertThat(metrics.meter("cache.database.reads").getCount()).isEqualTo(reads);
@@ -233,8 +240,39 @@ class CampaignTargetsTest {
             Thread.sleep(100);
         }
         assertThat(memcached.ping()).as("the client reconnects by itself").isTrue();
-        assertThat(awaitMemcached(id, " https://changed-while-down.example/").map(Target::decode).map(Target::redirectUrl))
+        assertThat(awaitMemcached(id, " https://changed-while-down.example/").map(v -> decode(id, v)).map(Target::redirectUrl))
                 .as("the write is retried until memcached takes it").hasValue("https://changed-while-down.example/");
         assertThat(targets().find(id).redirectUrl()).isEqualTo("https://changed-while-down.example/");
+    }
+
+    /**
+     * memcached has no authentication: anyone who reaches it can write under a campaign's key. A
+     * value the service did not write for that campaign (a foreign redirect with a version newer
+     * than any, another campaign's value, garbage) is a miss, counted, and replaced.
+     */
+    @Test
+    void aValueInMemcachedThatTheServiceDidNotWriteForTheCampaignIsAMiss() throws Exception {
+        long forged = insertBehindTheCachesBack("https://real.example/forged");
+        long garbage = insertBehindTheCachesBack("https://real.example/garbage");
+        long copied = insertBehindTheCachesBack("https://real.example/copied");
+        long other = insertBehindTheCachesBack("https://real.example/other");
+        assertThat(targets().find(other).redirectUrl()).isEqualTo("https://real.example/other");
+        String othersValue = awaitMemcached(other, " https://real.example/other").orElseThrow();
+        assertThat(memcached.storeUnlessNewer(key(forged), 60,
+                "{\"v\":9223372036854775807,\"u\":\"https://evil.example/\"}", held -> false)).isTrue();
+        assertThat(memcached.storeUnlessNewer(key(garbage), 60, "\u0000{not json", held -> false)).isTrue();
+        assertThat(memcached.storeUnlessNewer(key(copied), 60, othersValue, held -> false)).isTrue();
+
+        CampaignTargets targets = targets();
+        assertThat(targets.find(forged).location()).isEqualTo("https://real.example/forged");
+        assertThat(targets.find(garbage).location()).isEqualTo("https://real.example/garbage");
+        assertThat(targets.find(copied).location()).isEqualTo("https://real.example/copied");
+        assertThat(metrics.meter("cache.memcached.rejected").getCount()).isEqualTo(3);
+        assertThat(metrics.meter("cache.memcached.hits").getCount()).as("only the first lookup's miss").isZero();
+
+        // The real state replaces the forged one, whatever version it claimed.
+        assertThat(awaitMemcached(forged, " https://real.example/forged")).isPresent();
+        assertThat(targets().find(forged).location()).isEqualTo("https://real.example/forged");
+        assertThat(metrics.meter("cache.memcached.hits").getCount()).isEqualTo(1);
     }
 }

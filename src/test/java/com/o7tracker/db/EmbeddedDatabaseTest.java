@@ -3,21 +3,28 @@ package com.o7tracker.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.o7tracker.support.Psql;
 import com.o7tracker.support.TestApp;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The embedded default never stops a PostgreSQL that is not a leftover of its own data directory. */
+/**
+ * The embedded default never stops a PostgreSQL that is not a leftover of its own data directory,
+ * and lets no one but the service in.
+ */
 class EmbeddedDatabaseTest {
 
-    private static void assertAnswers(String url) throws Exception {
-        try (Connection c = DriverManager.getConnection(url, EmbeddedDatabase.USER, "");
+    private static void assertAnswers(String url, String password) throws Exception {
+        try (Connection c = DriverManager.getConnection(url, EmbeddedDatabase.USER, password);
              Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
             assertThat(rs.next()).isTrue();
         }
@@ -32,7 +39,7 @@ class EmbeddedDatabaseTest {
             assertThatThrownBy(new EmbeddedDatabase(directory)::startAndGetJdbcUrl)
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("in use by another running o7tracker");
-            assertAnswers(url);
+            assertAnswers(url, running.password());
         } finally {
             running.stop();
         }
@@ -51,12 +58,114 @@ class EmbeddedDatabaseTest {
             String url = second.startAndGetJdbcUrl();
             try {
                 assertThat(unrelated.isAlive()).as("the process the stale file names").isTrue();
-                assertAnswers(url);
+                assertAnswers(url, second.password());
             } finally {
                 second.stop();
             }
         } finally {
             unrelated.destroyForcibly();
+        }
+    }
+
+    private static final List<String> AS_NOBODY = List.of("runuser", "-u", "nobody", "--");
+
+    private static int port(String url) {
+        return Integer.parseInt(url.replaceFirst("^jdbc:postgresql://[^:]+:(\\d+)/.*$", "$1"));
+    }
+
+    /**
+     * What another local user gets: by TCP, a demand for the password (which it cannot read); by
+     * a Unix socket, nothing to connect to, in the directories where clients look for one.
+     */
+    private static void assertOtherUsersAreRefused(Path directory, int port) {
+        Psql.Result tcp = Psql.run(AS_NOBODY, "127.0.0.1", port, EmbeddedDatabase.USER, null, "SELECT 1");
+        assertThat(tcp.exitCode()).as(tcp.output()).isNotZero();
+        assertThat(tcp.output()).contains("no password supplied");
+        Psql.Result wrong = Psql.run(AS_NOBODY, "localhost", port, EmbeddedDatabase.USER, "postgres", "SELECT 1");
+        assertThat(wrong.exitCode()).as(wrong.output()).isNotZero();
+        assertThat(wrong.output()).contains("password authentication failed");
+        for (String socketDirectory : List.of("/tmp", "/var/run/postgresql", directory.toString())) {
+            assertThat(Path.of(socketDirectory, ".s.PGSQL." + port)).as("a Unix socket").doesNotExist();
+            Psql.Result socket = Psql.run(AS_NOBODY, socketDirectory, port, EmbeddedDatabase.USER, null, "SELECT 1");
+            assertThat(socket.exitCode()).as(socket.output()).isNotZero();
+            assertThat(socket.output()).containsAnyOf("No such file or directory", "Permission denied");
+        }
+        assertThat(asNobody("cat", directory.resolve(EmbeddedDatabase.PASSWORD_FILE).toString()))
+                .as("the password file").contains("Permission denied");
+    }
+
+    private static String asNobody(String... command) {
+        List<String> line = new java.util.ArrayList<>(AS_NOBODY);
+        line.addAll(List.of(command));
+        try {
+            Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(line + " did not finish within 30 s");
+            }
+            return new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void anotherLocalUserCannotConnectByTcpOrSocketWhileTheServiceCan() throws Exception {
+        Path directory = TestApp.tempDir("embedded-auth").resolve("postgresql");
+        EmbeddedDatabase database = new EmbeddedDatabase(directory);
+        String url = database.startAndGetJdbcUrl();
+        try {
+            assertAnswers(url, database.password());
+            assertThat(database.password()).hasSizeGreaterThanOrEqualTo(32);
+            assertThat(Files.getPosixFilePermissions(directory.resolve(EmbeddedDatabase.PASSWORD_FILE)))
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            assertThat(Files.getPosixFilePermissions(directory))
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                            PosixFilePermission.OWNER_EXECUTE);
+            assertOtherUsersAreRefused(directory, port(url));
+        } finally {
+            database.stop();
+        }
+    }
+
+    /** A data directory as the previous version left it: initdb -A trust, every local user a superuser. */
+    @Test
+    void aDataDirectoryOfThePreviousVersionIsLockedDownAndKeepsItsData() throws Exception {
+        Path directory = TestApp.tempDir("embedded-upgrade").resolve("postgresql");
+        try (EmbeddedPostgres old = EmbeddedPostgres.builder().setDataDirectory(directory).setCleanDataDirectory(false)
+                .setRegisterShutdownHook(false).start()) {
+            try (Connection c = old.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE kept (v text)");
+                s.execute("INSERT INTO kept VALUES ('from before the upgrade')");
+            }
+            Psql.Result before = Psql.run(AS_NOBODY, "127.0.0.1", old.getPort(), EmbeddedDatabase.USER, null,
+                    "SELECT current_setting('is_superuser')");
+            assertThat(before.output()).as("the previous version: anyone is a superuser").isEqualTo("on\n");
+        }
+
+        EmbeddedDatabase database = new EmbeddedDatabase(directory);
+        String url = database.startAndGetJdbcUrl();
+        try (Connection c = DriverManager.getConnection(url, EmbeddedDatabase.USER, database.password());
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT v FROM kept")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("from before the upgrade");
+            assertOtherUsersAreRefused(directory, port(url));
+        } finally {
+            database.stop();
+        }
+
+        // and again at the next start, with the password it keeps
+        EmbeddedDatabase again = new EmbeddedDatabase(directory);
+        String urlAgain = again.startAndGetJdbcUrl();
+        try {
+            assertThat(again.password()).isEqualTo(database.password());
+            assertAnswers(urlAgain, again.password());
+            assertOtherUsersAreRefused(directory, port(urlAgain));
+        } finally {
+            again.stop();
         }
     }
 }

@@ -20,6 +20,8 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /** A database written by an earlier version is migrated with its data intact. */
@@ -164,5 +166,62 @@ class MigrationUpgradeTest {
         assertThat(dao.findTarget(4294967296L).version()).isGreaterThan(versionBefore);
         assertThat(dao.findById(4294967296L).orElseThrow().clickCount()).isEqualTo(15);
         assertThat(dao.findById(4294967297L).orElseThrow().platformUrls()).isEmpty();
+    }
+
+    /**
+     * Schema 6 (the version whose application sent the change notifications itself): after the
+     * migration PostgreSQL tells every change of a target, made by any client, as the decimal id
+     * the previous version's listener parses; the previous version's own notification in the same
+     * transaction arrives once; counting tells nothing.
+     */
+    @Test
+    void aDatabaseOfSchema6TellsEveryChangeOfATargetAsThePreviousListenerReadsIt() throws Exception {
+        PGSimpleDataSource dataSource = databaseAtSchema("6");
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO campaigns (id, redirect_url) VALUES (4294967296, 'https://old.example/a')");
+        }
+
+        Migrations.migrate(dataSource);
+
+        try (Connection listening = dataSource.getConnection(); Connection writing = dataSource.getConnection();
+             Statement s = writing.createStatement()) {
+            try (Statement listen = listening.createStatement()) {
+                listen.execute("LISTEN " + CampaignDao.CHANGE_CHANNEL);
+            }
+            // the previous version's flusher
+            s.execute("UPDATE campaigns SET click_count = click_count + 1, android_click_count = android_click_count + 1"
+                    + " WHERE id = 4294967296");
+            // an operator's fix
+            s.execute("UPDATE campaigns SET redirect_url = 'https://fixed.example/a' WHERE id = 4294967296");
+            // the previous version's update, with its own notification in the same transaction
+            writing.setAutoCommit(false);
+            s.execute("UPDATE campaigns SET platforms = '{Android}', updated_at = clock_timestamp() WHERE id = 4294967296");
+            s.execute("SELECT pg_notify('" + CampaignDao.CHANGE_CHANNEL + "', '4294967296')");
+            writing.commit();
+            writing.setAutoCommit(true);
+            // a restore and a removal
+            s.execute("INSERT INTO campaigns (id, redirect_url) VALUES (4294967297, 'https://restored.example/b')");
+            s.execute("DELETE FROM campaigns WHERE id = 4294967296");
+
+            // Told in commit order: once the end mark is heard, everything sent before it has been.
+            s.execute("SELECT pg_notify('" + CampaignDao.CHANGE_CHANNEL + "', 'end')");
+
+            List<String> heard = awaitNotificationsUntil(listening, "end");
+            assertThat(heard).containsExactly("4294967296", "4294967296", "4294967297", "4294967296", "end");
+        }
+    }
+
+    /** The payloads heard on {@code listening} up to {@code last}, or those heard within 5 s. */
+    private static List<String> awaitNotificationsUntil(Connection listening, String last) throws SQLException {
+        PGConnection pg = listening.unwrap(PGConnection.class);
+        List<String> heard = new ArrayList<>();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!heard.contains(last) && System.nanoTime() < deadline) {
+            PGNotification[] notifications = pg.getNotifications(100);
+            for (PGNotification n : notifications == null ? new PGNotification[0] : notifications) {
+                heard.add(n.getParameter());
+            }
+        }
+        return heard;
     }
 }

@@ -6,6 +6,16 @@ import com.codahale.metrics.health.HealthCheck;
 import com.codahale.metrics.health.HealthCheckRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -53,5 +63,71 @@ class HealthResourceTest {
         assertThat(readiness.getStatus()).isEqualTo(200);
         assertThat(new ObjectMapper().writeValueAsString(readiness.getEntity()))
                 .isEqualTo("{\"click-journal\":{\"healthy\":true,\"message\":\"healthy\"}}");
+    }
+
+    @Test
+    void theDeadlockScanRunsAtMostOncePerSecondHoweverManyProbesArrive() throws Exception {
+        AtomicInteger scans = new AtomicInteger();
+        CountDownLatch scanEntered = new CountDownLatch(1);
+        CountDownLatch releaseScan = new CountDownLatch(1);
+        HealthCheckRegistry checks = new HealthCheckRegistry();
+        checks.register("deadlocks", check(() -> {
+            scans.incrementAndGet();
+            scanEntered.countDown();
+            try {
+                // the first scan is held until every probe has arrived, so they all overlap it
+                releaseScan.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return HealthCheck.Result.healthy();
+        }));
+        AtomicLong nanos = new AtomicLong(1_000_000_000L);
+        HealthResource health = new HealthResource(checks, nanos::get);
+
+        ExecutorService probes = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                boolean live = i % 2 == 0;
+                answers.add(probes.submit(() -> (live ? health.liveness() : health.readiness()).getStatus()));
+            }
+            assertThat(scanEntered.await(10, TimeUnit.SECONDS)).isTrue();
+            releaseScan.countDown();
+            for (Future<Integer> answer : answers) {
+                assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo(200);
+            }
+        } finally {
+            probes.shutdownNow();
+        }
+        assertThat(scans).hasValue(1);
+
+        nanos.addAndGet(Duration.ofMillis(999).toNanos());
+        for (int i = 0; i < 100; i++) {
+            assertThat(health.liveness().getStatus()).isEqualTo(200);
+        }
+        assertThat(scans).hasValue(1);
+
+        nanos.addAndGet(Duration.ofMillis(1).toNanos());
+        for (int i = 0; i < 100; i++) {
+            assertThat(health.liveness().getStatus()).isEqualTo(200);
+        }
+        assertThat(scans).hasValue(2);
+    }
+
+    @Test
+    void aDeadlockFoundIsReportedUntilAScanAfterItsSecondFindsNone() throws Exception {
+        AtomicInteger deadlocked = new AtomicInteger(1);
+        HealthCheckRegistry checks = new HealthCheckRegistry();
+        checks.register("deadlocks", check(() -> deadlocked.get() > 0
+                ? HealthCheck.Result.unhealthy("threads deadlocked") : HealthCheck.Result.healthy()));
+        AtomicLong nanos = new AtomicLong();
+        HealthResource health = new HealthResource(checks, nanos::get);
+
+        assertThat(health.liveness().getStatus()).isEqualTo(503);
+        deadlocked.set(0);
+        assertThat(health.liveness().getStatus()).isEqualTo(503);
+        nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+        assertThat(health.liveness().getStatus()).isEqualTo(200);
     }
 }
