@@ -1,5 +1,6 @@
 package com.o7tracker;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.o7tracker.auth.AuthFactory;
 import com.o7tracker.cache.CacheFactory;
 import com.o7tracker.counting.CountingFactory;
@@ -8,6 +9,7 @@ import com.o7tracker.influxdb.InfluxDbFactory;
 import com.o7tracker.settings.Setting;
 import com.o7tracker.stats.StatsFactory;
 import io.dropwizard.core.Configuration;
+import io.dropwizard.validation.ValidationMethod;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -53,6 +55,18 @@ public class O7TrackerConfiguration extends Configuration {
     @NotNull
     @Setting
     private StatsFactory stats = new StatsFactory();
+
+    /**
+     * A generated password is one process's own: on a shared PostgreSQL there may be several
+     * instances, and an admin request would succeed or fail depending on the instance it reached.
+     */
+    @JsonIgnore
+    @ValidationMethod(message = "AUTH_PASSWORD (auth.password) must be set when DATABASE_URL (database.url) names an"
+            + " external PostgreSQL: every instance on it would generate a different admin password. Set AUTH_PASSWORD"
+            + " to the same password, at least " + AuthFactory.MIN_PASSWORD_LENGTH + " characters, on every instance")
+    public boolean isAdminPasswordShared() {
+        return auth.hasPassword() || database.isEmbedded();
+    }
 
     public String getFallbackUrl() {
         return fallbackUrl;

@@ -62,9 +62,15 @@ public class AuthFactory {
 
     @JsonIgnore
     @ValidationMethod(message = "auth.password must be at least " + MIN_PASSWORD_LENGTH
-            + " characters (AUTH_PASSWORD), or empty to have one generated for the run")
+            + " characters and not only blanks (AUTH_PASSWORD), or empty to have one generated for the run")
     public boolean isPassword() {
-        return password.isEmpty() || password.length() >= MIN_PASSWORD_LENGTH;
+        return password.isEmpty() || (password.length() >= MIN_PASSWORD_LENGTH && !password.isBlank());
+    }
+
+    /** Whether a password is configured; without one, each process generates its own. */
+    @JsonIgnore
+    public boolean hasPassword() {
+        return !password.isEmpty();
     }
 
     /**
