@@ -8,6 +8,7 @@ import com.o7tracker.db.DatabaseFactory;
 import com.o7tracker.influxdb.InfluxDbFactory;
 import com.o7tracker.settings.Setting;
 import com.o7tracker.stats.StatsFactory;
+import com.o7tracker.web.ClientAddressFactory;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.validation.ValidationMethod;
 import jakarta.validation.Valid;
@@ -25,6 +26,12 @@ public class O7TrackerConfiguration extends Configuration {
     @NotEmpty
     @Setting
     private String dataDirectory = "data";
+
+    /** Who sent a request: the one rule for the whole server (behind which proxies, from where). */
+    @Valid
+    @NotNull
+    @Setting
+    private ClientAddressFactory clientAddress = new ClientAddressFactory();
 
     @Valid
     @NotNull
@@ -74,6 +81,10 @@ public class O7TrackerConfiguration extends Configuration {
 
     public String getDataDirectory() {
         return dataDirectory;
+    }
+
+    public ClientAddressFactory getClientAddress() {
+        return clientAddress;
     }
 
     public AuthFactory getAuth() {
