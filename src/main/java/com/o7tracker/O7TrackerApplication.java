@@ -15,6 +15,7 @@ import com.o7tracker.influxdb.InfluxDbStream;
 import com.o7tracker.track.TrackHandler;
 import com.o7tracker.track.UserAgents;
 import com.o7tracker.web.AdminFeature;
+import com.o7tracker.web.ClientAddress;
 import com.o7tracker.web.ErrorMapper;
 import com.o7tracker.web.Fallback;
 import com.o7tracker.web.HealthResource;
@@ -44,9 +45,18 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
     @Override
     public void initialize(Bootstrap<O7TrackerConfiguration> bootstrap) {
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
-                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+                bootstrap.getConfigurationSourceProvider(), environmentSubstitutor()));
         bootstrap.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         bootstrap.addCommand(new DbCommand());
+    }
+
+    /**
+     * config.yml's {@code ${VAR:-default}}: an unset variable is no error (the setting keeps its
+     * default), and a default may name another variable ({@code ${TRUSTED_PROXIES:-${AUTH_TRUSTED_PROXIES:-}}},
+     * a setting's earlier name read as its fallback).
+     */
+    public static EnvironmentVariableSubstitutor environmentSubstitutor() {
+        return new EnvironmentVariableSubstitutor(false, true);
     }
 
     @Override
@@ -83,8 +93,11 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         environment.getApplicationContext().setErrorHandler(errors);
         environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(errors));
 
-        // The admin API.
-        environment.jersey().register(config.getAuth().build(environment.metrics()));
+        // The admin API. Basic auth: each login attempt gets its turn from a servlet filter (a delay
+        // waited out suspended), its credentials are checked by a Jersey filter; the client is told
+        // by the one server-wide rule of ClientAddress.
+        ClientAddress clientAddress = config.getClientAddress().build();
+        environment.jersey().register(config.getAuth().build(environment, clientAddress));
         environment.jersey().register(new AdminFeature());
         environment.jersey().register(new ErrorMapper(fallback));
         JsonBody json = new JsonBody(environment.getObjectMapper());

@@ -1,5 +1,6 @@
 package com.o7tracker;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.o7tracker.auth.AuthFactory;
 import com.o7tracker.cache.CacheFactory;
 import com.o7tracker.counting.CountingFactory;
@@ -7,7 +8,9 @@ import com.o7tracker.db.DatabaseFactory;
 import com.o7tracker.influxdb.InfluxDbFactory;
 import com.o7tracker.settings.Setting;
 import com.o7tracker.stats.StatsFactory;
+import com.o7tracker.web.ClientAddressFactory;
 import io.dropwizard.core.Configuration;
+import io.dropwizard.validation.ValidationMethod;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -23,6 +26,12 @@ public class O7TrackerConfiguration extends Configuration {
     @NotEmpty
     @Setting
     private String dataDirectory = "data";
+
+    /** Who sent a request: the one rule for the whole server (behind which proxies, from where). */
+    @Valid
+    @NotNull
+    @Setting
+    private ClientAddressFactory clientAddress = new ClientAddressFactory();
 
     @Valid
     @NotNull
@@ -54,12 +63,28 @@ public class O7TrackerConfiguration extends Configuration {
     @Setting
     private StatsFactory stats = new StatsFactory();
 
+    /**
+     * A generated password is one process's own: on a shared PostgreSQL there may be several
+     * instances, and an admin request would succeed or fail depending on the instance it reached.
+     */
+    @JsonIgnore
+    @ValidationMethod(message = "AUTH_PASSWORD (auth.password) must be set when DATABASE_URL (database.url) names an"
+            + " external PostgreSQL: every instance on it would generate a different admin password. Set AUTH_PASSWORD"
+            + " to the same password, at least " + AuthFactory.MIN_PASSWORD_LENGTH + " characters, on every instance")
+    public boolean isAdminPasswordShared() {
+        return auth.hasPassword() || database.isEmbedded();
+    }
+
     public String getFallbackUrl() {
         return fallbackUrl;
     }
 
     public String getDataDirectory() {
         return dataDirectory;
+    }
+
+    public ClientAddressFactory getClientAddress() {
+        return clientAddress;
     }
 
     public AuthFactory getAuth() {

@@ -16,11 +16,10 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.SecurityContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Collections;
-import java.util.OptionalLong;
 
 /**
- * Basic auth for the admin side, with the failed-login throttle. Unlike Dropwizard's
+ * Basic auth for the admin side: checks the credentials of an attempt whose turn {@link LoginGate}
+ * has given ({@link LoginThrottle}), and reports the outcome to the throttle. Unlike Dropwizard's
  * BasicCredentialAuthFilter it logs nothing for an Authorization header that does not decode (a
  * log line per garbage request is a way to fill the disk): such a header is a failed login like
  * a wrong password, answered 401. Registered for every resource and applied to the admin side's
@@ -32,7 +31,7 @@ public class AdminAuthFilter extends AuthFilter<BasicCredentials, Admin> {
     private static final String SCHEME = "Basic";
 
     private final LoginThrottle throttle;
-    private final int trustedProxies;
+    private final LoginGate gate;
 
     @Context
     private ResourceInfo resource;
@@ -40,13 +39,13 @@ public class AdminAuthFilter extends AuthFilter<BasicCredentials, Admin> {
     @Context
     private HttpServletRequest servletRequest;
 
-    AdminAuthFilter(Authenticator<BasicCredentials, Admin> authenticator, LoginThrottle throttle, int trustedProxies) {
+    AdminAuthFilter(Authenticator<BasicCredentials, Admin> authenticator, LoginThrottle throttle, LoginGate gate) {
         this.prefix = SCHEME;
         this.realm = "o7tracker";
         this.authenticator = authenticator;
         this.unauthorizedHandler = new JsonUnauthorizedHandler();
         this.throttle = throttle;
-        this.trustedProxies = trustedProxies;
+        this.gate = gate;
     }
 
     @Override
@@ -54,12 +53,11 @@ public class AdminAuthFilter extends AuthFilter<BasicCredentials, Admin> {
         if (!AdminSide.contains(resource)) {
             return;
         }
-        String client = LoginThrottle.client(servletRequest.getRemoteAddr(), forwardedFor(), trustedProxies);
-        OptionalLong retryAfter = throttle.retryAfterSeconds(client);
-        if (retryAfter.isPresent()) {
-            throw new WebApplicationException(ErrorBody.of("Too many failed logins from this address; try again later.")
+        LoginGate.Attempt attempt = gate.attemptOf(servletRequest);
+        if (attempt.admission() instanceof LoginThrottle.Refused refused) {
+            throw new WebApplicationException(ErrorBody.of("Too many failed logins; try again later.")
                     .response(429)
-                    .header(HttpHeaders.RETRY_AFTER, retryAfter.getAsLong())
+                    .header(HttpHeaders.RETRY_AFTER, refused.retryAfterSeconds())
                     .build());
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
@@ -68,15 +66,15 @@ public class AdminAuthFilter extends AuthFilter<BasicCredentials, Admin> {
             throw unauthorizedHandler.buildException(prefix, realm);
         }
         BasicCredentials credentials = decode(header);
-        if (credentials == null || !authenticate(request, credentials, SecurityContext.BASIC_AUTH)) {
-            throttle.failed(client);
+        if (credentials == null) {
+            throttle.failed(attempt.client(), null);
             throw unauthorizedHandler.buildException(prefix, realm);
         }
-    }
-
-    private String forwardedFor() {
-        return trustedProxies == 0 ? null
-                : String.join(",", Collections.list(servletRequest.getHeaders("X-Forwarded-For")));
+        if (!authenticate(request, credentials, SecurityContext.BASIC_AUTH)) {
+            throttle.failed(attempt.client(), credentials.getUsername());
+            throw unauthorizedHandler.buildException(prefix, realm);
+        }
+        throttle.succeeded(attempt.client(), credentials.getUsername());
     }
 
     /** The credentials of a well-formed {@code Basic} header, or null. */

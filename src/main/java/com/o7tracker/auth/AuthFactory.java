@@ -1,18 +1,23 @@
 package com.o7tracker.auth;
 
-import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.o7tracker.settings.Setting;
+import com.o7tracker.web.ClientAddress;
 import io.dropwizard.util.Duration;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.validation.MaxDuration;
 import io.dropwizard.validation.MinDuration;
 import io.dropwizard.validation.ValidationMethod;
-import jakarta.validation.constraints.Max;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.EnumSet;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +41,10 @@ public class AuthFactory {
     @Setting
     private String password = "";
 
-    /** Failed logins from one client within {@link #failureWindow} before its requests get 429. */
+    /**
+     * Failed logins from one client, or attempts as one user name not logged in, within
+     * {@link #failureWindow} before their attempts are spaced (see {@link LoginThrottle}).
+     */
     @Min(1)
     @Setting
     private int maxFailures = 10;
@@ -46,35 +54,49 @@ public class AuthFactory {
     @Setting
     private Duration failureWindow = Duration.minutes(1);
 
-    /** Clients whose failures are remembered; past it the oldest are forgotten (memory stays bounded). */
+    /** Clients, and user names, whose attempts are remembered; past it the oldest are forgotten (memory stays bounded). */
     @Min(1)
     @Setting
     private long maxTrackedClients = 100_000;
 
     /**
-     * Proxies in front of the service that append the address they saw to X-Forwarded-For. 0: the
-     * client is the connection's remote address and X-Forwarded-For is ignored (anyone can send it).
+     * The longest an attempt waits for its turn (see {@link LoginThrottle}): once a user name's or
+     * a client's attempts are spaced this far apart, about one per this long is checked, and an
+     * attempt whose turn is further away is refused (429) unchecked.
      */
-    @Min(0)
-    @Max(10)
+    @NotNull
+    @MinDuration(value = 10, unit = TimeUnit.MILLISECONDS)
+    @MaxDuration(value = 30, unit = TimeUnit.SECONDS)
     @Setting
-    private int trustedProxies = 0;
+    private Duration maxDelay = Duration.seconds(2);
 
     @JsonIgnore
     @ValidationMethod(message = "auth.password must be at least " + MIN_PASSWORD_LENGTH
-            + " characters (AUTH_PASSWORD), or empty to have one generated for the run")
+            + " characters and not only blanks (AUTH_PASSWORD), or empty to have one generated for the run")
     public boolean isPassword() {
-        return password.isEmpty() || password.length() >= MIN_PASSWORD_LENGTH;
+        return password.isEmpty() || (password.length() >= MIN_PASSWORD_LENGTH && !password.isBlank());
+    }
+
+    /** Whether a password is configured; without one, each process generates its own. */
+    @JsonIgnore
+    public boolean hasPassword() {
+        return !password.isEmpty();
     }
 
     /**
-     * The admin side's authentication filter, with its throttle counted in {@code metrics}
-     * ({@code auth.failures}, {@code auth.throttled}).
+     * The admin side's authentication filter, for Jersey, after registering the servlet filter that
+     * gives each attempt its turn; counted in the metrics {@code auth.failures}, {@code auth.evaluations},
+     * {@code auth.delayed} and {@code auth.throttled}.
      */
-    public AdminAuthFilter build(MetricRegistry metrics) {
-        LoginThrottle throttle = new LoginThrottle(maxFailures, failureWindow.toJavaDuration(), maxTrackedClients,
-                Ticker.systemTicker(), metrics);
-        return new AdminAuthFilter(new AdminAuthenticator(user, passwordForTheRun()), throttle, trustedProxies);
+    public AdminAuthFilter build(Environment environment, ClientAddress clientAddress) {
+        LoginThrottle throttle = new LoginThrottle(maxFailures, failureWindow.toJavaDuration(), maxDelay.toJavaDuration(),
+                maxTrackedClients, Ticker.systemTicker(), environment.metrics());
+        ScheduledExecutorService turns = environment.lifecycle().scheduledExecutorService("login-turns-%d").threads(1).build();
+        LoginGate gate = new LoginGate(throttle, clientAddress, turns, maxDelay.toJavaDuration());
+        FilterRegistration.Dynamic registration = environment.servlets().addFilter("login-gate", gate);
+        registration.setAsyncSupported(true);
+        registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), true, "/*");
+        return new AdminAuthFilter(new AdminAuthenticator(user, passwordForTheRun()), throttle, gate);
     }
 
     /** The configured password, or one generated for this run and logged once: never a built-in default. */

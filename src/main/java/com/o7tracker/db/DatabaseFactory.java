@@ -1,5 +1,6 @@
 package com.o7tracker.db;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.o7tracker.settings.Setting;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
@@ -45,6 +46,12 @@ public class DatabaseFactory {
     @Max(50)
     @Setting
     private int clickLookupConnections = 4;
+
+    /** Whether this process starts its own PostgreSQL (no {@code url}): then it is the only instance on it. */
+    @JsonIgnore
+    public boolean isEmbedded() {
+        return url.isBlank();
+    }
 
     /** Where PostgreSQL answers; {@code embedded} is present when this process started it. */
     public record Endpoint(String url, String user, String password, Optional<EmbeddedDatabase> embedded) {

@@ -1,6 +1,7 @@
 package com.o7tracker.counting;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.o7tracker.support.ClickLoad;
 import com.o7tracker.support.Http;
@@ -113,10 +114,12 @@ class ServiceLifecycleIT {
     }
 
     @Test
-    void withoutAPasswordOneIsGeneratedAndLoggedOnce() throws Exception {
+    void onTheEmbeddedDefaultWithoutAPasswordOneIsGeneratedAndLoggedOnce() throws Exception {
         Path logs = Files.createDirectories(Path.of("target", "lifecycle-logs"));
-        Map<String, String> env = ServiceProcess.environment(TestApp.tempDir("nopassword-journal"), null);
-        env.put("AUTH_PASSWORD", "");
+        // The embedded PostgreSQL is this process's own, so no other instance shares the admin API.
+        Map<String, String> env = new HashMap<>(Map.of(
+                "DATA_DIR", TestApp.tempDir("nopassword-data").toString(), "AUTH_USER", Http.USER,
+                "PORT", "0", "ADMIN_PORT", "0", "BIND", "127.0.0.1"));
         ServiceProcess service = ServiceProcess.start(env, logs.resolve("nopassword.log"));
         try {
             String log = Files.readString(logs.resolve("nopassword.log"));
@@ -133,5 +136,17 @@ class ServiceLifecycleIT {
         } finally {
             service.terminate();
         }
+    }
+
+    @Test
+    void withAnExternalDatabaseAndNoPasswordItRefusesToStartSayingWhatToSet() throws Exception {
+        Path logs = Files.createDirectories(Path.of("target", "lifecycle-logs"));
+        Map<String, String> env = ServiceProcess.environment(TestApp.tempDir("nopassword-journal"), null);
+        env.put("AUTH_PASSWORD", "");
+        assertThatThrownBy(() -> ServiceProcess.start(env, logs.resolve("nopassword-external.log")).terminate())
+                .hasMessageContaining("exited before it started");
+        assertThat(Files.readString(logs.resolve("nopassword-external.log")))
+                .contains("AUTH_PASSWORD (auth.password) must be set when DATABASE_URL")
+                .doesNotContain("password for this run is");
     }
 }

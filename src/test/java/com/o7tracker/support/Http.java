@@ -75,7 +75,19 @@ public final class Http {
 
     /** Sends {@code head} (request line and headers) as is, past the checks of Java's HTTP client; returns the answer's head. */
     public String raw(String head) {
-        try (java.net.Socket socket = new java.net.Socket(URI.create(base).getHost(), URI.create(base).getPort())) {
+        return rawFrom(null, head);
+    }
+
+    /**
+     * {@link #raw} over a connection from {@code localAddress} (another loopback address, such as
+     * 127.0.0.2, is another client to the service), or from any address when null.
+     */
+    public String rawFrom(String localAddress, String head) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            if (localAddress != null) {
+                socket.bind(new java.net.InetSocketAddress(localAddress, 0));
+            }
+            socket.connect(new java.net.InetSocketAddress(URI.create(base).getHost(), URI.create(base).getPort()), 5_000);
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write((head + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);

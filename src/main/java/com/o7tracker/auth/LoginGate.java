@@ -1,0 +1,99 @@
+package com.o7tracker.auth;
+
+import com.o7tracker.web.AdminSide;
+import com.o7tracker.web.ClientAddress;
+import io.dropwizard.auth.basic.BasicCredentials;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.core.HttpHeaders;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Gives each login attempt on the admin side its turn ({@link LoginThrottle#admit}) before Jersey
+ * sees it, and waits out a delay with the request suspended (servlet async), not with a request
+ * thread asleep: a flood of guesses then costs a scheduled task each, not a thread each. The
+ * credentials are checked afterwards by {@link AdminAuthFilter}, which reads the turn from the
+ * request. A servlet filter because a Jersey filter cannot suspend its request.
+ */
+public final class LoginGate implements Filter {
+
+    private static final String ATTEMPT = LoginGate.class.getName() + ".attempt";
+
+    /** Who tries to log in as whom ({@code user} null: no decodable credentials), and the verdict. */
+    record Attempt(String client, String user, LoginThrottle.Admission admission) {
+    }
+
+    private final LoginThrottle throttle;
+    private final ClientAddress clientAddress;
+    private final ScheduledExecutorService scheduler;
+    private final long asyncTimeoutMillis;
+
+    LoginGate(LoginThrottle throttle, ClientAddress clientAddress, ScheduledExecutorService scheduler,
+            java.time.Duration maxDelay) {
+        this.throttle = throttle;
+        this.clientAddress = clientAddress;
+        this.scheduler = scheduler;
+        // Only a stopped scheduler leaves a request suspended; it then gets an error, not a hang.
+        this.asyncTimeoutMillis = maxDelay.toMillis() + 30_000;
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        HttpServletRequest http = (HttpServletRequest) request;
+        // The second pass (after the delay) has its turn already; the public side takes no logins.
+        if (http.getAttribute(ATTEMPT) != null || !AdminSide.contains(path(http))) {
+            chain.doFilter(request, response);
+            return;
+        }
+        Attempt attempt = attempt(http);
+        http.setAttribute(ATTEMPT, attempt);
+        if (attempt.admission() instanceof LoginThrottle.Later later) {
+            AsyncContext async = http.startAsync();
+            async.setTimeout(asyncTimeoutMillis);
+            scheduler.schedule(() -> async.dispatch(), later.delayNanos(), TimeUnit.NANOSECONDS);
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    /**
+     * The attempt of a request this gate has seen, or, should one reach the admin side past it, its
+     * turn taken now, with a delay read as a refusal (nothing can wait there).
+     */
+    Attempt attemptOf(HttpServletRequest request) {
+        if (request.getAttribute(ATTEMPT) instanceof Attempt seen) {
+            return seen;
+        }
+        Attempt now = attempt(request);
+        if (now.admission() instanceof LoginThrottle.Later later) {
+            return new Attempt(now.client(), now.user(),
+                    new LoginThrottle.Refused(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(later.delayNanos()) + 1)));
+        }
+        return now;
+    }
+
+    private Attempt attempt(HttpServletRequest request) {
+        String client = LoginThrottle.key(clientAddress.of(request));
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        BasicCredentials credentials = header == null ? null : AdminAuthFilter.decode(header);
+        if (credentials == null) {
+            // Nothing to check: refused (401) by the filter, and an undecodable header counted there.
+            return new Attempt(client, null, LoginThrottle.NOW);
+        }
+        return new Attempt(client, credentials.getUsername(), throttle.admit(client, credentials.getUsername()));
+    }
+
+    /** The path as the servlet container decoded and normalised it, as Jersey matches it. */
+    private static String path(HttpServletRequest request) {
+        return request.getServletPath() + Objects.toString(request.getPathInfo(), "");
+    }
+}
