@@ -27,13 +27,15 @@ public class ClickCounting implements Managed {
     private final CountingFactory config;
     private final ClickJournal journal;
     private final ClickFlusher flusher;
+    private final CounterStore store;
     private final ScheduledExecutorService scheduler;
 
     public ClickCounting(CountingFactory config, Path journalDirectory, Jdbi jdbi, MetricRegistry metrics) {
         this.config = config;
         this.journal = new ClickJournal(journalDirectory, config.getDurability(),
                 config.getSegmentClicks(), config.getMaxBacklog(), config.getMaxPendingRows(), config.getAckTimeout().toMilliseconds(), metrics);
-        this.flusher = new ClickFlusher(journal, new CounterStore(jdbi), config.getJournalLease().toJavaDuration(), metrics);
+        this.store = new CounterStore(jdbi);
+        this.flusher = new ClickFlusher(journal, store, config.getJournalLease().toJavaDuration(), metrics);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "click-flusher");
             thread.setDaemon(true);
@@ -75,6 +77,7 @@ public class ClickCounting implements Managed {
                 return Result.healthy("recording in %s", journal.directory());
             }
         });
+        healthChecks.register("click-flusher", flusherCheck());
         healthChecks.register("click-backlog", new HealthCheck() {
             @Override
             protected Result check() {
@@ -87,6 +90,27 @@ public class ClickCounting implements Managed {
                 return Result.healthy(state);
             }
         });
+    }
+
+    /**
+     * A flusher that stands still while PostgreSQL answers (a lock held by another transaction, a
+     * database that refuses writes, a journal PostgreSQL does not know) is unhealthy, with the
+     * reason; one that waits for PostgreSQL to come back is not, the postgresql check tells that.
+     */
+    private HealthCheck flusherCheck() {
+        return new HealthCheck() {
+            @Override
+            protected Result check() {
+                String stuck = flusher.stuck(config.getMaxUnappliedAge().toNanoseconds());
+                if (stuck == null) {
+                    return Result.healthy("applying clicks");
+                }
+                if (!store.answers()) {
+                    return Result.healthy("waiting for PostgreSQL, which does not answer: %s", stuck);
+                }
+                return Result.unhealthy("%s, although PostgreSQL answers", stuck);
+            }
+        };
     }
 
     @Override

@@ -65,7 +65,7 @@ final class ClickDeltas {
         return upToSeq;
     }
 
-    /** At start-up: the journal's unapplied clicks (below {@link #fromSeq}) wait from now. */
+    /** At start-up: clicks of the journal below {@link #fromSeq} may wait to be applied, from now on. */
     synchronized void waitingOnDisk() {
         if (sinceNanos == 0) {
             sinceNanos = System.nanoTime();

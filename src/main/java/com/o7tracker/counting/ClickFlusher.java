@@ -47,6 +47,10 @@ public class ClickFlusher {
     /** The owner's last sign of life seen when the row was found in use, to tell whether it lives on. */
     private Instant inUseHeartbeat;
     private volatile long inFlightSinceNanos;
+    /** When the applied position last moved, or a flush last found nothing to apply (System.nanoTime). */
+    private volatile long progressNanos = System.nanoTime();
+    /** Why the last scheduled flush failed, null once one succeeds. */
+    private volatile String lastFailure;
     private long lastFailureLog;
     private volatile Applied listener = (journalId, upToSeq, counts) -> { };
 
@@ -94,7 +98,6 @@ public class ClickFlusher {
                 replayed = true;
                 if (end > applied) {
                     LOG.info("Replaying {} journaled click(s) not yet in PostgreSQL", end - applied);
-                    pending.waitingOnDisk();
                 }
                 journal.applied(applied);
             }
@@ -109,6 +112,7 @@ public class ClickFlusher {
                 }
                 if (piece.isEmpty() && piece.upToSeq() == applied) {
                     signOfLife();
+                    progressNanos = System.nanoTime();
                     return;
                 }
                 apply(pending, piece);
@@ -141,6 +145,7 @@ public class ClickFlusher {
             throw e;
         }
         lastSignOfLifeNanos = System.nanoTime();
+        progressNanos = lastSignOfLifeNanos;
         inFlightSinceNanos = 0;
         campaignsPerFlush.update(piece.counts().campaigns().size());
         applied = piece.upToSeq();
@@ -240,6 +245,7 @@ public class ClickFlusher {
             LOG.info("The counter transaction up to journal position {} had committed although its answer was lost;"
                     + " continuing from there", truth);
             applied = truth;
+            progressNanos = System.nanoTime();
             journal.applied(applied);
             tell(applied, inDoubt.counts());
         } else if (!committed && truth == applied) {
@@ -270,23 +276,44 @@ public class ClickFlusher {
     }
 
     /**
-     * A flush from the background schedule: failures are logged (at most every 30 s) and retried.
-     * Nothing thrown leaves it, not even an Error: a scheduled task that throws is never run again.
+     * A flush from the background schedule: failures are logged (at most once a minute, with the
+     * last reason) and retried. Nothing thrown leaves it, not even an Error: a scheduled task that
+     * throws is never run again.
      */
     void flushQuietly() {
         try {
             flush();
+            lastFailure = null;
             if (lastFailureLog != 0) {
                 LOG.info("Click counters are being applied to PostgreSQL again");
                 lastFailureLog = 0;
             }
         } catch (Throwable e) {
+            lastFailure = e.toString();
             long now = System.nanoTime();
-            if (lastFailureLog == 0 || now - lastFailureLog > 30_000_000_000L) {
+            if (lastFailureLog == 0 || now - lastFailureLog > 60_000_000_000L) {
                 LOG.warn("Cannot apply {} journaled click(s) to PostgreSQL yet: {}", journal.backlog(), e.toString());
                 lastFailureLog = now;
             }
         }
+    }
+
+    /**
+     * Why counting stands still, or null while it moves: clicks wait, and for longer than
+     * {@code limitNanos} the applied position has not moved.
+     */
+    public String stuck(long limitNanos) {
+        long backlog = journal.backlog();
+        long still = System.nanoTime() - progressNanos;
+        if (backlog == 0 || still <= limitNanos) {
+            return null;
+        }
+        String failure = lastFailure;
+        long inFlight = inFlightSinceNanos;
+        String why = failure != null ? "every flush fails: " + failure
+                : inFlight != 0 ? "a counter transaction has waited " + (System.nanoTime() - inFlight) / 1_000_000_000 + " s"
+                : "no flush has finished";
+        return String.format("no click applied for %d s while %d wait; %s", still / 1_000_000_000, backlog, why);
     }
 
     /** Age of the oldest click recorded but not yet in PostgreSQL, in milliseconds (0 if none). */

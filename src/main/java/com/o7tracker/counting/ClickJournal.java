@@ -281,6 +281,9 @@ public class ClickJournal {
             recoveredEnd = end;
             appliedSeq = segments.firstPosition();
             pending = new ClickDeltas(end, maxPendingRows);
+            if (end > appliedSeq) {
+                pending.waitingOnDisk(); // until the flusher knows how much of it PostgreSQL has
+            }
             open = true;
             failure = null;
             LOG.info("Click journal {} in {}: {} segment(s), next position {}", segments.journalId(),

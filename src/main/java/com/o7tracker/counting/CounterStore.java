@@ -93,6 +93,15 @@ public class CounterStore {
                 .execute());
     }
 
+    /** Whether PostgreSQL answers a query within two seconds. */
+    public boolean answers() {
+        try {
+            return jdbi.withHandle(handle -> handle.createQuery("SELECT 1").setQueryTimeout(2).mapTo(Integer.class).one()) == 1;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** The position below which this journal's clicks are in the counters, as PostgreSQL has it now. */
     public long appliedSeq(String journalId) {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT applied_seq FROM click_journals WHERE journal_id = :id")
