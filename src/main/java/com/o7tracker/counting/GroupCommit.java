@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One lock guards the filling batch; the writer is signalled only when it sleeps, so a busy
  * writer costs the request threads nothing but the append. A timer thread answers the clicks of a
- * batch that has waited longer than the ack timeout (a stalled disk); each click's answer is
- * given once, by whichever comes first.
+ * click that has waited longer than the ack timeout (a stalled disk), each by its own arrival; each
+ * click's answer is given once, by whichever comes first.
  */
 final class GroupCommit {
 
@@ -168,16 +168,15 @@ final class GroupCommit {
     }
 
     /**
-     * Answers, with ACK_TIMEOUT, the clicks of batches that will have waited the ack timeout before
-     * the next check: a visitor is answered a little early rather than late.
+     * Answers, with ACK_TIMEOUT, the clicks that have waited the ack timeout: never before it, and
+     * at most a tenth of it (50 ms at most) after.
      */
     private void timeoutLoop() {
         long pauseNanos = Math.max(1_000_000, Math.min(ackTimeoutNanos / 10, 50_000_000));
-        long earlyNanos = Math.min(pauseNanos, ackTimeoutNanos / 4);
         while (!Thread.currentThread().isInterrupted()) {
             LockSupport.parkNanos(pauseNanos);
             try {
-                int expired = expire(System.nanoTime() + earlyNanos);
+                int expired = expire(System.nanoTime());
                 if (expired > 0) {
                     listener.timedOut(expired);
                 }
@@ -187,64 +186,72 @@ final class GroupCommit {
         }
     }
 
-    /** Answers the clicks that have waited longer than the ack timeout at {@code now}; returns how many. */
+    /**
+     * Answers the clicks that have waited longer than the ack timeout at {@code now}, each by its
+     * own arrival: during a stall, a click that came late in a batch still waits its whole ack
+     * timeout for its record. Returns how many it answered.
+     */
     private int expire(long now) {
         int expired = 0;
         Batch writing = inFlight;
-        if (writing != null && now - writing.firstNanos > ackTimeoutNanos) {
-            expired += writing.expire(writing.size, writing.acks);
+        if (writing != null) {
+            expired += writing.expire(writing.size, writing.arrivals, writing.acks, now - ackTimeoutNanos);
         }
         Batch waiting;
         int size;
+        long[] arrivals;
         ClickAck[] acks;
         lock.lock();
         try {
             waiting = filling;
             size = waiting.size;
+            arrivals = waiting.arrivals;
             acks = waiting.acks;
         } finally {
             lock.unlock();
         }
-        if (size > 0 && now - waiting.firstNanos > ackTimeoutNanos) {
-            // The clicks that came after the first are younger: they are answered a little early
-            // rather than tracked one by one; the disk is stalled either way.
-            expired += waiting.expire(size, acks);
-        }
-        return expired;
+        return expired + waiting.expire(size, arrivals, acks, now - ackTimeoutNanos);
     }
 
-    /** The clicks of one write: their campaign ids, kinds ({@link ClickKind}) and answers. */
+    /** The clicks of one write: their campaign ids, kinds ({@link ClickKind}), arrivals and answers. */
     static final class Batch {
         private static final int INITIAL = 256;
 
         long[] campaignIds = new long[INITIAL];
         byte[] kinds = new byte[INITIAL];
+        /** When each click came (System.nanoTime): in order, as clicks are added under the lock. */
+        long[] arrivals = new long[INITIAL];
         ClickAck[] acks = new ClickAck[INITIAL];
         int size;
-        /** When the first click came (System.nanoTime). */
-        long firstNanos;
         /** How far the timer has answered; the timer thread's own. */
         private int expiredUpTo;
 
         void add(long campaignId, byte kind, ClickAck ack) {
-            if (size == 0) {
-                firstNanos = System.nanoTime();
-            }
             if (size == campaignIds.length) {
                 campaignIds = Arrays.copyOf(campaignIds, size * 2);
                 kinds = Arrays.copyOf(kinds, size * 2);
+                arrivals = Arrays.copyOf(arrivals, size * 2);
                 acks = Arrays.copyOf(acks, size * 2);
             }
             campaignIds[size] = campaignId;
             kinds[size] = kind;
+            arrivals[size] = System.nanoTime();
             acks[size] = ack;
             size++;
         }
 
-        /** The timer's answer to the clicks [expiredUpTo, size) of {@code acks}, read under the lock. */
-        private int expire(int size, ClickAck[] acks) {
-            int answered = answer(expiredUpTo, size, acks, ClickJournal.Outcome.ACK_TIMEOUT);
-            expiredUpTo = size;
+        /**
+         * The timer's answer to the clicks from {@code expiredUpTo} on that came before
+         * {@code arrivedBefore}, among the first {@code size} of {@code arrivals} and {@code acks}
+         * (read under the lock).
+         */
+        private int expire(int size, long[] arrivals, ClickAck[] acks, long arrivedBefore) {
+            int upTo = expiredUpTo;
+            while (upTo < size && arrivals[upTo] - arrivedBefore < 0) {
+                upTo++;
+            }
+            int answered = answer(expiredUpTo, upTo, acks, ClickJournal.Outcome.ACK_TIMEOUT);
+            expiredUpTo = upTo;
             return answered;
         }
 

@@ -118,6 +118,26 @@ class GroupCommitTest {
     }
 
     @Test
+    void aClickThatCameLateInAStalledBatchWaitsItsOwnAckTimeoutForItsRecord() throws Exception {
+        ackTimeoutSeconds = 2;
+        start(this::stalledDisk);
+        CompletableFuture<ClickJournal.Outcome> writing = click(commit, 1);
+        while (writes.get() == 0) {
+            Thread.sleep(1);
+        }
+        CompletableFuture<ClickJournal.Outcome> early = click(commit, 2);
+        Thread.sleep(1_000); // the disk stays stalled; the next click comes a second after the batch's first
+        CompletableFuture<ClickJournal.Outcome> late = click(commit, 3);
+        assertThat(early.get(10, TimeUnit.SECONDS)).isEqualTo(ClickJournal.Outcome.ACK_TIMEOUT);
+        assertThat(late).as("the late click's own ack timeout has a second to go").isNotDone();
+
+        diskReleased.countDown();
+        assertThat(writing.get(5, TimeUnit.SECONDS)).isEqualTo(ClickJournal.Outcome.ACK_TIMEOUT);
+        assertThat(late.get(5, TimeUnit.SECONDS)).as("answered by its record, durable within its own ack timeout")
+                .isEqualTo(ClickJournal.Outcome.RECORDED);
+    }
+
+    @Test
     void anErrorInAWriteAnswersTheBatchAndTheNextWriteWorks() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         start(batch -> {
