@@ -151,12 +151,22 @@ final class JournalSegments {
                 }
             }
         } catch (IOException e) {
-            // After a failed fdatasync the kernel may have dropped the dirty pages and a retry would
-            // succeed without them: nothing more is applied until a restart recovers from disk.
-            syncFailure = new IOException("the journal could not be synced to disk; restart the service to recover it", e);
-            throw syncFailure;
+            throw syncFailed(e);
         }
         synced = target;
+    }
+
+    /**
+     * A failed fdatasync while records were not known to be on disk: the kernel may have dropped
+     * their dirty pages, and a later sync (by path, or of another segment) would report success
+     * without them. So nothing written before it is ever taken as durable in this process: the
+     * flusher applies nothing more until a restart has re-read the journal from disk.
+     */
+    private IOException syncFailed(IOException e) {
+        if (syncFailure == null && synced < end) {
+            syncFailure = new IOException("the journal could not be synced to disk; restart the service to recover it", e);
+        }
+        return syncFailure != null ? syncFailure : e;
     }
 
     /** Why records written with {@code write} durability can no longer be trusted to be on disk, or null. */
@@ -173,9 +183,9 @@ final class JournalSegments {
             segment.truncate((end - segmentBase) * JournalRecord.BYTES);
             segment.force(false); // what write durability wrote before the failure; this segment closes now
             syncedTo(end);
-        } catch (IOException ignored) {
+        } catch (IOException e) {
             // The next segment starts at the same position: recovery and replay stop at its base.
-            // Its records stay unsynced, and the flusher syncs them by path before applying them.
+            syncFailed(e);
         }
         try {
             segment.close();
@@ -300,7 +310,12 @@ final class JournalSegments {
 
     private void openSegment() throws IOException {
         if (segment != null) {
-            segment.force(false); // so that syncing the newest segment covers every record written
+            try {
+                segment.force(false); // so that syncing the newest segment covers every record written
+            } catch (IOException e) {
+                syncFailed(e);
+                throw e;
+            }
             syncedTo(end);
             segment.close();
             segment = null;
