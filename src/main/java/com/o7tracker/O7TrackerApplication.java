@@ -61,6 +61,7 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
 
     @Override
     public void run(O7TrackerConfiguration config, Environment environment) throws Exception {
+        config.requireSharedAdminPassword();
         // PostgreSQL: the given one, or an embedded one kept under ./data. Stopped last.
         DatabaseFactory.Database database = config.getDatabase().build(environment, config.getDataDirectory());
         CampaignDao campaignDao = database.jdbi().onDemand(CampaignDao.class);

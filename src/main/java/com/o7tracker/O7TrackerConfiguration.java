@@ -1,6 +1,5 @@
 package com.o7tracker;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.o7tracker.auth.AuthFactory;
 import com.o7tracker.cache.CacheFactory;
 import com.o7tracker.counting.CountingFactory;
@@ -10,7 +9,6 @@ import com.o7tracker.settings.Setting;
 import com.o7tracker.stats.StatsFactory;
 import com.o7tracker.web.ClientAddressFactory;
 import io.dropwizard.core.Configuration;
-import io.dropwizard.validation.ValidationMethod;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -64,15 +62,18 @@ public class O7TrackerConfiguration extends Configuration {
     private StatsFactory stats = new StatsFactory();
 
     /**
-     * A generated password is one process's own: on a shared PostgreSQL there may be several
-     * instances, and an admin request would succeed or fail depending on the instance it reached.
+     * Refuses to serve with a generated password on an external PostgreSQL: a generated password is
+     * one process's own, there may be several instances on it, and an admin request would succeed
+     * or fail depending on the instance it reached. Checked when the server starts, not when the
+     * configuration is read: {@code db migrate} serves no admin API and needs no password.
      */
-    @JsonIgnore
-    @ValidationMethod(message = "AUTH_PASSWORD (auth.password) must be set when DATABASE_URL (database.url) names an"
-            + " external PostgreSQL: every instance on it would generate a different admin password. Set AUTH_PASSWORD"
-            + " to the same password, at least " + AuthFactory.MIN_PASSWORD_LENGTH + " characters, on every instance")
-    public boolean isAdminPasswordShared() {
-        return auth.hasPassword() || database.isEmbedded();
+    public void requireSharedAdminPassword() {
+        if (!auth.hasPassword() && !database.isEmbedded()) {
+            throw new IllegalStateException("AUTH_PASSWORD (auth.password) must be set when DATABASE_URL (database.url)"
+                    + " names an external PostgreSQL: every instance on it would generate a different admin password."
+                    + " Set AUTH_PASSWORD to the same password, at least " + AuthFactory.MIN_PASSWORD_LENGTH
+                    + " characters, on every instance");
+        }
     }
 
     public String getFallbackUrl() {
