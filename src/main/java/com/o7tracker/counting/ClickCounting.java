@@ -33,7 +33,8 @@ public class ClickCounting implements Managed {
     public ClickCounting(CountingFactory config, Path journalDirectory, Jdbi jdbi, MetricRegistry metrics) {
         this.config = config;
         this.journal = new ClickJournal(journalDirectory, config.getDurability(),
-                config.getSegmentClicks(), config.getMaxBacklog(), config.getMaxPendingRows(), config.getAckTimeout().toMilliseconds(), metrics);
+                config.getSegmentClicks(), config.getMaxBacklog(), config.getMaxPendingRows(),
+                config.getKeepApplied().toNanoseconds(), config.getAckTimeout().toMilliseconds(), metrics);
         this.store = new CounterStore(jdbi);
         this.flusher = new ClickFlusher(journal, store, config.getJournalLease().toJavaDuration(), metrics);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {

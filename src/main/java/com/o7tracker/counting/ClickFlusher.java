@@ -37,15 +37,10 @@ public class ClickFlusher {
     private long applied;
     /** A batch whose transaction may or may not have committed; resolved before anything else. */
     private ClickDeltas.Snapshot inDoubt;
-    /** The token with which this process claims the journal's row in PostgreSQL (owner once claimed). */
-    private final String token = UUID.randomUUID().toString();
-    private String owner;
     /** The transaction of the in-doubt batch, 0 if it failed before it had one. */
     private long inDoubtTransaction;
-    private final Duration lease;
-    private long lastSignOfLifeNanos;
-    /** The owner's last sign of life seen when the row was found in use, to tell whether it lives on. */
-    private Instant inUseHeartbeat;
+    private final JournalOwnership ownership;
+    private final Meter lost;
     private volatile long inFlightSinceNanos;
     /** When the applied position last moved, or a flush last found nothing to apply (System.nanoTime). */
     private volatile long progressNanos = System.nanoTime();
@@ -70,10 +65,11 @@ public class ClickFlusher {
     public ClickFlusher(ClickJournal journal, CounterStore store, Duration lease, MetricRegistry metrics) {
         this.journal = journal;
         this.store = store;
-        this.lease = lease;
+        this.ownership = new JournalOwnership(journal, store, lease);
         this.flushes = metrics.timer("clicks.flush");
         this.failures = metrics.meter("clicks.flush.failures");
         this.campaignsPerFlush = metrics.histogram("clicks.flush.campaigns");
+        this.lost = metrics.meter("clicks.lost");
     }
 
     /**
@@ -88,7 +84,7 @@ public class ClickFlusher {
         ClickDeltas pending = journal.pending();
         try (Timer.Context ignored = flushes.time()) {
             if (!replayed) {
-                applied = claimJournal();
+                applied = ownership.claim();
                 long end = journal.recoveredEnd();
                 if (applied > end) {
                     throw new IllegalStateException("PostgreSQL has applied journal " + journal.journalId()
@@ -111,7 +107,7 @@ public class ClickFlusher {
                     piece = journal.replayPiece(applied, pending.fromSeq(), pending.sinceNanos());
                 }
                 if (piece.isEmpty() && piece.upToSeq() == applied) {
-                    signOfLife();
+                    ownership.signOfLife();
                     progressNanos = System.nanoTime();
                     return;
                 }
@@ -137,15 +133,15 @@ public class ClickFlusher {
             throw e;
         }
         try {
-            store.apply(journal.journalId(), owner, applied, piece.upToSeq(), piece.counts());
+            store.apply(journal.journalId(), ownership.owner(), applied, piece.upToSeq(), piece.counts());
         } catch (RuntimeException | Error e) {
             // Even an Error may come after the COMMIT was sent: the outcome is settled before anything else.
             inDoubt = piece; // inFlightSinceNanos stays: its clicks are not known to be applied
             inDoubtTransaction = store.lastTransactionId();
             throw e;
         }
-        lastSignOfLifeNanos = System.nanoTime();
-        progressNanos = lastSignOfLifeNanos;
+        ownership.alive();
+        progressNanos = System.nanoTime();
         inFlightSinceNanos = 0;
         campaignsPerFlush.update(piece.counts().campaigns().size());
         applied = piece.upToSeq();
@@ -153,92 +149,27 @@ public class ClickFlusher {
         tell(applied, piece.counts());
     }
 
-    /**
-     * Takes the journal's row in PostgreSQL with this process's owner token, recorded in the
-     * directory first. If another copy of this directory (a VM image, {@code cp -a}) owns the row,
-     * or the process that owns it with this directory's token stays alive (a copy of a running
-     * instance), this one becomes a new journal starting where this directory's own records begin:
-     * the records before belong to the journal it was copied from, and are counted there. If the
-     * owner's last sign of life is recent, it waits for the next one or for the lease to expire
-     * (after a crash of this very process).
-     */
-    private long claimJournal() throws IOException {
-        List<String> own = journal.files().ownerTokens();
-        if (!own.contains(token)) {
-            List<String> claiming = new ArrayList<>(own);
-            claiming.add(token);
-            journal.files().writeOwnerTokens(claiming);
-        }
-        CounterStore.Claim claim = store.claim(journal.journalId(), journal.files().startPosition(), own, token, lease);
-        if (claim.kind() == CounterStore.Claim.Kind.IN_USE) {
-            if (inUseHeartbeat == null || inUseHeartbeat.equals(claim.heartbeat())) {
-                if (inUseHeartbeat == null) {
-                    LOG.warn("Click journal {} was in use {} ago; waiting up to {} for its owner's next sign of life"
-                            + " (then this directory is a copy) or for its lease to expire (then its owner is gone)",
-                            journal.journalId(), Duration.between(claim.heartbeat(), Instant.now()), lease);
-                    inUseHeartbeat = claim.heartbeat();
-                }
-                throw new IllegalStateException("click journal " + journal.journalId() + " is still leased");
-            }
-            claim = startNewJournal("its owner, with this directory's token, is alive elsewhere");
-        } else if (claim.kind() == CounterStore.Claim.Kind.FOREIGN) {
-            claim = startNewJournal("another copy of this directory owns it");
-        }
-        journal.files().writeOwnerTokens(List.of(token));
-        journal.files().claimed();
-        owner = token;
-        lastSignOfLifeNanos = System.nanoTime();
-        return claim.applied();
-    }
-
-    private CounterStore.Claim startNewJournal(String why) throws IOException {
-        String copiedFrom = journal.journalId();
-        long start = journal.files().unclaimedStart();
-        journal.files().startNewJournal(start);
-        LOG.warn("The click journal in {} is a copy: journal {} belongs to another instance ({}), which counts the"
-                + " clicks it holds. This instance continues as new journal {} from position {}.",
-                journal.directory(), copiedFrom, why, journal.journalId(), start);
-        CounterStore.Claim claim = store.claim(journal.journalId(), start, List.of(), token, lease);
-        if (claim.kind() != CounterStore.Claim.Kind.CLAIMED) {
-            throw new IllegalStateException("Journal " + journal.journalId() + " is owned by another process");
-        }
-        return claim;
-    }
-
-    /** With nothing to apply, the owner still shows it is alive, every quarter of the lease. */
-    private void signOfLife() {
-        if (owner == null || System.nanoTime() - lastSignOfLifeNanos < lease.toNanos() / 4) {
-            return;
-        }
-        if (!store.heartbeat(journal.journalId(), owner)) {
-            throw new IllegalStateException("Journal " + journal.journalId() + " was claimed by another process;"
-                    + " this instance no longer applies it");
-        }
-        lastSignOfLifeNanos = System.nanoTime();
-    }
-
     /** At a clean stop, after the drain: the journal may be claimed at once by the next start. */
     synchronized void release() {
-        if (owner != null) {
-            store.release(journal.journalId(), owner);
-            owner = null;
-        }
+        ownership.release();
     }
 
     /**
      * Settles the batch whose transaction failed, by PostgreSQL's word on that transaction:
      * committed, it is applied; aborted, its clicks go back into the next batch; still in progress,
      * it waits. Without a word (no transaction yet, or too old to know), by the position: moved to
-     * the batch's end, it committed; unmoved, it did not. Anything else means another process moves
-     * this journal's position, and counting stops.
+     * the batch's end, it committed; unmoved, it did not. Behind the position this process applied
+     * (a failover to a replica that had not received the last commits, a restored dump),
+     * PostgreSQL lost commits: counting continues from its truth, see {@link #continueBehind}.
+     * Ahead of the batch means another process moves this journal's position, and counting stops.
      */
-    private void resolveInDoubt(ClickDeltas pending) {
+    private void resolveInDoubt(ClickDeltas pending) throws IOException {
         String status = inDoubtTransaction == 0 ? null : store.transactionStatus(inDoubtTransaction);
         if ("in progress".equals(status)) {
             throw new IllegalStateException("the counter transaction up to journal position " + inDoubt.upToSeq()
                     + " is still in progress in PostgreSQL");
         }
-        long truth = store.appliedSeq(journal.journalId());
+        long truth = store.appliedSeqOrNone(journal.journalId());
         boolean committed = "committed".equals(status) || (status == null && inDoubtTransaction != 0
                 && truth == inDoubt.upToSeq() && truth != applied);
         if (committed && truth == inDoubt.upToSeq()) {
@@ -250,6 +181,9 @@ public class ClickFlusher {
             tell(applied, inDoubt.counts());
         } else if (!committed && truth == applied) {
             pending.restore(inDoubt);
+        } else if (truth < applied) {
+            pending.restore(inDoubt);
+            continueBehind();
         } else {
             throw new IllegalStateException("Journal " + journal.journalId() + " is at position " + truth
                     + " in PostgreSQL, neither " + applied + " nor " + inDoubt.upToSeq()
@@ -258,6 +192,27 @@ public class ClickFlusher {
         inDoubt = null;
         inDoubtTransaction = 0;
         inFlightSinceNanos = 0;
+    }
+
+    /**
+     * PostgreSQL holds this journal at a position behind what this process applied: it lost
+     * commits. The row is taken back where PostgreSQL has it, and the clicks from there on are
+     * applied again from the journal, whose applied segments are kept for
+     * {@code counting.keepApplied} for this; positions no longer on disk are counted in
+     * {@code clicks.lost} and logged.
+     */
+    private void continueBehind() throws IOException {
+        long truth = ownership.reclaimBehind(applied);
+        long first = journal.firstPosition();
+        long gone = Math.max(0, Math.min(applied, first) - truth);
+        LOG.error("PostgreSQL holds click journal {} at position {}, behind the {} this instance applied: it lost {}"
+                + " applied click(s) (a failover to a replica without the last commits, or a restored dump). They are"
+                + " applied again from the journal{}", journal.journalId(), truth, applied, applied - truth,
+                gone == 0 ? "." : "; " + gone + " of them are no longer in it and stay lost (clicks.lost)");
+        lost.mark(gone);
+        applied = truth;
+        progressNanos = System.nanoTime();
+        journal.applied(applied);
     }
 
     void onApplied(Applied listener) {

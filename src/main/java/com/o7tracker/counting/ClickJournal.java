@@ -52,19 +52,21 @@ public class ClickJournal {
 
     public ClickJournal(Path directory, Durability durability, int segmentClicks, long maxBacklog,
                         long ackTimeoutMillis, MetricRegistry metrics) {
-        this(directory, durability, segmentClicks, maxBacklog, ClickDeltas.DEFAULT_MAX_ROWS, ackTimeoutMillis, metrics);
+        this(directory, durability, segmentClicks, maxBacklog, ClickDeltas.DEFAULT_MAX_ROWS, 0, ackTimeoutMillis, metrics);
     }
 
     /**
      * {@code maxPendingRows}: the (campaign, minute) rows of unapplied clicks held in memory, and
      * applied by one transaction at most; beyond, the flusher reads the journal back in pieces.
+     * {@code keepAppliedNanos}: how long a segment whose clicks are all applied stays on disk, so
+     * that a PostgreSQL that comes back behind (a failover that lost commits) gets them again.
      */
     public ClickJournal(Path directory, Durability durability, int segmentClicks, long maxBacklog, int maxPendingRows,
-                        long ackTimeoutMillis, MetricRegistry metrics) {
+                        long keepAppliedNanos, long ackTimeoutMillis, MetricRegistry metrics) {
         this.durability = durability;
         this.maxBacklog = maxBacklog;
         this.maxPendingRows = maxPendingRows;
-        this.segments = new JournalSegments(directory, segmentClicks);
+        this.segments = new JournalSegments(directory, segmentClicks, keepAppliedNanos);
         this.commit = new GroupCommit(this::write, new GroupCommit.AnswerListener() {
             @Override
             public void answered(int visitors) {
@@ -157,6 +159,11 @@ public class ClickJournal {
 
     ClickDeltas pending() {
         return pending;
+    }
+
+    /** The first position still on disk (the end when there is none). */
+    long firstPosition() {
+        return segments.firstPosition();
     }
 
     /** Every record below this position is on disk (with fsync durability: every recorded click). */

@@ -1,6 +1,7 @@
 package com.o7tracker.counting;
 
 import com.o7tracker.campaign.Platform;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /** The PostgreSQL side of counting: campaign counters and each journal's applied position. */
 public class CounterStore {
@@ -25,30 +27,35 @@ public class CounterStore {
      * What a claim of a journal's row found: {@code CLAIMED} (this process owns it now, the clicks
      * below {@code applied} are in the counters), {@code IN_USE} (owned with one of this
      * directory's tokens by a process that was alive within the lease; {@code heartbeat} tells a
-     * later claim whether it still is), or {@code FOREIGN} (owned by another copy of the directory).
+     * later claim whether it still is), {@code FOREIGN} (owned by another copy of the directory,
+     * which was opened at {@code claimedEnd}, null if unknown) or {@code AHEAD} (applied past the
+     * claimant's records: moved by another copy of the directory).
      */
-    public record Claim(Kind kind, long applied, Instant heartbeat) {
-        public enum Kind { CLAIMED, IN_USE, FOREIGN }
+    public record Claim(Kind kind, long applied, Instant heartbeat, Long claimedEnd) {
+        public enum Kind { CLAIMED, IN_USE, FOREIGN, AHEAD }
     }
 
     /**
-     * Claims the journal's row for {@code newOwner}: registers it at {@code start} if it is new; takes
-     * it over if it has no owner (as the previous version left it), is already {@code newOwner}'s,
-     * or is owned with one of {@code ownTokens} by a process whose last sign of life is older than
-     * {@code lease}.
+     * Claims the journal's row for {@code newOwner}, whose directory ended at {@code opened} when
+     * it was opened: registers it at {@code start} if it is new; takes it over if it has no owner
+     * (as an earlier version left it), is already {@code newOwner}'s, or is owned with one of
+     * {@code ownTokens} by a process whose last sign of life is older than {@code lease}, unless
+     * its applied position is past {@code opened}.
      */
-    public Claim claim(String journalId, long start, List<String> ownTokens, String newOwner, Duration lease) {
+    public Claim claim(String journalId, long start, long opened, List<String> ownTokens, String newOwner, Duration lease) {
         return jdbi.inTransaction(handle -> {
             handle.createUpdate("""
-                            INSERT INTO click_journals (journal_id, applied_seq, owner) VALUES (:id, :start, :owner)
+                            INSERT INTO click_journals (journal_id, applied_seq, owner, claimed_end)
+                            VALUES (:id, :start, :owner, :opened)
                             ON CONFLICT DO NOTHING
                             """)
                     .bind("id", journalId)
                     .bind("start", start)
                     .bind("owner", newOwner)
+                    .bind("opened", opened)
                     .execute();
             Map<String, Object> row = handle.createQuery("""
-                            SELECT applied_seq, owner, updated_at,
+                            SELECT applied_seq, owner, updated_at, claimed_end,
                                    updated_at < clock_timestamp() - make_interval(secs => :lease) AS expired
                             FROM click_journals WHERE journal_id = :id FOR UPDATE
                             """)
@@ -59,19 +66,63 @@ public class CounterStore {
             Object owner = row.get("owner");
             long applied = ((Number) row.get("applied_seq")).longValue();
             Instant heartbeat = ((Timestamp) row.get("updated_at")).toInstant();
+            Long claimedEnd = row.get("claimed_end") == null ? null : ((Number) row.get("claimed_end")).longValue();
             if (owner != null && !owner.equals(newOwner)) {
                 if (!ownTokens.contains(owner)) {
-                    return new Claim(Claim.Kind.FOREIGN, applied, heartbeat);
+                    return new Claim(Claim.Kind.FOREIGN, applied, heartbeat, claimedEnd);
                 }
                 if (!Boolean.TRUE.equals(row.get("expired"))) {
-                    return new Claim(Claim.Kind.IN_USE, applied, heartbeat);
+                    return new Claim(Claim.Kind.IN_USE, applied, heartbeat, claimedEnd);
                 }
+            }
+            if (applied > opened) {
+                return new Claim(Claim.Kind.AHEAD, applied, heartbeat, claimedEnd);
+            }
+            handle.createUpdate("""
+                            UPDATE click_journals SET owner = :owner, claimed_end = :opened, updated_at = clock_timestamp()
+                            WHERE journal_id = :id
+                            """)
+                    .bind("id", journalId)
+                    .bind("owner", newOwner)
+                    .bind("opened", opened)
+                    .execute();
+            return new Claim(Claim.Kind.CLAIMED, applied, heartbeat, opened);
+        });
+    }
+
+    /**
+     * After PostgreSQL came back behind {@code applied} (it lost commits): takes the row back for
+     * {@code owner} if PostgreSQL has it owned by this process, one of this directory's tokens or
+     * nobody, at the position it holds; registers it at {@code start} if PostgreSQL lost it whole.
+     * Returns the position PostgreSQL holds. Throws if the row is another's or not behind.
+     */
+    public long reclaimBehind(String journalId, long start, long applied, List<String> ownTokens, String owner) {
+        return jdbi.inTransaction(handle -> {
+            handle.createUpdate("""
+                            INSERT INTO click_journals (journal_id, applied_seq, owner, claimed_end)
+                            VALUES (:id, :start, :owner, :start)
+                            ON CONFLICT DO NOTHING
+                            """)
+                    .bind("id", journalId)
+                    .bind("start", start)
+                    .bind("owner", owner)
+                    .execute();
+            Map<String, Object> row = handle.createQuery(
+                            "SELECT applied_seq, owner FROM click_journals WHERE journal_id = :id FOR UPDATE")
+                    .bind("id", journalId)
+                    .mapToMap()
+                    .one();
+            long truth = ((Number) row.get("applied_seq")).longValue();
+            Object rowOwner = row.get("owner");
+            if (truth >= applied || (rowOwner != null && !rowOwner.equals(owner) && !ownTokens.contains(rowOwner))) {
+                throw new IllegalStateException("Journal " + journalId + " is at position " + truth + " in PostgreSQL,"
+                        + " owned by " + rowOwner + "; another process may be applying it");
             }
             handle.createUpdate("UPDATE click_journals SET owner = :owner, updated_at = clock_timestamp() WHERE journal_id = :id")
                     .bind("id", journalId)
-                    .bind("owner", newOwner)
+                    .bind("owner", owner)
                     .execute();
-            return new Claim(Claim.Kind.CLAIMED, applied, heartbeat);
+            return truth;
         });
     }
 
@@ -115,10 +166,30 @@ public class CounterStore {
      * progress", or null if it is too old to know.
      */
     public String transactionStatus(long transactionId) {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT txid_status(:xid)")
-                .bind("xid", transactionId)
-                .mapTo(String.class)
-                .one());
+        return jdbi.withHandle(handle -> {
+            try {
+                return handle.createQuery("SELECT txid_status(:xid)")
+                        .bind("xid", transactionId)
+                        .mapTo(String.class)
+                        .one();
+            } catch (UnableToExecuteStatementException e) {
+                // A PostgreSQL that came back from an older state (a failover that lost commits, a
+                // restored dump) has not reached that id yet: it knows nothing of it.
+                if (e.getCause() instanceof SQLException sql && "22023".equals(sql.getSQLState())) {
+                    return null;
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** The position below which this journal's clicks are in the counters, or -1 if PostgreSQL has no row for it. */
+    public long appliedSeqOrNone(String journalId) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT applied_seq FROM click_journals WHERE journal_id = :id")
+                .bind("id", journalId)
+                .mapTo(Long.class)
+                .findOne()
+                .orElse(-1L));
     }
 
     /** The id of the transaction the last {@link #apply} began, 0 if it failed before it had one. */

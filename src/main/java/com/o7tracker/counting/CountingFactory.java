@@ -76,6 +76,15 @@ public class CountingFactory {
     @Setting
     private Duration journalLease = Duration.seconds(20);
 
+    /**
+     * How long a journal segment whose clicks are all in PostgreSQL stays on disk: a PostgreSQL
+     * that comes back behind the applied position within this time (a failover to a replica that
+     * had not received the last commits, a restored dump) gets the lost clicks again from it.
+     */
+    @MinDuration(value = 0, unit = TimeUnit.SECONDS)
+    @Setting
+    private Duration keepApplied = Duration.minutes(10);
+
     /** The backlog health check fails when the oldest unapplied click is older than this. */
     @MinDuration(value = 1, unit = TimeUnit.SECONDS)
     @Setting
@@ -131,6 +140,10 @@ public class CountingFactory {
 
     public Duration getJournalLease() {
         return journalLease;
+    }
+
+    public Duration getKeepApplied() {
+        return keepApplied;
     }
 
     public Duration getMaxUnappliedAge() {

@@ -43,6 +43,9 @@ final class JournalSegments {
     private final int segmentClicks;
     private final NavigableMap<Long, Path> segments = new ConcurrentSkipListMap<>();
     private final JournalRecord format = new JournalRecord();
+    private final long keepAppliedNanos;
+    /** When each wholly applied segment was first seen so (System.nanoTime); the flusher's own. */
+    private final Map<Long, Long> appliedSince = new HashMap<>();
 
     private FileChannel lockChannel;
     private FileLock fileLock;
@@ -55,8 +58,14 @@ final class JournalSegments {
     private volatile IOException syncFailure;
 
     JournalSegments(Path directory, int segmentClicks) {
+        this(directory, segmentClicks, 0);
+    }
+
+    /** {@code keepAppliedNanos}: how long a wholly applied segment stays on disk before it is deleted. */
+    JournalSegments(Path directory, int segmentClicks, long keepAppliedNanos) {
         this.directory = directory.toAbsolutePath();
         this.segmentClicks = segmentClicks;
+        this.keepAppliedNanos = keepAppliedNanos;
     }
 
     Path directory() {
@@ -195,17 +204,27 @@ final class JournalSegments {
         segment = null;
     }
 
-    /** Deletes the segments whose every record is below {@code applied}, never the newest. */
+    /**
+     * Deletes the segments whose every record is below {@code applied} and has been for the time
+     * applied segments are kept, never the newest.
+     */
     void deleteApplied(long applied) {
         Map.Entry<Long, Path> newest = segments.lastEntry();
+        long now = System.nanoTime();
+        appliedSince.keySet().removeIf(base -> !segments.containsKey(base) || segments.higherKey(base) == null
+                || segments.higherKey(base) > applied); // applied again after a PostgreSQL that came back behind
         for (Map.Entry<Long, Path> entry : segments.entrySet()) {
             Long next = segments.higherKey(entry.getKey());
             if (newest == null || entry.getKey().equals(newest.getKey()) || next == null || next > applied) {
                 return;
             }
+            if (now - appliedSince.computeIfAbsent(entry.getKey(), base -> now) < keepAppliedNanos) {
+                return;
+            }
             try {
                 Files.deleteIfExists(entry.getValue());
                 segments.remove(entry.getKey());
+                appliedSince.remove(entry.getKey());
             } catch (IOException e) {
                 LOG.warn("Could not delete applied journal segment {}: {}", entry.getValue(), e.getMessage());
                 return;

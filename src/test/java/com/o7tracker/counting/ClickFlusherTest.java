@@ -99,7 +99,7 @@ class ClickFlusherTest {
 
     private Counting start(Path dir, int maxPendingRows) {
         MetricRegistry metrics = new MetricRegistry();
-        ClickJournal journal = new ClickJournal(dir, Durability.FSYNC, 1_000, 1_000_000, maxPendingRows, 5_000, metrics);
+        ClickJournal journal = new ClickJournal(dir, Durability.FSYNC, 1_000, 1_000_000, maxPendingRows, 0, 5_000, metrics);
         journal.start();
         return new Counting(journal, new ClickFlusher(journal, new CounterStore(jdbi), LEASE, metrics));
     }
@@ -208,6 +208,60 @@ class ClickFlusherTest {
             assertThat(Tables.counters(id)).as("campaign %d", id).containsExactly(1, 0, 0, 0, 1, 0);
         }
         second.stop();
+    }
+
+    @Test
+    void aCopyStartedAfterItsOriginalAppliedPastTheCopyPointCountsOnlyItsOwnClicks() throws Exception {
+        Counting original = start();
+        click(original, Platform.ANDROID, 5);
+        original.flusher().flush();
+        Path copy = copyOfTheDirectory();
+        click(original, Platform.ANDROID, 5);
+        original.flusher().flush(); // PostgreSQL has applied past the copy point
+        original.stopCleanly();
+
+        Counting copied = start(copy);
+        click(copied, Platform.IPHONE, 3);
+        copied.flusher().flush(); // never "PostgreSQL has applied past the journal's end"
+        assertThat(Tables.counters(campaign)).containsExactly(13, 10, 3, 0, 0, 0);
+        copied.stopCleanly();
+
+        Counting back = start();
+        click(back, Platform.OTHER, 4);
+        back.flusher().flush();
+        assertThat(Tables.counters(campaign)).as("every click of both, once").containsExactly(17, 10, 3, 0, 4, 0);
+        back.stopCleanly();
+        Counting copiedAgain = start(copy);
+        copiedAgain.flusher().flush();
+        assertThat(Tables.counters(campaign)).containsExactly(17, 10, 3, 0, 4, 0);
+        copiedAgain.stopCleanly();
+    }
+
+    @Test
+    void anOriginalReturningAfterItsCopyTookTheRowCountsItsClicksFromTheCopyPoint() throws Exception {
+        Counting original = start();
+        click(original, Platform.ANDROID, 5);
+        original.flusher().flush();
+        Path copy = copyOfTheDirectory();
+        click(original, Platform.ANDROID, 4); // after the copy point, not applied: PostgreSQL was away at its stop
+        original.stopCleanly();
+
+        Counting copied = start(copy); // first to start: nothing tells it from the original yet
+        click(copied, Platform.IPHONE, 2);
+        copied.flusher().flush();
+        assertThat(Tables.counters(campaign)).containsExactly(7, 5, 2, 0, 0, 0);
+
+        Counting back = start();
+        back.flusher().flush();
+        assertThat(Tables.counters(campaign)).as("the original's four clicks after the copy point, counted once")
+                .containsExactly(11, 9, 2, 0, 0, 0);
+        click(back, Platform.OTHER, 1);
+        click(copied, Platform.IPHONE, 1);
+        back.flusher().flush();
+        copied.flusher().flush();
+        assertThat(Tables.counters(campaign)).containsExactly(13, 9, 3, 0, 1, 0);
+        back.stopCleanly();
+        copied.stopCleanly();
     }
 
     @Test
