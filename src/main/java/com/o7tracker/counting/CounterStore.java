@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
@@ -44,16 +45,7 @@ public class CounterStore {
      */
     public Claim claim(String journalId, long start, long opened, List<String> ownTokens, String newOwner, Duration lease) {
         return jdbi.inTransaction(handle -> {
-            handle.createUpdate("""
-                            INSERT INTO click_journals (journal_id, applied_seq, owner, claimed_end)
-                            VALUES (:id, :start, :owner, :opened)
-                            ON CONFLICT DO NOTHING
-                            """)
-                    .bind("id", journalId)
-                    .bind("start", start)
-                    .bind("owner", newOwner)
-                    .bind("opened", opened)
-                    .execute();
+            register(handle, journalId, start, newOwner, opened);
             Map<String, Object> row = handle.createQuery("""
                             SELECT applied_seq, owner, updated_at, claimed_end,
                                    updated_at < clock_timestamp() - make_interval(secs => :lease) AS expired
@@ -98,15 +90,7 @@ public class CounterStore {
      */
     public long reclaimBehind(String journalId, long start, long applied, List<String> ownTokens, String owner) {
         return jdbi.inTransaction(handle -> {
-            handle.createUpdate("""
-                            INSERT INTO click_journals (journal_id, applied_seq, owner, claimed_end)
-                            VALUES (:id, :start, :owner, :start)
-                            ON CONFLICT DO NOTHING
-                            """)
-                    .bind("id", journalId)
-                    .bind("start", start)
-                    .bind("owner", owner)
-                    .execute();
+            register(handle, journalId, start, owner, start);
             Map<String, Object> row = handle.createQuery(
                             "SELECT applied_seq, owner FROM click_journals WHERE journal_id = :id FOR UPDATE")
                     .bind("id", journalId)
@@ -124,6 +108,20 @@ public class CounterStore {
                     .execute();
             return truth;
         });
+    }
+
+    /** Registers the journal's row at {@code start}, unless PostgreSQL has it. */
+    private static void register(Handle handle, String journalId, long start, String owner, long opened) {
+        handle.createUpdate("""
+                        INSERT INTO click_journals (journal_id, applied_seq, owner, claimed_end)
+                        VALUES (:id, :start, :owner, :opened)
+                        ON CONFLICT DO NOTHING
+                        """)
+                .bind("id", journalId)
+                .bind("start", start)
+                .bind("owner", owner)
+                .bind("opened", opened)
+                .execute();
     }
 
     /** The owner's sign of life; false if {@code owner} no longer owns the journal. */
