@@ -92,6 +92,13 @@ public class ClickFlusher {
                             + " replaced?");
                 }
                 replayed = true;
+                long first = journal.firstPosition();
+                if (applied < first) {
+                    LOG.error("PostgreSQL holds click journal {} at position {}, but the journal begins at {}: {} click(s)"
+                            + " it lost are no longer in the journal and stay lost (clicks.lost)", journal.journalId(),
+                            applied, first, first - applied);
+                    lost.mark(first - applied);
+                }
                 if (end > applied) {
                     LOG.info("Replaying {} journaled click(s) not yet in PostgreSQL", end - applied);
                 }
@@ -155,13 +162,13 @@ public class ClickFlusher {
     }
 
     /**
-     * Settles the batch whose transaction failed, by PostgreSQL's word on that transaction:
-     * committed, it is applied; aborted, its clicks go back into the next batch; still in progress,
-     * it waits. Without a word (no transaction yet, or too old to know), by the position: moved to
-     * the batch's end, it committed; unmoved, it did not. Behind the position this process applied
-     * (a failover to a replica that had not received the last commits, a restored dump),
-     * PostgreSQL lost commits: counting continues from its truth, see {@link #continueBehind}.
-     * Ahead of the batch means another process moves this journal's position, and counting stops.
+     * Settles the batch whose transaction failed, by the position PostgreSQL holds (its word on
+     * the transaction only to wait while it is still in progress: after a failover the id may name
+     * another transaction): at the batch's end, it committed; unmoved, it did not, and its clicks
+     * go back into the next batch. Behind the position this process applied, or without the row
+     * (a failover to a replica that had not received the last commits, a restored dump), PostgreSQL
+     * lost commits: counting continues from its truth, see {@link #continueBehind}. Anything else
+     * means another process moves this journal's position, and counting stops.
      */
     private void resolveInDoubt(ClickDeltas pending) throws IOException {
         String status = inDoubtTransaction == 0 ? null : store.transactionStatus(inDoubtTransaction);
@@ -170,20 +177,18 @@ public class ClickFlusher {
                     + " is still in progress in PostgreSQL");
         }
         long truth = store.appliedSeqOrNone(journal.journalId());
-        boolean committed = "committed".equals(status) || (status == null && inDoubtTransaction != 0
-                && truth == inDoubt.upToSeq() && truth != applied);
-        if (committed && truth == inDoubt.upToSeq()) {
+        if (truth == inDoubt.upToSeq() && truth != applied) {
             LOG.info("The counter transaction up to journal position {} had committed although its answer was lost;"
                     + " continuing from there", truth);
             applied = truth;
             progressNanos = System.nanoTime();
             journal.applied(applied);
             tell(applied, inDoubt.counts());
-        } else if (!committed && truth == applied) {
+        } else if (truth == applied) {
             pending.restore(inDoubt);
         } else if (truth < applied) {
-            pending.restore(inDoubt);
             continueBehind();
+            pending.restore(inDoubt);
         } else {
             throw new IllegalStateException("Journal " + journal.journalId() + " is at position " + truth
                     + " in PostgreSQL, neither " + applied + " nor " + inDoubt.upToSeq()

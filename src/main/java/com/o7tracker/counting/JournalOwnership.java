@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * Who applies this journal, and since when: the row of the journal in PostgreSQL
  * ({@code click_journals}: owner token, lease, the applied position, and where the claimant's
  * directory ended when it was opened) and the owner tokens kept in the directory. Only the owner
- * moves the journal's position. Used by the flusher's thread only (under its lock).
+ * moves the journal's position. Used by the flusher's thread only (under its lock). The directory
+ * keeps every token its processes claimed with: a row restored from an older dump, or left by a
+ * failover, may be owned by any of them, and is still this directory's.
  *
  * <p>A directory is told from a copy of it (a VM image, {@code cp -a}) in every order of starts:
  * <ul>
@@ -87,8 +89,7 @@ final class JournalOwnership {
                     + ", past this directory's records: a copy of this directory went on writing it");
             case CLAIMED -> { }
         }
-        journal.files().writeOwnerTokens(List.of(token));
-        journal.files().claimed();
+        journal.files().claimed(); // the tokens stay: a restored PostgreSQL may hold any of them
         owner = token;
         lastSignOfLifeNanos = System.nanoTime();
         return claim.applied();

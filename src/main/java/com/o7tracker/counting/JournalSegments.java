@@ -419,7 +419,7 @@ final class JournalSegments {
         }
     }
 
-    /** The owner tokens this directory may hold in PostgreSQL: the last claimed one and any being claimed. */
+    /** The owner tokens this directory's processes have claimed its row with, oldest first. */
     synchronized List<String> ownerTokens() throws IOException {
         Path path = directory.resolve("journal.owner");
         if (!Files.exists(path)) {
@@ -428,7 +428,7 @@ final class JournalSegments {
         return Files.readAllLines(path, StandardCharsets.UTF_8).stream().map(String::trim).filter(t -> !t.isEmpty()).toList();
     }
 
-    /** Records the owner tokens: before a claim the held ones and the new one, after it the new one only. */
+    /** Records the owner tokens: before a claim, the held ones and the new one. */
     synchronized void writeOwnerTokens(List<String> tokens) throws IOException {
         writeAtomically("journal.owner", String.join("\n", tokens));
     }

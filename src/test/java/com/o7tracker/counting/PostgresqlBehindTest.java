@@ -136,6 +136,52 @@ class PostgresqlBehindTest {
         counting.journal().stop();
     }
 
+    /**
+     * The dump is taken before a restart: PostgreSQL, restored, holds the row as the previous
+     * process of this directory had claimed it. It is still this directory's, for the running
+     * process and for the next start alike.
+     */
+    private Counting restoredBeforeARestart(Path dir) throws Exception {
+        Path dump = TestApp.tempDir("behind-dump").resolve("dump.sql");
+        Counting first = start(dir, TimeUnit.HOURS.toNanos(1));
+        clickAndFlush(first, 10);
+        pg(tool("pg_dump"), "--clean", "--if-exists", "-f", dump.toString(), url());
+        first.flusher().release();
+        first.journal().stop();
+        Counting second = start(dir, TimeUnit.HOURS.toNanos(1));
+        clickAndFlush(second, 10);
+        pg(tool("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", dump.toString(), url());
+        assertThat(counters()).containsExactly(10, 10);
+        return second;
+    }
+
+    @Test
+    void aRowRestoredAsAnEarlierProcessOfTheDirectoryClaimedItIsStillItsOwn() throws Exception {
+        Counting running = restoredBeforeARestart(TestApp.tempDir("behind-journal"));
+        for (int i = 0; i < 5; i++) {
+            assertThat(Clicks.record(running.journal(), campaign, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        }
+        flushUntilThrough(running);
+        assertThat(counters()).containsExactly(25, 25);
+        running.flusher().release();
+        running.journal().stop();
+    }
+
+    @Test
+    void aRestartOnARowRestoredAsAnEarlierProcessClaimedItCountsEachClickOnce() throws Exception {
+        Path dir = TestApp.tempDir("behind-journal");
+        Counting crashed = restoredBeforeARestart(dir);
+        crashed.journal().stop(); // before it noticed
+        Counting restarted = start(dir, TimeUnit.HOURS.toNanos(1));
+        for (int i = 0; i < 5; i++) {
+            assertThat(Clicks.record(restarted.journal(), campaign, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        }
+        flushUntilThrough(restarted); // once the lease of the restored row has run out
+        assertThat(counters()).as("the 10 restored, the 10 PostgreSQL lost, the 5 new; none twice").containsExactly(25, 25);
+        restarted.flusher().release();
+        restarted.journal().stop();
+    }
+
     @Test
     void clicksPostgresqlLostThatTheJournalNoLongerHoldsAreCountedAsLost() throws Exception {
         Counting counting = restoredTwoFlushesBack(0); // applied segments deleted at once
