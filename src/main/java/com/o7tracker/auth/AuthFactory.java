@@ -60,9 +60,10 @@ public class AuthFactory {
     private long maxTrackedClients = 100_000;
 
     /**
-     * The longest an attempt waits for its turn (see {@link LoginThrottle}): once a user name's or
-     * a client's attempts are spaced this far apart, about one per this long is checked, and an
-     * attempt whose turn is further away is refused (429) unchecked.
+     * The spacing of a throttled user name's or client's turns (see {@link LoginThrottle}): about
+     * one attempt per this long is checked. A client waits at most this long for its own turn, and
+     * at most {@value LoginThrottle#WAITING_PLACES} times it for a user name's round of waiting
+     * clients; an attempt beyond is refused (429) unchecked.
      */
     @NotNull
     @MinDuration(value = 10, unit = TimeUnit.MILLISECONDS)
@@ -92,7 +93,7 @@ public class AuthFactory {
         LoginThrottle throttle = new LoginThrottle(maxFailures, failureWindow.toJavaDuration(), maxDelay.toJavaDuration(),
                 maxTrackedClients, Ticker.systemTicker(), environment.metrics());
         ScheduledExecutorService turns = environment.lifecycle().scheduledExecutorService("login-turns-%d").threads(1).build();
-        LoginGate gate = new LoginGate(throttle, clientAddress, turns, maxDelay.toJavaDuration());
+        LoginGate gate = new LoginGate(throttle, clientAddress, turns, throttle.longestWait());
         FilterRegistration.Dynamic registration = environment.servlets().addFilter("login-gate", gate);
         registration.setAsyncSupported(true);
         registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), true, "/*");

@@ -37,12 +37,12 @@ public final class LoginGate implements Filter {
     private final long asyncTimeoutMillis;
 
     LoginGate(LoginThrottle throttle, ClientAddress clientAddress, ScheduledExecutorService scheduler,
-            java.time.Duration maxDelay) {
+            java.time.Duration longestWait) {
         this.throttle = throttle;
         this.clientAddress = clientAddress;
         this.scheduler = scheduler;
         // Only a stopped scheduler leaves a request suspended; it then gets an error, not a hang.
-        this.asyncTimeoutMillis = maxDelay.toMillis() + 30_000;
+        this.asyncTimeoutMillis = longestWait.toMillis() + 30_000;
     }
 
     @Override

@@ -10,6 +10,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Which login attempts have their credentials checked, and when. Guessing is limited twice, and
@@ -17,17 +20,27 @@ import java.util.Arrays;
  * <ul>
  * <li>per user name, across all clients: once {@code maxFailures} attempts within the window have
  * not logged in, the name's attempts are checked one at a time, spaced by a delay that doubles up
- * to {@code maxDelay}. An attempt whose turn is further than {@code maxDelay} away is refused
- * (429) without being checked, so no request waits longer, and rotating addresses buys nothing;
+ * to {@code maxDelay}. The turns go round the clients: a client has at most one attempt waiting on
+ * a name, and a new one takes the next turn after those waiting, so a guesser sending as fast as
+ * it can gets one turn per round, not every turn (first come, first served, one address took each
+ * freed turn within milliseconds and the admin's attempt was refused for as long as it sent). At
+ * most {@value #WAITING_PLACES} clients wait on a name; an attempt beyond them is refused (429)
+ * without being checked, so no request waits longer than that many turns and rotating addresses
+ * buys no more checks;
  * <li>per client (an IPv4 address, or an IPv6 /64, which one subscriber holds whole): after
  * {@code maxFailures} attempts within the window that have not logged in, one attempt per
  * {@code maxDelay}, whatever user name it carries.
  * </ul>
+ * A client that has logged in within {@link #RECOGNISED_FOR} skips the user names' turns (its own
+ * limit still holds): the admin's usual address gets in at once even while the waiting places are
+ * all taken by guessers rotating addresses, which a stranger could only queue behind.
  * The delay comes before the check, so a guesser cannot learn the answer sooner by hanging up; it
  * is waited out by {@link LoginGate} without holding a thread. An admitted attempt counts against
  * its user name until it logs in, so a burst of concurrent guesses is spaced like a sequence of
  * them; a login takes back only its own attempt and clears nothing else (the admin's requests would
- * otherwise reopen the free attempts for a guesser). Memory is bounded: at most {@code maxTracked} clients and as many user names.
+ * otherwise reopen the free attempts for a guesser). Memory is bounded: at most {@code maxTracked}
+ * clients, as many user names with {@value #WAITING_PLACES} waiting clients each, and as many
+ * clients that logged in.
  */
 public final class LoginThrottle {
 
@@ -45,6 +58,9 @@ public final class LoginThrottle {
     }
 
     static final Admission NOW = new Now();
+    /** Clients that may wait on one user name: the admin's place in a round of guessers is at most this far off. */
+    static final int WAITING_PLACES = 8;
+    static final Duration RECOGNISED_FOR = Duration.ofDays(30);
     private static final long LONG_AGO = Long.MIN_VALUE / 4;
 
     private final int maxFailures;
@@ -53,6 +69,7 @@ public final class LoginThrottle {
     private final Ticker ticker;
     private final Cache<String, Tally> clients;
     private final Cache<String, Tally> users;
+    private final Cache<String, Boolean> loggedIn;
     private final Meter failures;
     private final Meter evaluations;
     private final Meter delayed;
@@ -67,6 +84,8 @@ public final class LoginThrottle {
         // Entries count in place and roll their window themselves; one untouched for a window is over.
         this.clients = Caffeine.newBuilder().maximumSize(maxTracked).expireAfterAccess(window).ticker(ticker).build();
         this.users = Caffeine.newBuilder().maximumSize(maxTracked).expireAfterAccess(window).ticker(ticker).build();
+        // Only the right password adds to it, so a guesser cannot push the admin's address out.
+        this.loggedIn = Caffeine.newBuilder().maximumSize(maxTracked).expireAfterWrite(RECOGNISED_FOR).ticker(ticker).build();
         this.failures = metrics.meter("auth.failures");
         this.evaluations = metrics.meter("auth.evaluations");
         this.delayed = metrics.meter("auth.delayed");
@@ -80,27 +99,48 @@ public final class LoginThrottle {
     public synchronized Admission admit(String client, String user) {
         long now = ticker.read();
         Tally c = clients.get(client, k -> new Tally(now));
-        Tally u = users.get(user, k -> new Tally(now));
         c.roll(now, windowNanos);
-        u.roll(now, windowNanos);
-        long turn = Math.max(now, u.lastTurn + spacing(u.pending()));
+        long turn = now;
         if (c.pending() >= maxFailures) {
-            turn = Math.max(turn, c.lastTurn + maxDelayNanos);
+            turn = c.lastTurn + maxDelayNanos;
+            if (turn - now > maxDelayNanos) {
+                return refused(turn - maxDelayNanos - now);
+            }
         }
-        long wait = turn - now;
-        if (wait > maxDelayNanos) {
-            throttled.mark();
-            return new Refused(Math.max(1, (wait - maxDelayNanos + 999_999_999L) / 1_000_000_000L));
+        Tally u = null;
+        if (loggedIn.getIfPresent(client) == null) {
+            u = users.get(user, k -> new Tally(now));
+            u.roll(now, windowNanos);
+            u.waiting.values().removeIf(waiting -> waiting <= now);
+            Long waiting = u.waiting.get(client);
+            if (waiting != null) {
+                return refused(waiting - now);
+            }
+            if (u.waiting.size() >= WAITING_PLACES) {
+                return refused(Collections.min(u.waiting.values()) - now);
+            }
+            turn = Math.max(turn, u.lastTurn + spacing(u.pending()));
         }
-        u.lastTurn = turn;
-        c.lastTurn = turn;
-        u.admitted++;
+        c.lastTurn = Math.max(c.lastTurn, turn);
         c.admitted++;
-        if (wait == 0) {
+        if (u != null) {
+            u.lastTurn = Math.max(u.lastTurn, turn);
+            u.admitted++;
+            if (turn > now) {
+                u.waiting.put(client, turn);
+            }
+        }
+        if (turn == now) {
             return NOW;
         }
         delayed.mark();
-        return new Later(wait);
+        return new Later(turn - now);
+    }
+
+    /** Refused unchecked; worth trying again in {@code nanos} (at least a second). */
+    private Refused refused(long nanos) {
+        throttled.mark();
+        return new Refused(Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L));
     }
 
     /** The spacing of a user name's checks with {@code pending} attempts in the window not logged in. */
@@ -124,11 +164,20 @@ public final class LoginThrottle {
 
     public synchronized void succeeded(String client, String user) {
         evaluations.mark();
-        for (Tally tally : new Tally[] {clients.getIfPresent(client), users.getIfPresent(user)}) {
+        // A recognised client's attempt was not counted on the user name; taking one back there
+        // would free a guesser's.
+        boolean recognised = loggedIn.getIfPresent(client) != null;
+        for (Tally tally : new Tally[] {clients.getIfPresent(client), recognised ? null : users.getIfPresent(user)}) {
             if (tally != null && tally.succeeded < tally.admitted) {
                 tally.succeeded++;
             }
         }
+        loggedIn.put(client, Boolean.TRUE);
+    }
+
+    /** The longest an admitted attempt waits for its turn: a user name's round of waiting clients. */
+    public Duration longestWait() {
+        return Duration.ofNanos(maxDelayNanos).multipliedBy(WAITING_PLACES);
     }
 
     /**
@@ -155,13 +204,15 @@ public final class LoginThrottle {
 
     /**
      * A client's or a user name's attempts in the current window: admitted ones that have not
-     * logged in are pending (failed, or not reported yet), and the last turn given.
+     * logged in are pending (failed, or not reported yet), and the last turn given; for a user name
+     * also the clients whose turn is still to come, and when (at most {@link #WAITING_PLACES}).
      */
     private static final class Tally {
         long opened;
         int admitted;
         int succeeded;
         long lastTurn = LONG_AGO;
+        final Map<String, Long> waiting = new HashMap<>();
 
         Tally(long now) {
             this.opened = now;

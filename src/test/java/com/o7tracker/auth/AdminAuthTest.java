@@ -21,6 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
@@ -136,6 +138,82 @@ class AdminAuthTest {
         // The flood is over: the admin's turn comes within maxDelay, from a new address or a guesser's.
         assertThat(list("198.18.200.1", Http.basic(Http.USER, Http.PASSWORD)).statusCode()).isEqualTo(200);
         assertThat(list("198.18.0.7", Http.basic(Http.USER, Http.PASSWORD)).statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * Wrong passwords for the admin's user name from {@code threads} threads, each sending its next
+     * as soon as the last is answered, from {@code address}(n) for the n-th guess, until stopped;
+     * returned once the user name is throttled (attempts are being refused).
+     */
+    private Flood floodUntilStopped(int threads, IntFunction<String> address) {
+        AtomicBoolean going = new AtomicBoolean(true);
+        AtomicInteger sent = new AtomicInteger();
+        List<CompletableFuture<List<Integer>>> senders = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            senders.add(CompletableFuture.supplyAsync(() -> {
+                List<Integer> statuses = new ArrayList<>();
+                while (going.get()) {
+                    statuses.add(list(address.apply(sent.getAndIncrement()), Http.basic(Http.USER, "wrong-password")).statusCode());
+                }
+                return statuses;
+            }, ATTACKERS));
+        }
+        long throttled = meter("auth.throttled");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (meter("auth.throttled") - throttled < 20) {
+            assertThat(System.nanoTime()).as("the flood throttled within a minute").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+        return () -> {
+            going.set(false);
+            return senders.stream().flatMap(sender -> sender.join().stream()).toList();
+        };
+    }
+
+    /** A flood under way; stopping it waits for its last answers, and gives their statuses. */
+    private interface Flood {
+        List<Integer> stop();
+    }
+
+    @Test
+    void duringAFloodFromOneAddressTheRightPasswordFromAnotherGetsIn() {
+        long evaluations = meter("auth.evaluations");
+        long started = System.nanoTime();
+        Flood flood = floodUntilStopped(4, n -> "198.51.100.77");
+        // Before the user name's turns went round its clients, the guesser took each freed turn
+        // within milliseconds and these were refused (429) nearly every time.
+        List<Integer> admin = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            admin.add(list("192.0.2.20" + i, Http.basic(Http.USER, Http.PASSWORD)).statusCode());
+        }
+        List<Integer> guesses = flood.stop();
+        long elapsed = System.nanoTime() - started;
+
+        assertThat(admin).as("the right password from three new addresses during the flood").containsExactly(200, 200, 200);
+        assertThat(guesses).containsOnly(401, 429).contains(429);
+        assertThat(meter("auth.evaluations") - evaluations).as("checks of %d guesses and 3 logins in %d ms",
+                guesses.size(), elapsed / 1_000_000).isLessThanOrEqualTo(mostChecks(elapsed));
+    }
+
+    @Test
+    void duringAFloodFromRotatingAddressesAClientThatLoggedInBeforeGetsInAtOnce() {
+        assertThat(list("192.0.2.210", Http.basic(Http.USER, Http.PASSWORD)).statusCode()).isEqualTo(200);
+        long evaluations = meter("auth.evaluations");
+        long started = System.nanoTime();
+        // More guessing addresses at a time than the user name has waiting places.
+        Flood flood = floodUntilStopped(24, n -> "198.19." + n / 250 % 250 + "." + n % 250);
+        List<Integer> admin = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            admin.add(list("192.0.2.210", Http.basic(Http.USER, Http.PASSWORD)).statusCode());
+        }
+        List<Integer> guesses = flood.stop();
+        long elapsed = System.nanoTime() - started;
+
+        assertThat(admin).containsExactly(200, 200, 200);
+        assertThat(guesses).containsOnly(401, 429).contains(429);
+        // The recognised client's logins are checked outside the user name's turns.
+        assertThat(meter("auth.evaluations") - evaluations - admin.size()).as("checks of %d guesses in %d ms",
+                guesses.size(), elapsed / 1_000_000).isLessThanOrEqualTo(mostChecks(elapsed));
     }
 
     @Test
