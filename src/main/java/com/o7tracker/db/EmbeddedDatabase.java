@@ -151,12 +151,15 @@ public class EmbeddedDatabase implements Managed {
         }
         command.addAll(List.of(postgresBinary.toString(), "--single", "-F", "-D", directory.toString(),
                 "-c", "listen_addresses=", "-c", "unix_socket_directories=", "-c", "password_encryption=scram-sha-256",
-                USER));
+                // PostgreSQL would echo a failing statement, password and all; the error says enough.
+                "-c", "log_min_error_statement=panic", USER));
         Process single = new ProcessBuilder(command).redirectErrorStream(true).start();
         try (var in = single.getOutputStream()) {
             in.write(("ALTER ROLE " + USER + " WITH PASSWORD '" + password + "';\n").getBytes(StandardCharsets.US_ASCII));
         }
-        String output = new String(single.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        // Redacted as well: an error message may still quote part of the statement.
+        String output = new String(single.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                .replace(password, "<password>");
         try {
             if (!single.waitFor(60, TimeUnit.SECONDS) || single.exitValue() != 0 || output.contains("ERROR")) {
                 single.destroyForcibly();

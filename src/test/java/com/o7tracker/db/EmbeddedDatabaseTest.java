@@ -2,13 +2,20 @@ package com.o7tracker.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.o7tracker.support.Psql;
 import com.o7tracker.support.TestApp;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -16,6 +23,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The embedded default never stops a PostgreSQL that is not a leftover of its own data directory,
@@ -166,6 +175,51 @@ class EmbeddedDatabaseTest {
             assertOtherUsersAreRefused(directory, port(urlAgain));
         } finally {
             again.stop();
+        }
+    }
+
+    /**
+     * PostgreSQL echoes a failing statement (STATEMENT: ALTER ROLE … WITH PASSWORD '…'); what the
+     * service reports of it must not carry the password. The step is made to fail for real: a
+     * data directory of the previous version whose configuration makes every transaction read-only.
+     */
+    @Test
+    void aFailedPasswordChangeNeverPutsThePasswordInTheErrorOrTheLog() throws Exception {
+        Path directory = TestApp.tempDir("embedded-redact").resolve("postgresql");
+        try (EmbeddedPostgres old = EmbeddedPostgres.builder().setDataDirectory(directory).setCleanDataDirectory(false)
+                .setRegisterShutdownHook(false).start()) {
+            assertThat(old.getPort()).isPositive();
+        }
+        Files.writeString(directory.resolve("postgresql.auto.conf"), "default_transaction_read_only = on\n",
+                StandardOpenOption.APPEND);
+        String password = "kept-secret-Zq8rT2vW5xY7aB9cD1eF3gH";
+        Files.writeString(directory.resolve(EmbeddedDatabase.PASSWORD_FILE), password + "\n");
+
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        root.addAppender(log);
+        Throwable failure;
+        try {
+            EmbeddedDatabase database = new EmbeddedDatabase(directory);
+            failure = catchThrowable(database::startAndGetJdbcUrl);
+            database.stop();
+        } finally {
+            root.detachAppender(log);
+        }
+
+        StringWriter reported = new StringWriter();
+        assertThat(failure).as("the password change must fail here").isNotNull();
+        failure.printStackTrace(new PrintWriter(reported));
+        assertThat(reported.toString())
+                .contains("Setting the superuser's password failed")
+                .contains("read-only transaction")
+                .doesNotContain(password);
+        for (ILoggingEvent event : log.list) {
+            assertThat(event.getFormattedMessage()).doesNotContain(password);
+            if (event.getThrowableProxy() != null) {
+                assertThat(ThrowableProxyUtil.asString(event.getThrowableProxy())).doesNotContain(password);
+            }
         }
     }
 }
