@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -220,6 +221,64 @@ class EmbeddedDatabaseTest {
             if (event.getThrowableProxy() != null) {
                 assertThat(ThrowableProxyUtil.asString(event.getThrowableProxy())).doesNotContain(password);
             }
+        }
+    }
+
+    /**
+     * The embedded PostgreSQL's library unpacks its binaries by default into the shared
+     * {@code java.io.tmpdir/embedded-pg} (or {@code ot.epg.working-dir}), where another local user
+     * can put programs first. Fakes planted there, each of which would record that it ran and what
+     * it was given, are never run; the service's own copy is.
+     */
+    @Test
+    void programsPlantedInTheSharedUnpackDirectoryAreNeverRun() throws Exception {
+        Path shared = TestApp.tempDir("embedded-planted");
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path marker = shared.resolve("ran");
+        for (int i = 0; i < 8; i++) {
+            Path bin = Files.createDirectories(shared.resolve("PG-planted" + i).resolve("bin"));
+            Path fake = bin.resolve("postgres");
+            Files.writeString(fake, "#!/bin/sh\necho \"$0 $*\" >> " + marker + "\ncat >> " + marker
+                    + " &\necho 'postgres (PostgreSQL) 14.22'\n");
+            Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxrwxrwx"));
+        }
+        String before = System.getProperty("ot.epg.working-dir");
+        System.setProperty("ot.epg.working-dir", shared.toString());
+        try {
+            Path directory = TestApp.tempDir("embedded-own-binaries").resolve("postgresql");
+            EmbeddedDatabase database = new EmbeddedDatabase(directory);
+            String url = database.startAndGetJdbcUrl();
+            try {
+                assertAnswers(url, database.password());
+                assertThat(marker).as("a planted program ran").doesNotExist();
+                Path binaries = directory.resolveSibling("postgresql.binaries");
+                assertThat(Files.getPosixFilePermissions(binaries))
+                        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                                PosixFilePermission.OWNER_EXECUTE);
+            } finally {
+                database.stop();
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty("ot.epg.working-dir");
+            } else {
+                System.setProperty("ot.epg.working-dir", before);
+            }
+        }
+    }
+
+    /** Binaries in a directory others may write to could be swapped for theirs: refused, with the reason. */
+    @Test
+    void aDataDirectoryInADirectoryOthersCanWriteIsRefused() throws Exception {
+        Path open = TestApp.tempDir("embedded-open");
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx")); // no sticky bit
+        EmbeddedDatabase database = new EmbeddedDatabase(open.resolve("postgresql"));
+        try {
+            assertThatThrownBy(database::startAndGetJdbcUrl)
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining(open + " is writable by other users");
+        } finally {
+            database.stop();
         }
     }
 }
