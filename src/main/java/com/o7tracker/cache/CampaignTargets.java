@@ -265,7 +265,7 @@ public class CampaignTargets implements CampaignChanges, Managed {
     private Target lookUp(long id) {
         if (memcached.isPresent()) {
             Optional<String> value = memcached.get().get(key(id));
-            Target cached = value.map(v -> Target.decode(id, v, signer)).orElse(null);
+            Target cached = value.map(v -> decode(id, v)).orElse(null);
             if (cached != null) {
                 memcachedHits.mark();
                 return cached;
@@ -305,10 +305,10 @@ public class CampaignTargets implements CampaignChanges, Managed {
 
     private void store(long id, Target target, boolean retry, long giveUpAt) {
         int ttl = target.exists() ? memcachedTtlSeconds : target.version() == 0 ? unknownTtlSeconds : memcachedTtlSeconds;
-        Optional<String> value = target.encode(id, signer);
+        Optional<String> value = target.encode(id, signer, Instant.now().getEpochSecond());
         // A value this service did not sign is replaced, whatever version it claims.
         boolean settled = value.isPresent() && memcached.get().storeUnlessNewer(key(id), ttl, value.get(), held -> {
-            Target cached = Target.decode(id, held, signer);
+            Target cached = decode(id, held);
             return cached != null && cached.version() >= target.version();
         });
         if (!settled && retry && System.nanoTime() - giveUpAt < 0) {
@@ -343,10 +343,16 @@ public class CampaignTargets implements CampaignChanges, Managed {
         long next = nextRejectLog.get();
         if (System.nanoTime() - next >= 0 && nextRejectLog.compareAndSet(next, System.nanoTime() + REJECT_LOG_NANOS)) {
             rejectedUnlogged.addAndGet(-unlogged);
-            LOG.warn("memcached held a value for campaign {} that this service did not sign (forged, garbage, or written"
-                    + " by an earlier version); read from PostgreSQL instead ({} such value(s) since the last report)",
+            LOG.warn("memcached held a value for campaign {} that this service did not sign, or signed longer than"
+                    + " cache.memcachedTtl ago (forged, garbage, put back, or written by an earlier version); read from"
+                    + " PostgreSQL instead ({} such value(s) since the last report)",
                     id, unlogged);
         }
+    }
+
+    /** What memcached's value says, if the service signed it for the campaign within cache.memcachedTtl. */
+    private Target decode(long id, String value) {
+        return Target.decode(id, value, signer, Instant.now().getEpochSecond(), memcachedTtlSeconds);
     }
 
     private Target fromDatabase(CampaignDao from, long id) {
@@ -356,9 +362,9 @@ public class CampaignTargets implements CampaignChanges, Managed {
 
     /**
      * Versioned entries under keys of their own format: instances of earlier versions read theirs
-     * (plain URLs, then "version url") and never one of these.
+     * (plain URLs, then "version url", then signed without the time) and never one of these.
      */
     private static String key(long id) {
-        return "o7t:campaign:v3:" + id;
+        return "o7t:campaign:v4:" + id;
     }
 }

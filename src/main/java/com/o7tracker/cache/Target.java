@@ -23,6 +23,8 @@ public final class Target {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /** How far ahead of this machine's clock another instance's may be. */
+    private static final long CLOCK_ALLOWANCE_SECONDS = 60;
 
     private final String redirectUrl;
     private final Map<String, String> platformUrls;
@@ -82,34 +84,39 @@ public final class Target {
     }
 
     /**
-     * The state as memcached holds it: JSON (only the version for no campaign), signed for campaign
-     * {@code id}; empty while {@code signer} has no key.
+     * The state as memcached holds it: JSON (only the version for no campaign) with when it was
+     * signed ({@code issued}, epoch seconds), signed for campaign {@code id}; empty while
+     * {@code signer} has no key.
      */
-    Optional<String> encode(long id, MemcachedSigner signer) {
-        return signer.sign(id, json(null)).map(this::json);
+    Optional<String> encode(long id, MemcachedSigner signer, long issued) {
+        return signer.sign(id, json(issued, null)).map(signature -> json(issued, signature));
     }
 
     /**
      * The state {@link #encode} wrote for campaign {@code id}, or null if {@code value} is not one:
-     * garbage, unsigned (an earlier version's), or signed for another campaign or state.
+     * garbage, unsigned (an earlier version's), signed for another campaign or state, or signed
+     * more than {@code maxAgeSeconds} before {@code now} (epoch seconds; or more than a clock's
+     * allowance after it). The signature alone says the service wrote the value, not that it is
+     * current: anyone who can read memcached can put a value back after the campaign changed.
      */
-    static Target decode(long id, String value, MemcachedSigner signer) {
+    static Target decode(long id, String value, MemcachedSigner signer, long now, long maxAgeSeconds) {
         try {
             Stored stored = JSON.readValue(value, Stored.class);
-            if (stored == null || stored.version == null) {
+            if (stored == null || stored.version == null || stored.issued == null
+                    || stored.issued < now - maxAgeSeconds || stored.issued > now + CLOCK_ALLOWANCE_SECONDS) {
                 return null;
             }
             Target target = of(stored.url, stored.platformUrls, Boolean.TRUE.equals(stored.forward), stored.version);
             // The signature covers the state as this class writes it, so only what it signed matches.
-            return signer.verify(id, target.json(null), stored.signature) ? target : null;
+            return signer.verify(id, target.json(stored.issued, null), stored.signature) ? target : null;
         } catch (JsonProcessingException | RuntimeException e) {
             return null;
         }
     }
 
-    private String json(String signature) {
+    private String json(long issued, String signature) {
         try {
-            return JSON.writeValueAsString(new Stored(version, redirectUrl,
+            return JSON.writeValueAsString(new Stored(version, issued, redirectUrl,
                     platformUrls.isEmpty() ? null : PlatformUrls.ordered(platformUrls), forwardQuery ? Boolean.TRUE : null,
                     signature));
         } catch (JsonProcessingException e) {
@@ -117,9 +124,8 @@ public final class Target {
         }
     }
 
-    /** Earlier versions read these fields and ignore the signature. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    private record Stored(@JsonProperty("v") Long version, @JsonProperty("u") String url,
+    private record Stored(@JsonProperty("v") Long version, @JsonProperty("t") Long issued, @JsonProperty("u") String url,
                           @JsonProperty("p") Map<String, String> platformUrls, @JsonProperty("f") Boolean forward,
                           @JsonProperty("s") String signature) {
     }

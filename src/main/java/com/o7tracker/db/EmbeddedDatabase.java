@@ -1,23 +1,32 @@
 package com.o7tracker.db;
 
 import io.dropwizard.lifecycle.Managed;
+import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
 import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -65,6 +74,9 @@ public class EmbeddedDatabase implements Managed {
 
     private final Path directory;
     private String password;
+    /** Where the binaries are unpacked, in a directory only the service's user can write or enter. */
+    private Path unpacked;
+    private Archive archive;
     private EmbeddedPostgres postgres;
     private FileChannel lockChannel;
     private FileLock lock;
@@ -82,7 +94,11 @@ public class EmbeddedDatabase implements Managed {
             Path passwordFile = directory.resolve(PASSWORD_FILE);
             boolean newPassword = !Files.exists(passwordFile);
             password = newPassword ? drawPassword() : Files.readString(passwordFile).strip();
+            unpacked = privateWorkingDirectory();
+            archive = new Archive();
             postgres = EmbeddedPostgres.builder()
+                    .setOverrideWorkingDirectory(unpacked.toFile())
+                    .setPgBinaryResolver(archive)
                     .setDataDirectory(directory)
                     .setCleanDataDirectory(false)
                     // Stopped by the service's lifecycle, last, so the shutdown drain can still reach it.
@@ -120,6 +136,7 @@ public class EmbeddedDatabase implements Managed {
     private void lockDown(boolean newPassword) {
         try {
             Files.setPosixFilePermissions(directory, OWNER_ONLY_DIRECTORY);
+            Files.setPosixFilePermissions(unpacked, OWNER_ONLY_DIRECTORY); // the library opened it to all
             Path hba = directory.resolve("pg_hba.conf");
             boolean lockedDown = Files.exists(hba) && Files.readString(hba).startsWith(HBA_MARK);
             if (newPassword || !lockedDown) {
@@ -144,19 +161,22 @@ public class EmbeddedDatabase implements Managed {
      * its own ({@code unshare -U}), since PostgreSQL refuses to run as root.
      */
     private void setSuperuserPassword() throws IOException {
-        Path postgresBinary = postgresBinaryFor(Files.readString(directory.resolve("PG_VERSION")).strip());
+        Path postgresBinary = unpackedPostgres();
         List<String> command = new ArrayList<>();
         if (LinuxUtils.isUnshareAvailable()) {
             command.addAll(List.of("unshare", "-U"));
         }
         command.addAll(List.of(postgresBinary.toString(), "--single", "-F", "-D", directory.toString(),
                 "-c", "listen_addresses=", "-c", "unix_socket_directories=", "-c", "password_encryption=scram-sha-256",
-                USER));
+                // PostgreSQL would echo a failing statement, password and all; the error says enough.
+                "-c", "log_min_error_statement=panic", USER));
         Process single = new ProcessBuilder(command).redirectErrorStream(true).start();
         try (var in = single.getOutputStream()) {
             in.write(("ALTER ROLE " + USER + " WITH PASSWORD '" + password + "';\n").getBytes(StandardCharsets.US_ASCII));
         }
-        String output = new String(single.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        // Redacted as well: an error message may still quote part of the statement.
+        String output = new String(single.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                .replace(password, "<password>");
         try {
             if (!single.waitFor(60, TimeUnit.SECONDS) || single.exitValue() != 0 || output.contains("ERROR")) {
                 single.destroyForcibly();
@@ -169,22 +189,99 @@ public class EmbeddedDatabase implements Managed {
     }
 
     /**
-     * The postgres binary that the embedded PostgreSQL unpacked (where it keeps them: its working
-     * directory, PG-&lt;digest&gt;/bin), of the data directory's major version.
+     * The directory the embedded PostgreSQL's binaries are unpacked into and run from, beside the
+     * data directory ({@code postgresql.binaries}), and only the service's user may write to it or
+     * to any directory above it. The library's default is the shared {@code java.io.tmpdir/embedded-pg}
+     * (or {@code ot.epg.working-dir}), where another local user could put programs first and have
+     * them run as the service, with the password. Not inside the data directory: initdb wants it
+     * empty. The library makes its working directory writable by all; that is the subdirectory
+     * {@code unpacked}, which others cannot reach through this one (mode 0700).
      */
-    private static Path postgresBinaryFor(String majorVersion) throws IOException {
-        Path working = Path.of(System.getProperty("ot.epg.working-dir",
-                Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg").toString()));
-        try (var unpacked = Files.list(working)) {
-            for (Path candidate : unpacked.map(p -> p.resolve("bin/postgres")).filter(Files::isExecutable).toList()) {
-                Process version = new ProcessBuilder(candidate.toString(), "--version").redirectErrorStream(true).start();
-                String answer = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (answer.matches("(?s).*\\(PostgreSQL\\) " + majorVersion + "\\..*")) {
-                    return candidate;
-                }
+    private Path privateWorkingDirectory() throws IOException {
+        Path binaries = directory.resolveSibling(directory.getFileName() + ".binaries");
+        try {
+            Files.createDirectory(binaries, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+        } catch (FileAlreadyExistsException e) {
+            // made by an earlier start; checked below like every directory above it
+        }
+        if (!Files.isDirectory(binaries, LinkOption.NOFOLLOW_LINKS) || ownerOf(binaries) != myUid()) {
+            throw new IOException(binaries + " is not a directory of the service's user; remove it");
+        }
+        Files.setPosixFilePermissions(binaries, OWNER_ONLY_DIRECTORY);
+        checkOnlyTheServiceCanWrite(binaries);
+        return binaries.resolve("unpacked");
+    }
+
+    /**
+     * Refuses a path that a user other than the service's (or root) could replace: it, or a
+     * directory above it, owned by another user, or writable by others without the sticky bit
+     * (which, as on /tmp, keeps others from renaming or removing what is not theirs).
+     */
+    private static void checkOnlyTheServiceCanWrite(Path path) throws IOException {
+        int me = myUid();
+        Path real = path.toRealPath();
+        for (Path p = real; p != null; p = p.getParent()) {
+            int owner = ownerOf(p);
+            int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            boolean sticky = (mode & 01000) != 0;
+            if (owner != me && owner != 0) {
+                throw new IOException(p + " belongs to another user (uid " + owner + "); the embedded PostgreSQL's"
+                        + " binaries are run from " + path + " only if no other user can replace them");
+            }
+            if ((mode & 0022) != 0 && !(sticky && Files.isDirectory(p) && !p.equals(real))) {
+                throw new IOException(p + " is writable by other users; the embedded PostgreSQL's binaries are run"
+                        + " from " + path + " only if no other user can replace them (chmod go-w " + p + ")");
             }
         }
-        throw new IOException("No PostgreSQL " + majorVersion + " binaries unpacked in " + working);
+    }
+
+    private static int ownerOf(Path path) throws IOException {
+        return (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static int myUid() {
+        return (int) new com.sun.security.auth.module.UnixSystem().getUid();
+    }
+
+    /**
+     * The postgres binary that the embedded PostgreSQL unpacked for this start: in the service's
+     * own working directory, under the name the library gives the archive it read (PG-&lt;its MD5&gt;),
+     * checked again to be writable by the service only.
+     */
+    private Path unpackedPostgres() throws IOException {
+        Path binary = unpacked.resolve("PG-" + archive.digest()).resolve("bin/postgres");
+        if (!Files.isExecutable(binary)) {
+            throw new IOException("The embedded PostgreSQL's binaries were not unpacked where expected: " + binary);
+        }
+        checkOnlyTheServiceCanWrite(binary);
+        return binary;
+    }
+
+    /**
+     * The library's own archive of binaries, with the MD5 it names their directory by (taken as
+     * the library reads it). A new instance for every start: the library reuses what it prepared
+     * for a resolver it has seen, wherever that was.
+     */
+    private static final class Archive implements PgBinaryResolver {
+        private final MessageDigest md5;
+
+        Archive() {
+            try {
+                md5 = MessageDigest.getInstance("MD5");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("MD5 is part of every Java runtime", e);
+            }
+        }
+
+        @Override
+        public InputStream getPgBinary(String system, String architecture) throws IOException {
+            InputStream archive = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system, architecture);
+            return archive == null ? null : new DigestInputStream(archive, md5);
+        }
+
+        String digest() {
+            return HexFormat.of().formatHex(md5.digest());
+        }
     }
 
     /** The superuser's password; set by {@link #startAndGetJdbcUrl}. */

@@ -11,6 +11,8 @@ import com.o7tracker.support.TestPostgres;
 import io.dropwizard.configuration.YamlConfigurationFactory;
 import io.dropwizard.jackson.Jackson;
 import io.dropwizard.jersey.validation.Validators;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Instant;
@@ -61,7 +63,7 @@ class CampaignTargetsTest {
     }
 
     private static String key(long id) {
-        return "o7t:campaign:v3:" + id;
+        return "o7t:campaign:v4:" + id;
     }
 
     /**
@@ -80,7 +82,7 @@ class CampaignTargetsTest {
     private static Target decode(long id, String value) {
         MemcachedSigner signer = new MemcachedSigner(dao);
         assertThat(signer.load()).isTrue();
-        return Target.decode(id, value, signer);
+        return Target.decode(id, value, signer, Instant.now().getEpochSecond(), 3600);
     }
 
     private static boolean holds(long id, String value, String expected) {
@@ -274,5 +276,37 @@ class CampaignTargetsTest {
         assertThat(awaitMemcached(forged, " https://real.example/forged")).isPresent();
         assertThat(targets().find(forged).location()).isEqualTo("https://real.example/forged");
         assertThat(metrics.meter("cache.memcached.hits").getCount()).isEqualTo(1);
+    }
+
+    /**
+     * A signed value is the service's, but not necessarily current: anyone who can read memcached
+     * can keep a value and put it back after the campaign changed. Past cache.memcachedTtl since it
+     * was signed, it is a miss, counted, and the click gets the current target from PostgreSQL.
+     */
+    @Test
+    void aSignedValueReplayedLaterThanTheTtlIsAMissAndTheClickGetsTheCurrentTarget() throws Exception {
+        CacheFactory shortTtl = new YamlConfigurationFactory<>(CacheFactory.class, Validators.newValidator(),
+                Jackson.newObjectMapper(), "dw").build(path -> new ByteArrayInputStream(
+                "memcachedTimeout: 50ms\nunknownTtl: 30s\nlocalMaximumSize: 1000\nmemcachedTtl: 2s\n"
+                        .getBytes(StandardCharsets.UTF_8)), "short-ttl.yml");
+        CampaignTargets writer = new CampaignTargets(dao, dao, Optional.of(memcached), shortTtl, metrics);
+        started.add(writer);
+        CampaignService service = new CampaignService(dao, writer);
+        long id = service.create(new CampaignRequest("https://before.example/replayed", new String[0], null, null)).id();
+        String captured = awaitMemcached(id, " https://before.example/replayed").orElseThrow();
+        Instant capturedAt = Instant.now();
+        service.update(id, new CampaignRequest("https://after.example/current", null, null, null));
+        assertThat(awaitMemcached(id, " https://after.example/current")).isPresent();
+
+        Instant stale = capturedAt.plusSeconds(3);
+        while (Instant.now().isBefore(stale)) {
+            Thread.sleep(50);
+        }
+        assertThat(memcached.storeUnlessNewer(key(id), 60, captured, held -> false)).as("put back").isTrue();
+        CampaignTargets other = new CampaignTargets(dao, dao, Optional.of(memcached), shortTtl, metrics);
+        started.add(other);
+        assertThat(other.find(id).redirectUrl()).isEqualTo("https://after.example/current");
+        assertThat(metrics.meter("cache.memcached.rejected").getCount()).isEqualTo(1);
+        assertThat(metrics.meter("cache.memcached.hits").getCount()).isZero();
     }
 }

@@ -2,20 +2,30 @@ package com.o7tracker.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.o7tracker.support.Psql;
 import com.o7tracker.support.TestApp;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The embedded default never stops a PostgreSQL that is not a leftover of its own data directory,
@@ -166,6 +176,109 @@ class EmbeddedDatabaseTest {
             assertOtherUsersAreRefused(directory, port(urlAgain));
         } finally {
             again.stop();
+        }
+    }
+
+    /**
+     * PostgreSQL echoes a failing statement (STATEMENT: ALTER ROLE … WITH PASSWORD '…'); what the
+     * service reports of it must not carry the password. The step is made to fail for real: a
+     * data directory of the previous version whose configuration makes every transaction read-only.
+     */
+    @Test
+    void aFailedPasswordChangeNeverPutsThePasswordInTheErrorOrTheLog() throws Exception {
+        Path directory = TestApp.tempDir("embedded-redact").resolve("postgresql");
+        try (EmbeddedPostgres old = EmbeddedPostgres.builder().setDataDirectory(directory).setCleanDataDirectory(false)
+                .setRegisterShutdownHook(false).start()) {
+            assertThat(old.getPort()).isPositive();
+        }
+        Files.writeString(directory.resolve("postgresql.auto.conf"), "default_transaction_read_only = on\n",
+                StandardOpenOption.APPEND);
+        String password = "kept-secret-Zq8rT2vW5xY7aB9cD1eF3gH";
+        Files.writeString(directory.resolve(EmbeddedDatabase.PASSWORD_FILE), password + "\n");
+
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        root.addAppender(log);
+        Throwable failure;
+        try {
+            EmbeddedDatabase database = new EmbeddedDatabase(directory);
+            failure = catchThrowable(database::startAndGetJdbcUrl);
+            database.stop();
+        } finally {
+            root.detachAppender(log);
+        }
+
+        StringWriter reported = new StringWriter();
+        assertThat(failure).as("the password change must fail here").isNotNull();
+        failure.printStackTrace(new PrintWriter(reported));
+        assertThat(reported.toString())
+                .contains("Setting the superuser's password failed")
+                .contains("read-only transaction")
+                .doesNotContain(password);
+        for (ILoggingEvent event : log.list) {
+            assertThat(event.getFormattedMessage()).doesNotContain(password);
+            if (event.getThrowableProxy() != null) {
+                assertThat(ThrowableProxyUtil.asString(event.getThrowableProxy())).doesNotContain(password);
+            }
+        }
+    }
+
+    /**
+     * The embedded PostgreSQL's library unpacks its binaries by default into the shared
+     * {@code java.io.tmpdir/embedded-pg} (or {@code ot.epg.working-dir}), where another local user
+     * can put programs first. Fakes planted there, each of which would record that it ran and what
+     * it was given, are never run; the service's own copy is.
+     */
+    @Test
+    void programsPlantedInTheSharedUnpackDirectoryAreNeverRun() throws Exception {
+        Path shared = TestApp.tempDir("embedded-planted");
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path marker = shared.resolve("ran");
+        for (int i = 0; i < 8; i++) {
+            Path bin = Files.createDirectories(shared.resolve("PG-planted" + i).resolve("bin"));
+            Path fake = bin.resolve("postgres");
+            Files.writeString(fake, "#!/bin/sh\necho \"$0 $*\" >> " + marker + "\ncat >> " + marker
+                    + " &\necho 'postgres (PostgreSQL) 14.22'\n");
+            Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxrwxrwx"));
+        }
+        String before = System.getProperty("ot.epg.working-dir");
+        System.setProperty("ot.epg.working-dir", shared.toString());
+        try {
+            Path directory = TestApp.tempDir("embedded-own-binaries").resolve("postgresql");
+            EmbeddedDatabase database = new EmbeddedDatabase(directory);
+            String url = database.startAndGetJdbcUrl();
+            try {
+                assertAnswers(url, database.password());
+                assertThat(marker).as("a planted program ran").doesNotExist();
+                Path binaries = directory.resolveSibling("postgresql.binaries");
+                assertThat(Files.getPosixFilePermissions(binaries))
+                        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                                PosixFilePermission.OWNER_EXECUTE);
+            } finally {
+                database.stop();
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty("ot.epg.working-dir");
+            } else {
+                System.setProperty("ot.epg.working-dir", before);
+            }
+        }
+    }
+
+    /** Binaries in a directory others may write to could be swapped for theirs: refused, with the reason. */
+    @Test
+    void aDataDirectoryInADirectoryOthersCanWriteIsRefused() throws Exception {
+        Path open = TestApp.tempDir("embedded-open");
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx")); // no sticky bit
+        EmbeddedDatabase database = new EmbeddedDatabase(open.resolve("postgresql"));
+        try {
+            assertThatThrownBy(database::startAndGetJdbcUrl)
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining(open + " is writable by other users");
+        } finally {
+            database.stop();
         }
     }
 }
