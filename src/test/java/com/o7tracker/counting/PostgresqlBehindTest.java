@@ -71,7 +71,7 @@ class PostgresqlBehindTest {
         metrics = new MetricRegistry();
         ClickJournal journal = new ClickJournal(dir, Durability.FSYNC, 10, 1_000_000, 1_000, keepAppliedNanos, 5_000, metrics);
         journal.start();
-        return new Counting(journal, new ClickFlusher(journal, new CounterStore(jdbi), Duration.ofSeconds(5), metrics));
+        return new Counting(journal, new ClickFlusher(journal, new CounterStore(jdbi), Duration.ofSeconds(1), metrics));
     }
 
     private void clickAndFlush(Counting counting, int clicks) throws Exception {
