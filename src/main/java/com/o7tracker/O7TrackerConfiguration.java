@@ -8,6 +8,7 @@ import com.o7tracker.db.DatabaseFactory;
 import com.o7tracker.influxdb.InfluxDbFactory;
 import com.o7tracker.settings.Setting;
 import com.o7tracker.stats.StatsFactory;
+import com.o7tracker.track.UserAgentsFactory;
 import com.o7tracker.web.ClientAddressFactory;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.validation.ValidationMethod;
@@ -47,6 +48,12 @@ public class O7TrackerConfiguration extends Configuration {
     @NotNull
     @Setting
     private CacheFactory cache = new CacheFactory();
+
+    /** How clicks wait for the User-Agent parser. */
+    @Valid
+    @NotNull
+    @Setting
+    private UserAgentsFactory userAgents = new UserAgentsFactory();
 
     @Valid
     @NotNull
@@ -97,6 +104,10 @@ public class O7TrackerConfiguration extends Configuration {
 
     public CacheFactory getCache() {
         return cache;
+    }
+
+    public UserAgentsFactory getUserAgents() {
+        return userAgents;
     }
 
     public CountingFactory getCounting() {

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,10 +25,12 @@ import nl.basjes.parse.useragent.UserAgentAnalyzer;
  * microsecond).
  *
  * <p>One parse runs at a time (the parser's own rule), and a string is parsed once however many
- * clicks carry it meanwhile (they wait for that parse). A click never waits long for the parser:
- * when it has been busy for {@link #MAX_WAIT_MILLIS} (a flood of made-up User-Agents), the
+ * clicks carry it meanwhile (they wait for that parse). A click never waits long for the parser, and
+ * few clicks wait at once: past {@code userAgents.maxWait} (200 ms) of waiting, or when
+ * {@code userAgents.maxWaiting} (16) clicks are waiting already (a flood of made-up User-Agents: at
+ * about 1 ms a parse, it would otherwise hold a request thread per string, up to all of them), the
  * verdict is read from the User-Agent's own tokens instead ({@link #byToken}), not cached, and
- * counted in the metric {@code clicks.userAgents.unparsed}.
+ * counted in the metric {@code clicks.userAgents.unparsed}. A cached verdict takes no permit.
  */
 public final class UserAgents {
 
@@ -39,9 +42,6 @@ public final class UserAgents {
     /** Only this much of a User-Agent is read: the platform and bot tokens come first, and the cache stays bounded. */
     static final int MAX_LENGTH = 512;
     private static final int CACHE_SIZE = 20_000;
-    static final long MAX_WAIT_MILLIS = 200;
-    /** How long the clicks of a string that is being parsed wait for that parse. */
-    private static final long SAME_STRING_WAIT_MILLIS = MAX_WAIT_MILLIS + 1_000;
     static final ReentrantLock PARSER = new ReentrantLock();
 
     private static final Set<String> BOT_DEVICE_CLASSES = Set.of("Robot", "Robot Mobile", "Robot Imitator");
@@ -52,8 +52,21 @@ public final class UserAgents {
     private final ConcurrentHashMap<String, CompletableFuture<Verdict>> parsing = new ConcurrentHashMap<>();
     private final Meter parses;
     private final Meter unparsed;
+    private final long maxWaitMillis;
+    /** How long the clicks of a string that is being parsed wait for that parse. */
+    private final long sameStringWaitMillis;
+    /** Permits for the clicks that may wait for the parser at once; a click that finds none does not wait. */
+    private final Semaphore waiting;
 
+    /** With the default settings ({@link UserAgentsFactory}). */
     public UserAgents(MetricRegistry metrics) {
+        this(new UserAgentsFactory(), metrics);
+    }
+
+    public UserAgents(UserAgentsFactory config, MetricRegistry metrics) {
+        this.maxWaitMillis = config.getMaxWait().toMilliseconds();
+        this.sameStringWaitMillis = maxWaitMillis + 1_000;
+        this.waiting = new Semaphore(config.getMaxWaiting());
         this.verdicts = Caffeine.newBuilder().maximumSize(CACHE_SIZE).recordStats().build();
         this.parses = metrics.meter("clicks.userAgents.parses");
         this.unparsed = metrics.meter("clicks.userAgents.unparsed");
@@ -70,19 +83,11 @@ public final class UserAgents {
         if (verdict != null) {
             return verdict;
         }
-        CompletableFuture<Verdict> mine = new CompletableFuture<>();
-        CompletableFuture<Verdict> theirs = parsing.putIfAbsent(key, mine);
-        if (theirs != null) {
-            verdict = await(theirs);
-        } else {
+        if (waiting.tryAcquire()) {
             try {
-                verdict = parseWithin(key, MAX_WAIT_MILLIS);
-                if (verdict != null) {
-                    verdicts.put(key, verdict);
-                }
+                verdict = parseOrAwait(key);
             } finally {
-                mine.complete(verdict);
-                parsing.remove(key, mine);
+                waiting.release();
             }
         }
         if (verdict == null) {
@@ -92,10 +97,30 @@ public final class UserAgents {
         return verdict;
     }
 
-    /** The verdict another click's parse of the same string gives, or null if it gave none in time. */
-    private static Verdict await(CompletableFuture<Verdict> parse) {
+    /** This click's parse of the string, or another click's of the same string; null if none in time. */
+    private Verdict parseOrAwait(String key) {
+        CompletableFuture<Verdict> mine = new CompletableFuture<>();
+        CompletableFuture<Verdict> theirs = parsing.putIfAbsent(key, mine);
+        if (theirs != null) {
+            return await(theirs);
+        }
+        Verdict verdict = null;
         try {
-            return parse.get(SAME_STRING_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            verdict = parseWithin(key, maxWaitMillis);
+            if (verdict != null) {
+                verdicts.put(key, verdict);
+            }
+        } finally {
+            mine.complete(verdict);
+            parsing.remove(key, mine);
+        }
+        return verdict;
+    }
+
+    /** The verdict another click's parse of the same string gives, or null if it gave none in time. */
+    private Verdict await(CompletableFuture<Verdict> parse) {
+        try {
+            return parse.get(sameStringWaitMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
