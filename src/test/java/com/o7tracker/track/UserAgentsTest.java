@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -141,6 +142,34 @@ class UserAgentsTest {
         visitors.shutdownNow();
         assertThat(metrics.meter("clicks.userAgents.parses").getCount()).as("the waiting clicks, parsed").isEqualTo(maxWaiting);
         assertThat(metrics.meter("clicks.userAgents.unparsed").getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void theParserRestsAfterEachParseSoItTakesAtMostItsShareOfACore() {
+        MetricRegistry metrics = new MetricRegistry();
+        AtomicLong now = new AtomicLong(TimeUnit.HOURS.toNanos(1));
+        long start = now.get();
+        long oneParse = TimeUnit.MILLISECONDS.toNanos(1);
+        // No wait allowed: a string that finds the parser resting goes by its tokens (with a wait, it waits through the rest).
+        UserAgentsFactory config = new UserAgentsFactory().setParserShare(0.25).setMaxWait(Duration.milliseconds(0));
+        UserAgents userAgents = new UserAgents(config, metrics, now::get, now::get, ua -> {
+            now.addAndGet(oneParse); // a parse of 1 ms (of CPU time too)
+            return new UserAgents.Verdict(Platform.ANDROID, true); // unlike the tokens' verdict, to tell them apart
+        });
+        String android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/124.0.0.0 Mobile Safari/537.36";
+        UserAgents.Verdict parsed = new UserAgents.Verdict(Platform.ANDROID, true);
+        UserAgents.Verdict byTokens = new UserAgents.Verdict(Platform.ANDROID, false);
+
+        assertThat(userAgents.classify(android + " a")).isEqualTo(parsed);
+        // 1 ms parsing, so 3 ms of rest at a quarter of a core: the strings meanwhile go by their tokens.
+        assertThat(userAgents.classify(android + " b")).isEqualTo(byTokens);
+        now.set(start + 4 * oneParse - 1);
+        assertThat(userAgents.classify(android + " c")).isEqualTo(byTokens);
+        assertThat(metrics.meter("clicks.userAgents.unparsed").getCount()).isEqualTo(2);
+        assertThat(userAgents.classify(android + " a")).as("a verdict cached before stays cached").isEqualTo(parsed);
+        now.set(start + 4 * oneParse);
+        assertThat(userAgents.classify(android + " d")).as("rested").isEqualTo(parsed);
+        assertThat(metrics.meter("clicks.userAgents.parses").getCount()).isEqualTo(2);
     }
 
     @Test
