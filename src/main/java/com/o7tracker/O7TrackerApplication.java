@@ -86,7 +86,7 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         // The public click path: a Jetty handler ahead of the servlets (see TrackHandler for why).
         Fallback fallback = new Fallback(config.getFallbackUrl(), environment.metrics());
         // The platform and bot verdict from the User-Agent: its parser is built here, before the first click.
-        UserAgents userAgents = new UserAgents(environment.metrics());
+        UserAgents userAgents = config.getUserAgents().build(environment.metrics());
         environment.getApplicationContext().insertHandler(new TrackHandler(targets, counting, userAgents, fallback));
         environment.jersey().register(new HealthResource(environment.healthChecks()));
         environment.jersey().register(new OpenApiResource());

@@ -7,6 +7,7 @@ import com.o7tracker.db.DatabaseFactory;
 import com.o7tracker.influxdb.InfluxDbFactory;
 import com.o7tracker.settings.Setting;
 import com.o7tracker.stats.StatsFactory;
+import com.o7tracker.track.UserAgentsFactory;
 import com.o7tracker.web.ClientAddressFactory;
 import io.dropwizard.core.Configuration;
 import jakarta.validation.Valid;
@@ -45,6 +46,12 @@ public class O7TrackerConfiguration extends Configuration {
     @NotNull
     @Setting
     private CacheFactory cache = new CacheFactory();
+
+    /** How clicks wait for the User-Agent parser. */
+    @Valid
+    @NotNull
+    @Setting
+    private UserAgentsFactory userAgents = new UserAgentsFactory();
 
     @Valid
     @NotNull
@@ -98,6 +105,10 @@ public class O7TrackerConfiguration extends Configuration {
 
     public CacheFactory getCache() {
         return cache;
+    }
+
+    public UserAgentsFactory getUserAgents() {
+        return userAgents;
     }
 
     public CountingFactory getCounting() {

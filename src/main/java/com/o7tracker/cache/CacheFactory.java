@@ -47,6 +47,17 @@ public class CacheFactory {
     private long localMaximumSize = 1_000_000;
 
     /**
+     * Clicks that may wait at once for campaigns in no in-process cache (memcached, then the click
+     * path's own pool of {@code database.clickLookupConnections}, 100 ms to get a connection); one
+     * more goes to the fallback at once ({@code clicks.fallback.lookup-busy}). A flood of made-up ids
+     * holds this many request threads, not all of them; 4 lookups per connection keep the pool busy.
+     */
+    @Min(1)
+    @Max(1_000)
+    @Setting
+    private int maxWaitingLookups = 16;
+
+    /**
      * Optional: a cached campaign is re-read in the background after this long (served meanwhile,
      * kept if the re-read fails). Off by default: changes reach every instance at once through
      * PostgreSQL notifications, and the whole cache is reloaded after the listener reconnects. With
@@ -93,6 +104,10 @@ public class CacheFactory {
 
     public long getLocalMaximumSize() {
         return localMaximumSize;
+    }
+
+    public int getMaxWaitingLookups() {
+        return maxWaitingLookups;
     }
 
     public Optional<Duration> getLocalRefreshAfter() {

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -37,7 +38,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Ids that are no campaign are remembered briefly in a cache of their own, so a stream of
  * made-up ids cannot push campaigns out. Their lookups use a small pool of their own
- * ({@code clickLookups}), so they cannot take the connections the flusher and the admin API need.
+ * ({@code clickLookups}), so they cannot take the connections the flusher and the admin API need,
+ * and few wait at once ({@code cache.maxWaitingLookups}), so they cannot take every request thread
+ * either: each may wait up to ~120 ms (memcached, then a connection of that pool), and a few thousand
+ * made-up ids a second would otherwise hold all 1,024.
  */
 public class CampaignTargets implements CampaignChanges, Managed {
 
@@ -59,6 +63,8 @@ public class CampaignTargets implements CampaignChanges, Managed {
     private final LoadingCache<Long, Target> local;
     private final Cache<Long, Target> unknown;
     private final ConcurrentHashMap<Long, CompletableFuture<Target>> loading = new ConcurrentHashMap<>();
+    /** Permits for the callers that may wait for lookups at once: a flood of made-up ids cannot hold every request thread. */
+    private final Semaphore waiting;
     private final ScheduledThreadPoolExecutor memcachedWriter;
     private final Meter memcachedHits;
     private final Meter memcachedMisses;
@@ -78,6 +84,7 @@ public class CampaignTargets implements CampaignChanges, Managed {
         this.memcachedTtlSeconds = (int) config.getMemcachedTtl().toSeconds();
         this.unknownTtlSeconds = (int) config.getUnknownTtl().toSeconds();
         this.maximumSize = config.getLocalMaximumSize();
+        this.waiting = new Semaphore(config.getMaxWaitingLookups());
         // A deletion is kept in-process as long as memcached may still hold a copy from before it.
         long tombstoneNanos = config.getMemcachedTtl().toNanoseconds() + TimeUnit.MINUTES.toNanos(1);
         // Deletions weigh nothing: never pushed out by size, only expired, so no older copy outlives them.
@@ -143,7 +150,9 @@ public class CampaignTargets implements CampaignChanges, Managed {
     /**
      * The campaign's target; throws if it is cached nowhere and PostgreSQL cannot be reached. A miss
      * is looked up outside the caches' locks, once however many visitors ask for the id meanwhile,
-     * so a slow lookup delays only the visitors of that id.
+     * so a slow lookup delays only the visitors of that id. At most {@code cache.maxWaitingLookups}
+     * callers wait for lookups at once (their own id's, or another visitor's of the same id); one
+     * more gets {@link LookupsBusy} at once.
      */
     public Target find(long id) {
         Target target = local.getIfPresent(id);
@@ -154,6 +163,19 @@ public class CampaignTargets implements CampaignChanges, Managed {
         if (target != null) {
             return target;
         }
+        if (!waiting.tryAcquire()) {
+            throw LookupsBusy.INSTANCE;
+        }
+        try {
+            return lookUpOnce(id);
+        } finally {
+            waiting.release();
+        }
+    }
+
+    /** The id's lookup, made by this caller or by the one already making it. */
+    private Target lookUpOnce(long id) {
+        Target target;
         CompletableFuture<Target> mine = new CompletableFuture<>();
         CompletableFuture<Target> theirs = loading.putIfAbsent(id, mine);
         if (theirs != null) {
@@ -353,6 +375,20 @@ public class CampaignTargets implements CampaignChanges, Managed {
     /** What memcached's value says, if the service signed it for the campaign within cache.memcachedTtl. */
     private Target decode(long id, String value) {
         return Target.decode(id, value, signer, Instant.now().getEpochSecond(), memcachedTtlSeconds);
+    }
+
+    /**
+     * {@link #find} would have waited for a lookup while {@code cache.maxWaitingLookups} clicks were
+     * waiting for theirs already: the visitor goes to the fallback at once. Thrown without a stack
+     * trace (a flood throws many).
+     */
+    public static final class LookupsBusy extends RuntimeException {
+
+        static final LookupsBusy INSTANCE = new LookupsBusy();
+
+        private LookupsBusy() {
+            super("too many campaign lookups waiting", null, false, false);
+        }
     }
 
     private Target fromDatabase(CampaignDao from, long id) {

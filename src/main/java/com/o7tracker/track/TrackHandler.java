@@ -87,6 +87,8 @@ public class TrackHandler extends Handler.Wrapper {
         Target target;
         try {
             target = targets.find(id);
+        } catch (CampaignTargets.LookupsBusy e) {
+            return fallback.send(response, callback, "lookup-busy");
         } catch (RuntimeException e) {
             logLookupFailure(id, e);
             return fallback.send(response, callback, "lookup-failed");

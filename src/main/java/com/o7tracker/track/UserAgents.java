@@ -5,14 +5,20 @@ import com.codahale.metrics.MetricRegistry;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.o7tracker.campaign.Platform;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 import nl.basjes.parse.useragent.UserAgent;
 import nl.basjes.parse.useragent.UserAgentAnalyzer;
 
@@ -24,10 +30,16 @@ import nl.basjes.parse.useragent.UserAgentAnalyzer;
  * microsecond).
  *
  * <p>One parse runs at a time (the parser's own rule), and a string is parsed once however many
- * clicks carry it meanwhile (they wait for that parse). A click never waits long for the parser:
- * when it has been busy for {@link #MAX_WAIT_MILLIS} (a flood of made-up User-Agents), the
+ * clicks carry it meanwhile (they wait for that parse). A click never waits long for the parser, and
+ * few clicks wait at once: past {@code userAgents.maxWait} (200 ms) of waiting, or when
+ * {@code userAgents.maxWaiting} (16) clicks are waiting already (a flood of made-up User-Agents: at
+ * about 1 ms a parse, it would otherwise hold a request thread per string, up to all of them), the
  * verdict is read from the User-Agent's own tokens instead ({@link #byToken}), not cached, and
- * counted in the metric {@code clicks.userAgents.unparsed}.
+ * counted in the metric {@code clicks.userAgents.unparsed}. A cached verdict takes no permit. And
+ * the parser takes at most {@code userAgents.parserShare} (a quarter) of one core's time: after
+ * each parse it rests three times as long, which counts as busy like the parse itself (a made-up
+ * string costs about 1.4 ms of CPU to parse; a flood would otherwise keep the parser busy on one of
+ * this machine's two cores).
  */
 public final class UserAgents {
 
@@ -39,10 +51,8 @@ public final class UserAgents {
     /** Only this much of a User-Agent is read: the platform and bot tokens come first, and the cache stays bounded. */
     static final int MAX_LENGTH = 512;
     private static final int CACHE_SIZE = 20_000;
-    static final long MAX_WAIT_MILLIS = 200;
-    /** How long the clicks of a string that is being parsed wait for that parse. */
-    private static final long SAME_STRING_WAIT_MILLIS = MAX_WAIT_MILLIS + 1_000;
     static final ReentrantLock PARSER = new ReentrantLock();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private static final Set<String> BOT_DEVICE_CLASSES = Set.of("Robot", "Robot Mobile", "Robot Imitator");
     private static final Set<String> BOT_AGENT_CLASSES = Set.of("Robot", "Robot Mobile", "Cloud Application");
@@ -52,8 +62,40 @@ public final class UserAgents {
     private final ConcurrentHashMap<String, CompletableFuture<Verdict>> parsing = new ConcurrentHashMap<>();
     private final Meter parses;
     private final Meter unparsed;
+    private final long maxWaitMillis;
+    /** How long the clicks of a string that is being parsed wait for that parse. */
+    private final long sameStringWaitMillis;
+    /** Permits for the clicks that may wait for the parser at once; a click that finds none does not wait. */
+    private final Semaphore waiting;
+    private final LongSupplier nanoClock;
+    private final LongSupplier cpuClock;
+    private final Function<String, Verdict> parser;
+    private final double parserShare;
+    /** Until when the parser rests after its last parse (written under {@link #PARSER}). */
+    private volatile long restUntil;
 
+    /** With the default settings ({@link UserAgentsFactory}). */
     public UserAgents(MetricRegistry metrics) {
+        this(new UserAgentsFactory(), metrics);
+    }
+
+    public UserAgents(UserAgentsFactory config, MetricRegistry metrics) {
+        this(config, metrics, System::nanoTime,
+                THREADS.isCurrentThreadCpuTimeSupported() ? THREADS::getCurrentThreadCpuTime : System::nanoTime,
+                UserAgents::parse);
+    }
+
+    /** With the parser and the clocks (wall time, and the current thread's CPU time) given (tests). */
+    UserAgents(UserAgentsFactory config, MetricRegistry metrics, LongSupplier nanoClock, LongSupplier cpuClock,
+               Function<String, Verdict> parser) {
+        this.nanoClock = nanoClock;
+        this.cpuClock = cpuClock;
+        this.parser = parser;
+        this.parserShare = config.getParserShare();
+        this.restUntil = nanoClock.getAsLong();
+        this.maxWaitMillis = config.getMaxWait().toMilliseconds();
+        this.sameStringWaitMillis = maxWaitMillis + 1_000;
+        this.waiting = new Semaphore(config.getMaxWaiting());
         this.verdicts = Caffeine.newBuilder().maximumSize(CACHE_SIZE).recordStats().build();
         this.parses = metrics.meter("clicks.userAgents.parses");
         this.unparsed = metrics.meter("clicks.userAgents.unparsed");
@@ -70,19 +112,11 @@ public final class UserAgents {
         if (verdict != null) {
             return verdict;
         }
-        CompletableFuture<Verdict> mine = new CompletableFuture<>();
-        CompletableFuture<Verdict> theirs = parsing.putIfAbsent(key, mine);
-        if (theirs != null) {
-            verdict = await(theirs);
-        } else {
+        if (waiting.tryAcquire()) {
             try {
-                verdict = parseWithin(key, MAX_WAIT_MILLIS);
-                if (verdict != null) {
-                    verdicts.put(key, verdict);
-                }
+                verdict = parseOrAwait(key);
             } finally {
-                mine.complete(verdict);
-                parsing.remove(key, mine);
+                waiting.release();
             }
         }
         if (verdict == null) {
@@ -92,10 +126,33 @@ public final class UserAgents {
         return verdict;
     }
 
-    /** The verdict another click's parse of the same string gives, or null if it gave none in time. */
-    private static Verdict await(CompletableFuture<Verdict> parse) {
+    /** This click's parse of the string, or another click's of the same string; null if none in time. */
+    private Verdict parseOrAwait(String key) {
+        CompletableFuture<Verdict> mine = new CompletableFuture<>();
+        CompletableFuture<Verdict> theirs = parsing.putIfAbsent(key, mine);
+        if (theirs != null) {
+            return await(theirs);
+        }
+        Verdict verdict = null;
         try {
-            return parse.get(SAME_STRING_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            verdict = verdicts.getIfPresent(key); // another click's parse may have ended since the first look
+            if (verdict == null) {
+                verdict = parseWithin(key, maxWaitMillis);
+                if (verdict != null) {
+                    verdicts.put(key, verdict);
+                }
+            }
+        } finally {
+            mine.complete(verdict);
+            parsing.remove(key, mine);
+        }
+        return verdict;
+    }
+
+    /** The verdict another click's parse of the same string gives, or null if it gave none in time. */
+    private Verdict await(CompletableFuture<Verdict> parse) {
+        try {
+            return parse.get(sameStringWaitMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
@@ -104,8 +161,15 @@ public final class UserAgents {
         }
     }
 
-    /** The parser's verdict, or null if the parser stayed busy for {@code waitMillis} or failed. */
+    /**
+     * The parser's verdict, or null if the parser stayed busy (parsing, or resting after a parse)
+     * for {@code waitMillis}, or failed.
+     */
     private Verdict parseWithin(String userAgent, long waitMillis) {
+        long deadline = nanoClock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        if (restUntil - deadline > 0) {
+            return null;
+        }
         try {
             if (!PARSER.tryLock(waitMillis, TimeUnit.MILLISECONDS)) {
                 return null;
@@ -114,15 +178,36 @@ public final class UserAgents {
             Thread.currentThread().interrupt();
             return null;
         }
+        boolean parsing = false;
+        long cpuBefore = 0;
         try {
+            // Resting is busy too: this click waits through the rest if its own wait lasts that long.
+            if (restUntil - deadline > 0) {
+                return null;
+            }
+            for (long rest; (rest = restUntil - nanoClock.getAsLong()) > 0; ) {
+                LockSupport.parkNanos(rest);
+                if (Thread.currentThread().isInterrupted()) {
+                    return null;
+                }
+            }
+            cpuBefore = cpuClock.getAsLong();
+            parsing = true;
             parses.mark();
-            return parse(userAgent);
+            return parser.apply(userAgent);
         } catch (RuntimeException e) {
             return null; // a string the parser cannot take: read by its token, like an overload
         } finally {
+            if (parsing) {
+                // The parse's CPU time (not its wall time, which a busy machine stretches) and the rest
+                // after it: the parse's share of the two is parserShare.
+                long cpu = cpuClock.getAsLong() - cpuBefore;
+                restUntil = nanoClock.getAsLong() + (long) (cpu * (1 / parserShare - 1));
+            }
             PARSER.unlock();
         }
     }
+
 
     /**
      * The verdict while the parser is overloaded, from the User-Agent's own tokens: the platform's

@@ -1,6 +1,7 @@
 package com.o7tracker.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.codahale.metrics.MetricRegistry;
 import com.o7tracker.campaign.CampaignDao;
@@ -14,11 +15,18 @@ import io.dropwizard.jersey.validation.Validators;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
@@ -217,6 +225,57 @@ class CampaignTargetsTest {
                 .hasValue(Target.of(null, 0));
         assertThat(targets().find(id).exists()).as("another instance, through memcached").isFalse();
         assertThat(metrics.meter("cache.database.reads").getCount()).isEqualTo(reads);
+    }
+
+    @Test
+    void atMostMaxWaitingLookupsWaitAndTheNextMadeUpIdIsRefusedAtOnce() throws Exception {
+        int maxWaiting = 3;
+        CacheFactory bounded = Jackson.newObjectMapper().convertValue(
+                Map.of("localMaximumSize", 1000, "maxWaitingLookups", maxWaiting), CacheFactory.class);
+        CampaignTargets targets = new CampaignTargets(dao, dao, Optional.empty(), bounded, metrics);
+        started.add(targets);
+        ExecutorService visitors = Executors.newFixedThreadPool(maxWaiting + 1);
+        List<Future<Target>> waiting = new ArrayList<>();
+        try (Connection locker = TestPostgres.shared().connect(); Statement s = locker.createStatement()) {
+            // Every lookup now hangs in PostgreSQL (as in ClickLookupIsolationIT).
+            locker.setAutoCommit(false);
+            s.execute("LOCK TABLE campaign_tombstones IN ACCESS EXCLUSIVE MODE");
+            for (int i = 0; i < maxWaiting; i++) {
+                long madeUp = ThreadLocalRandom.current().nextLong(1L << 33, 1L << 52);
+                waiting.add(visitors.submit(() -> targets.find(madeUp)));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (lookupsHanging() < maxWaiting && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(lookupsHanging()).as("lookups waiting in PostgreSQL").isEqualTo(maxWaiting);
+
+            long oneMore = ThreadLocalRandom.current().nextLong(1L << 33, 1L << 52);
+            Future<Target> next = visitors.submit(() -> targets.find(oneMore));
+            // Answered while the lookups are still hanging: it never waited for one.
+            assertThatThrownBy(() -> next.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(CampaignTargets.LookupsBusy.class);
+            assertThat(lookupsHanging()).as("still waiting").isEqualTo(maxWaiting);
+            assertThat(waiting).noneMatch(Future::isDone);
+            locker.rollback();
+        } finally {
+            visitors.shutdown();
+        }
+        for (Future<Target> lookup : waiting) {
+            assertThat(lookup.get(10, TimeUnit.SECONDS).exists()).as("no campaign, once PostgreSQL answers").isFalse();
+        }
+        long known = insertBehindTheCachesBack("https://after.example/");
+        assertThat(targets.find(known).redirectUrl()).as("permits returned").isEqualTo("https://after.example/");
+    }
+
+    /** Campaign lookups of the tests' pool waiting for a lock in PostgreSQL. */
+    private static int lookupsHanging() throws Exception {
+        try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement();
+             ResultSet rows = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                     + " AND query LIKE '%campaign_tombstones t ON t.id = k.id%'")) {
+            rows.next();
+            return rows.getInt(1);
+        }
     }
 
     @Test

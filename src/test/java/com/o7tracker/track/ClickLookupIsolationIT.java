@@ -75,6 +75,9 @@ class ClickLookupIsolationIT {
             for (Future<Integer> status : floodStatuses) {
                 assertThat(status.get()).as("every visitor of a made-up id is redirected").isEqualTo(307);
             }
+            assertThat(APP.getEnvironment().metrics().meter("clicks.fallback.lookup-busy").getCount())
+                    .as("made-up ids past the lookups that may wait (16), sent to the fallback without waiting")
+                    .isPositive();
             locker.rollback();
         } finally {
             flood.shutdownNow();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.MetricRegistry;
 import com.o7tracker.campaign.Platform;
+import io.dropwizard.util.Duration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -99,6 +101,75 @@ class UserAgentsTest {
         assertThat(metrics.meter("clicks.userAgents.parses").getCount()).as("parsed once the parser was free")
                 .isEqualTo(1);
         assertThat(metrics.meter("clicks.userAgents.unparsed").getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void atMostMaxWaitingClicksWaitForTheParserAndTheNextIsJudgedByItsTokensAtOnce() throws Exception {
+        int maxWaiting = 3;
+        MetricRegistry metrics = new MetricRegistry();
+        // A wait far longer than the test: a click that waits for the parser is still waiting when asserted on.
+        UserAgents userAgents = new UserAgentsFactory().setMaxWaiting(maxWaiting).setMaxWait(Duration.minutes(10))
+                .build(metrics);
+        ExecutorService visitors = Executors.newFixedThreadPool(maxWaiting + 1);
+        List<Future<UserAgents.Verdict>> waiting = new ArrayList<>();
+        UserAgents.PARSER.lock(); // the parser busy with a flood's string
+        try {
+            for (int i = 0; i < maxWaiting; i++) {
+                String fresh = "Mozilla/5.0 (Linux; Android 14; Pixel " + i + ") AppleWebKit/537.36 (KHTML, like Gecko)"
+                        + " Chrome/124.0.0.0 Mobile Safari/537.36 waiting-" + System.nanoTime();
+                waiting.add(visitors.submit(() -> userAgents.classify(fresh)));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (UserAgents.PARSER.getQueueLength() < maxWaiting && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(UserAgents.PARSER.getQueueLength()).as("clicks waiting for the parser").isEqualTo(maxWaiting);
+
+            String oneMore = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 one-more-"
+                    + System.nanoTime();
+            Future<UserAgents.Verdict> next = visitors.submit(() -> userAgents.classify(oneMore));
+            // Answered while the parser is still held: it never waited for it.
+            assertThat(next.get(10, TimeUnit.SECONDS)).isEqualTo(new UserAgents.Verdict(Platform.IPHONE, false));
+            assertThat(metrics.meter("clicks.userAgents.unparsed").getCount()).isEqualTo(1);
+            assertThat(UserAgents.PARSER.getQueueLength()).as("still waiting").isEqualTo(maxWaiting);
+            assertThat(waiting).noneMatch(Future::isDone);
+        } finally {
+            UserAgents.PARSER.unlock();
+        }
+        for (Future<UserAgents.Verdict> verdict : waiting) {
+            assertThat(verdict.get(10, TimeUnit.SECONDS)).isEqualTo(new UserAgents.Verdict(Platform.ANDROID, false));
+        }
+        visitors.shutdownNow();
+        assertThat(metrics.meter("clicks.userAgents.parses").getCount()).as("the waiting clicks, parsed").isEqualTo(maxWaiting);
+        assertThat(metrics.meter("clicks.userAgents.unparsed").getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void theParserRestsAfterEachParseSoItTakesAtMostItsShareOfACore() {
+        MetricRegistry metrics = new MetricRegistry();
+        AtomicLong now = new AtomicLong(TimeUnit.HOURS.toNanos(1));
+        long start = now.get();
+        long oneParse = TimeUnit.MILLISECONDS.toNanos(1);
+        // No wait allowed: a string that finds the parser resting goes by its tokens (with a wait, it waits through the rest).
+        UserAgentsFactory config = new UserAgentsFactory().setParserShare(0.25).setMaxWait(Duration.milliseconds(0));
+        UserAgents userAgents = new UserAgents(config, metrics, now::get, now::get, ua -> {
+            now.addAndGet(oneParse); // a parse of 1 ms (of CPU time too)
+            return new UserAgents.Verdict(Platform.ANDROID, true); // unlike the tokens' verdict, to tell them apart
+        });
+        String android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/124.0.0.0 Mobile Safari/537.36";
+        UserAgents.Verdict parsed = new UserAgents.Verdict(Platform.ANDROID, true);
+        UserAgents.Verdict byTokens = new UserAgents.Verdict(Platform.ANDROID, false);
+
+        assertThat(userAgents.classify(android + " a")).isEqualTo(parsed);
+        // 1 ms parsing, so 3 ms of rest at a quarter of a core: the strings meanwhile go by their tokens.
+        assertThat(userAgents.classify(android + " b")).isEqualTo(byTokens);
+        now.set(start + 4 * oneParse - 1);
+        assertThat(userAgents.classify(android + " c")).isEqualTo(byTokens);
+        assertThat(metrics.meter("clicks.userAgents.unparsed").getCount()).isEqualTo(2);
+        assertThat(userAgents.classify(android + " a")).as("a verdict cached before stays cached").isEqualTo(parsed);
+        now.set(start + 4 * oneParse);
+        assertThat(userAgents.classify(android + " d")).as("rested").isEqualTo(parsed);
+        assertThat(metrics.meter("clicks.userAgents.parses").getCount()).isEqualTo(2);
     }
 
     @Test
