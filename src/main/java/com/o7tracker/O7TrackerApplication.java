@@ -23,6 +23,8 @@ import com.o7tracker.web.JsonBody;
 import com.o7tracker.web.OpenApiResource;
 import com.o7tracker.web.ServerErrorHandler;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import org.apache.commons.text.lookup.StringLookup;
+import org.apache.commons.text.lookup.StringLookupFactory;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
@@ -56,7 +58,21 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
      * a setting's earlier name read as its fallback).
      */
     public static EnvironmentVariableSubstitutor environmentSubstitutor() {
-        return new EnvironmentVariableSubstitutor(false, true);
+        return environmentSubstitutor(StringLookupFactory.INSTANCE.environmentVariableStringLookup());
+    }
+
+    /**
+     * The same, reading {@code environment}. A secret ({@code …_PASSWORD}) is taken as it is,
+     * whatever YAML would make of it ({@code #} starts a comment, {@code *} an alias, blanks are no
+     * value): config.yml puts it in a single-quoted scalar, and its single quotes are doubled here.
+     */
+    public static EnvironmentVariableSubstitutor environmentSubstitutor(StringLookup environment) {
+        EnvironmentVariableSubstitutor substitutor = new EnvironmentVariableSubstitutor(false, true);
+        substitutor.setVariableResolver(name -> {
+            String value = environment.lookup(name);
+            return value != null && name.endsWith("_PASSWORD") ? value.replace("'", "''") : value;
+        });
+        return substitutor;
     }
 
     @Override

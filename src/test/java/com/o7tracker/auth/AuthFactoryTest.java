@@ -14,6 +14,7 @@ import io.dropwizard.jackson.Jackson;
 import io.dropwizard.jersey.validation.Validators;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.apache.commons.text.lookup.StringLookupFactory;
 import org.junit.jupiter.api.Test;
@@ -96,8 +97,8 @@ class AuthFactoryTest {
 
     /** config.yml itself, read with the service's substitutor and {@code env} as the environment. */
     private static O7TrackerConfiguration readConfigYml(Map<String, String> env) throws Exception {
-        EnvironmentVariableSubstitutor substitutor = O7TrackerApplication.environmentSubstitutor();
-        substitutor.setVariableResolver(StringLookupFactory.INSTANCE.mapStringLookup(env));
+        EnvironmentVariableSubstitutor substitutor =
+                O7TrackerApplication.environmentSubstitutor(StringLookupFactory.INSTANCE.mapStringLookup(env));
         return new YamlConfigurationFactory<>(O7TrackerConfiguration.class, Validators.newValidator(),
                 Jackson.newObjectMapper(), "o7tracker-auth-test")
                 .build(new SubstitutingSourceProvider(new FileConfigurationSourceProvider(), substitutor), "config.yml");
@@ -114,5 +115,17 @@ class AuthFactoryTest {
                 .hasMessageContaining("TRUSTED_PROXY_RANGES");
         assertThat(readConfigYml(Map.of("TRUSTED_PROXY_RANGES", "10.0.0.0/8, fc00::/7")).getClientAddress().build()
                 .isTrustedProxy(java.net.InetAddress.getByName("127.0.0.1"))).as("the ranges replace the defaults").isFalse();
+    }
+
+    @Test
+    void aPasswordFromTheEnvironmentIsTakenAsItIsWhateverYamlWouldMakeOfIt() throws Exception {
+        for (String password : List.of("correct horse #battery", "*abcdefghijklmn", "abc: defghijklmnop", "[not, a, list]",
+                "%{weird}&!|>\"quoted\"\\", "it's 'quoted' too")) {
+            assertThat(readConfigYml(Map.of("AUTH_PASSWORD", password)).getAuth().getPassword()).isEqualTo(password);
+        }
+        assertThatThrownBy(() -> readConfigYml(Map.of("AUTH_PASSWORD", "              ")))
+                .as("blanks are refused, not read as no password")
+                .hasMessageContaining("not only blanks");
+        assertThat(readConfigYml(Map.of()).getAuth().getPassword()).as("unset: one is generated").isEmpty();
     }
 }
