@@ -4,6 +4,9 @@
 -- BENCH_ROLE=flood: as fast as it can, alternately the hot campaign with a fresh random User-Agent
 --   per request (a parse each, since no verdict is cached) and a random made-up campaign id (a
 --   lookup each: memcached, then PostgreSQL, since no id repeats).
+--   BENCH_FLOOD_IDS_ONLY=1: made-up ids only. BENCH_FLOOD_CONTROL=1: the steady client's own request
+--   (cached User-Agent, hot campaign) as fast as it can, to tell the cost of a request from the
+--   cost of what a made-up one makes the service do.
 local role = os.getenv("BENCH_ROLE") or "steady"
 local hot = os.getenv("BENCH_HOT_ID") or "1"
 local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
@@ -30,7 +33,10 @@ function request()
     return wrk.format("GET", "/track/" .. hot, { ["User-Agent"] = known })
   end
   n = n + 1
-  if n % 2 == 0 then
+  if os.getenv("BENCH_FLOOD_CONTROL") == "1" then
+    return wrk.format("GET", "/track/" .. hot, { ["User-Agent"] = known })
+  end
+  if os.getenv("BENCH_FLOOD_IDS_ONLY") == "1" or n % 2 == 0 then
     -- 13 digits from 3 * 10^12 up: no campaign of the benchmark has such an id.
     local id = string.format("%d%09d", math.random(3000, 9999), math.random(0, 999999999))
     return wrk.format("GET", "/track/" .. id .. "?platform=Android")
