@@ -151,14 +151,6 @@ public class CounterStore {
         }
     }
 
-    /** The position below which this journal's clicks are in the counters, as PostgreSQL has it now. */
-    public long appliedSeq(String journalId) {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT applied_seq FROM click_journals WHERE journal_id = :id")
-                .bind("id", journalId)
-                .mapTo(Long.class)
-                .one());
-    }
-
     /**
      * PostgreSQL's word on a transaction {@link #apply} began: "committed", "aborted", "in
      * progress", or null if it is too old to know.

@@ -238,7 +238,11 @@ final class JournalSegments {
      * without them rather than stopping for good.
      */
     ClickCounts replay(long from, long to) throws IOException {
-        ClickCounts counts = new ClickCounts();
+        return replay(from, to, new ClickCounts());
+    }
+
+    /** The same, folded into {@code counts}; returns it. */
+    private ClickCounts replay(long from, long to, ClickCounts counts) throws IOException {
         JournalRecord.Visitor add = (seq, campaignId, kind, minute) -> counts.add(campaignId, kind, minute, 1);
         List<Map.Entry<Long, Path>> list = new ArrayList<>(segments.entrySet());
         long expected = from;
@@ -277,7 +281,7 @@ final class JournalSegments {
         long reached = from;
         while (reached < to && into.rows() < maxRows) {
             long limit = Math.min(to, reached + step);
-            into.addAll(replay(reached, limit));
+            replay(reached, limit, into);
             reached = limit;
         }
         return reached;
