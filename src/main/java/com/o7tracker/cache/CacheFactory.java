@@ -58,6 +58,19 @@ public class CacheFactory {
     private int maxWaitingLookups = 16;
 
     /**
+     * While the in-process cache holds every campaign and hears every change, an id it does not
+     * hold is no campaign (a made-up id, a typo, a long-deleted campaign), unless it was created on
+     * another instance in the last milliseconds, before its notification arrived. Such ids are still
+     * looked up, but at most this many a second (with a burst of as many); beyond that a click on one
+     * goes to the fallback at once ({@code clicks.fallback.lookup-busy}), so a flood of made-up ids
+     * costs neither memcached nor PostgreSQL a lookup each.
+     */
+    @Min(1)
+    @Max(100_000)
+    @Setting
+    private int unknownLookupsPerSecond = 50;
+
+    /**
      * Optional: a cached campaign is re-read in the background after this long (served meanwhile,
      * kept if the re-read fails). Off by default: changes reach every instance at once through
      * PostgreSQL notifications, and the whole cache is reloaded after the listener reconnects. With
@@ -108,6 +121,10 @@ public class CacheFactory {
 
     public int getMaxWaitingLookups() {
         return maxWaitingLookups;
+    }
+
+    public int getUnknownLookupsPerSecond() {
+        return unknownLookupsPerSecond;
     }
 
     public Optional<Duration> getLocalRefreshAfter() {

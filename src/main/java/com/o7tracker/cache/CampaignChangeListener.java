@@ -141,6 +141,8 @@ public class CampaignChangeListener implements Managed, Runnable {
                 if (running) {
                     LOG.warn("Campaign change listener lost PostgreSQL ({}); reconnecting", e.getMessage());
                 }
+            } finally {
+                targets.notificationsLost();
             }
             // Reconnect at once, then every second; the cache keeps serving what it has meanwhile.
             if (running) {

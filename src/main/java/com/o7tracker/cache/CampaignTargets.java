@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.o7tracker.campaign.CampaignChanges;
 import com.o7tracker.campaign.CampaignDao;
 import io.dropwizard.lifecycle.Managed;
@@ -41,7 +42,10 @@ import org.slf4j.LoggerFactory;
  * ({@code clickLookups}), so they cannot take the connections the flusher and the admin API need,
  * and few wait at once ({@code cache.maxWaitingLookups}), so they cannot take every request thread
  * either: each may wait up to ~120 ms (memcached, then a connection of that pool), and a few thousand
- * made-up ids a second would otherwise hold all 1,024.
+ * made-up ids a second would otherwise hold all 1,024. While the in-process cache holds every
+ * campaign and hears every change ({@link #complete}), an id it does not hold is no campaign unless
+ * it was created elsewhere in the last moments: those are looked up at a bounded rate only
+ * ({@code cache.unknownLookupsPerSecond}), so a flood of made-up ids costs no lookup each.
  */
 public class CampaignTargets implements CampaignChanges, Managed {
 
@@ -65,6 +69,15 @@ public class CampaignTargets implements CampaignChanges, Managed {
     private final ConcurrentHashMap<Long, CompletableFuture<Target>> loading = new ConcurrentHashMap<>();
     /** Permits for the callers that may wait for lookups at once: a flood of made-up ids cannot hold every request thread. */
     private final Semaphore waiting;
+    /**
+     * Whether the in-process cache holds every campaign and every change since it was filled has been
+     * heard: set by a whole {@link #refreshAll} (which runs while listening), cleared when the
+     * listener loses PostgreSQL or a campaign is dropped for room.
+     */
+    private volatile boolean complete;
+    /** Campaigns dropped for room so far: a refresh during which one was dropped did not make the cache whole. */
+    private final AtomicLong evicted = new AtomicLong();
+    private final RateLimit unknownLookups;
     private final ScheduledThreadPoolExecutor memcachedWriter;
     private final Meter memcachedHits;
     private final Meter memcachedMisses;
@@ -85,12 +98,19 @@ public class CampaignTargets implements CampaignChanges, Managed {
         this.unknownTtlSeconds = (int) config.getUnknownTtl().toSeconds();
         this.maximumSize = config.getLocalMaximumSize();
         this.waiting = new Semaphore(config.getMaxWaitingLookups());
+        this.unknownLookups = new RateLimit(config.getUnknownLookupsPerSecond());
         // A deletion is kept in-process as long as memcached may still hold a copy from before it.
         long tombstoneNanos = config.getMemcachedTtl().toNanoseconds() + TimeUnit.MINUTES.toNanos(1);
         // Deletions weigh nothing: never pushed out by size, only expired, so no older copy outlives them.
         Caffeine<Long, Target> builder = Caffeine.newBuilder()
                 .maximumWeight(maximumSize)
-                .weigher((Long id, Target target) -> target.exists() ? 1 : 0);
+                .weigher((Long id, Target target) -> target.exists() ? 1 : 0)
+                .evictionListener((Long id, Target target, RemovalCause cause) -> {
+                    if (cause == RemovalCause.SIZE) {
+                        evicted.incrementAndGet();
+                        complete = false;
+                    }
+                });
         config.getLocalRefreshAfter().ifPresent(after -> builder.refreshAfterWrite(after.toJavaDuration()));
         this.local = builder
                 .expireAfter(new Expiry<Long, Target>() {
@@ -162,6 +182,9 @@ public class CampaignTargets implements CampaignChanges, Managed {
         target = unknown.getIfPresent(id);
         if (target != null) {
             return target;
+        }
+        if (complete && !unknownLookups.tryAcquire()) {
+            throw LookupsBusy.INSTANCE; // no campaign, almost surely: a flood of made-up ids
         }
         if (!waiting.tryAcquire()) {
             throw LookupsBusy.INSTANCE;
@@ -236,26 +259,41 @@ public class CampaignTargets implements CampaignChanges, Managed {
      * {@link #loadDeletions}, then every campaign from PostgreSQL (read through {@code from}), up to
      * the in-process cache's size, each kept where it is newer than what is cached. Read in pages,
      * each a fresh snapshot; {@code afterPage} runs after each (the listener applies the changes
-     * heard meanwhile). Returns how many campaigns were loaded.
+     * heard meanwhile). Returns how many campaigns were loaded. Called while every change is heard
+     * (the listener listens first): if every campaign fit, the cache is {@link #complete} from then on.
      */
     public long refreshAll(CampaignDao from, Optional<Instant> heardUntil, Runnable afterPage) {
+        long evictedBefore = evicted.get();
         loadDeletions(from, heardUntil);
         long limit = maximumSize - maximumSize / 10; // room for deletions and for campaigns not yet loaded
         long loaded = 0;
         long after = 0;
+        boolean whole = false;
         while (loaded < limit) {
-            List<CampaignDao.CampaignTarget> page = from.targetsAfter(after, (int) Math.min(PAGE, limit - loaded));
+            int asked = (int) Math.min(PAGE, limit - loaded);
+            List<CampaignDao.CampaignTarget> page = from.targetsAfter(after, asked);
             for (CampaignDao.CampaignTarget row : page) {
                 offer(row.id(), Target.of(row));
                 after = row.id();
             }
             loaded += page.size();
             afterPage.run();
-            if (page.size() < PAGE) {
+            if (page.size() < asked) {
+                whole = true;
                 break;
             }
         }
+        complete = whole && evicted.get() == evictedBefore;
         return loaded;
+    }
+
+    /**
+     * The change listener lost PostgreSQL: changes made elsewhere may go unheard until it has
+     * reconnected and reloaded ({@link #refreshAll}), so an id the cache does not hold may be a new
+     * campaign, and is looked up.
+     */
+    public void notificationsLost() {
+        complete = false;
     }
 
     /** Stops the memcached writer (pending retries are dropped: the copies they fix expire with their TTL). */

@@ -368,4 +368,80 @@ class CampaignTargetsTest {
         assertThat(metrics.meter("cache.memcached.rejected").getCount()).isEqualTo(1);
         assertThat(metrics.meter("cache.memcached.hits").getCount()).isZero();
     }
+
+    /** Caches that may hold every campaign of the shared database (it has far fewer than this). */
+    private CampaignTargets whole(int unknownLookupsPerSecond, long localMaximumSize) {
+        CacheFactory settings = Jackson.newObjectMapper().convertValue(Map.of("localMaximumSize", localMaximumSize,
+                "unknownLookupsPerSecond", unknownLookupsPerSecond), CacheFactory.class);
+        CampaignTargets targets = new CampaignTargets(dao, dao, Optional.of(memcached), settings, metrics);
+        started.add(targets);
+        return targets;
+    }
+
+    private static long madeUpId() {
+        return ThreadLocalRandom.current().nextLong(1L << 33, 1L << 52);
+    }
+
+    /** Made-up ids asked of {@code targets}: how many were answered (each as no campaign), the rest refused. */
+    private static int answered(CampaignTargets targets, int ids) {
+        int answered = 0;
+        for (int i = 0; i < ids; i++) {
+            try {
+                assertThat(targets.find(madeUpId()).exists()).isFalse();
+                answered++;
+            } catch (CampaignTargets.LookupsBusy refused) {
+                // the fallback, at once
+            }
+        }
+        return answered;
+    }
+
+    /**
+     * A flood of made-up ids: while the in-process cache holds every campaign and hears every
+     * change, an id it does not hold is no campaign (unless created elsewhere this very moment), so
+     * such ids are looked up (memcached, PostgreSQL) at most cache.unknownLookupsPerSecond; the
+     * rest are refused at once, without a lookup.
+     */
+    @Test
+    void madeUpIdsAbsentFromACompleteCacheAreLookedUpAtABoundedRate() throws Exception {
+        CampaignTargets targets = whole(10, 10_000_000);
+        targets.refreshAll(dao, Optional.empty(), () -> { });
+        long reads = metrics.meter("cache.database.reads").getCount();
+
+        int answered = answered(targets, 2_000);
+
+        long lookups = metrics.meter("cache.database.reads").getCount() - reads;
+        // 10 a second plus a burst of 10: far below 200 unless these 2,000 in-memory misses took 19 s.
+        assertThat(lookups).as("lookups of made-up ids").isLessThan(200);
+        assertThat(answered).isEqualTo((int) lookups);
+    }
+
+    /** Below the rate, a campaign created behind the caches' back (its notification not heard yet) is still found. */
+    @Test
+    void aCampaignCreatedElsewhereAfterTheLoadIsFoundBeforeItsNotificationArrives() throws Exception {
+        CampaignTargets targets = whole(10, 10_000_000);
+        targets.refreshAll(dao, Optional.empty(), () -> { });
+        long id = insertBehindTheCachesBack("https://created.example/elsewhere");
+        assertThat(targets.find(id).location()).isEqualTo("https://created.example/elsewhere");
+    }
+
+    /** Without the change notifications (the listener lost PostgreSQL), no absence is believed: every made-up id is looked up. */
+    @Test
+    void withoutTheNotificationsEveryMadeUpIdIsLookedUp() throws Exception {
+        CampaignTargets targets = whole(10, 10_000_000);
+        targets.refreshAll(dao, Optional.empty(), () -> { });
+        targets.notificationsLost();
+        assertThat(answered(targets, 300)).isEqualTo(300);
+    }
+
+    /** A cache too small for every campaign (or one that had to drop one) believes no absence either. */
+    @Test
+    void aCacheThatCannotHoldEveryCampaignLooksUpEveryMadeUpId() throws Exception {
+        for (int i = 0; i < 120; i++) {
+            insertBehindTheCachesBack("https://many.example/" + i);
+        }
+        CampaignTargets targets = whole(10, 100);
+        targets.refreshAll(dao, Optional.empty(), () -> { });
+        assertThat(answered(targets, 300)).isEqualTo(300);
+    }
 }
