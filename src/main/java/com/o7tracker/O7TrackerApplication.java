@@ -30,6 +30,8 @@ import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import java.util.Optional;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.glassfish.jersey.server.ServerProperties;
 
@@ -104,6 +106,17 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         // The platform and bot verdict from the User-Agent: its parser is built here, before the first click.
         UserAgents userAgents = config.getUserAgents().build(environment.metrics());
         environment.getApplicationContext().insertHandler(new TrackHandler(targets, counting, userAgents, fallback));
+        // Jetty keeps, per connection, a cache of the header values it parsed and puts every new one
+        // in it: each User-Agent not yet seen on a connection (a proxy's connection carries many
+        // visitors'; a flood sends a new one each time) costs an insert. Off (Dropwizard's own setting
+        // goes no lower than 128 bytes, which still caches short values).
+        environment.lifecycle().addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(LifeCycle server) {
+                ((Server) server).getContainedBeans(HttpConnectionFactory.class)
+                        .forEach(factory -> factory.getHttpConfiguration().setHeaderCacheSize(0));
+            }
+        });
         environment.jersey().register(new HealthResource(environment.healthChecks()));
         environment.jersey().register(new OpenApiResource());
         ServerErrorHandler errors = new ServerErrorHandler(fallback);
