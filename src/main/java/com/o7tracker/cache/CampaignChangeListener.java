@@ -176,7 +176,7 @@ public class CampaignChangeListener implements Managed, Runnable {
         }
     }
 
-    private void apply(CampaignDao listening, PGNotification[] notifications) {
+    private void apply(CampaignDao listening, PGNotification[] notifications) throws SQLException {
         if (notifications == null) {
             return;
         }
@@ -194,11 +194,17 @@ public class CampaignChangeListener implements Managed, Runnable {
         }
     }
 
-    private void changed(CampaignDao listening, String payload) {
+    /** Re-reads the campaign; a re-read that fails ends this connection, so the reconnect reloads everything. */
+    private void changed(CampaignDao listening, String payload) throws SQLException {
+        long id;
         try {
-            targets.changed(listening, Long.parseLong(payload));
+            id = Long.parseLong(payload);
         } catch (NumberFormatException e) {
             LOG.warn("Ignoring campaign change notification '{}'", payload);
+            return;
+        }
+        if (!targets.changed(listening, id)) {
+            throw new SQLException("campaign " + id + " could not be re-read after its change");
         }
     }
 }

@@ -165,6 +165,8 @@ public class CampaignTargets implements CampaignChanges, Managed {
         metrics.gauge("cache.local.hitRatio", () -> () -> local.stats().hitRate());
         metrics.gauge("cache.local.size", () -> local::estimatedSize);
         metrics.gauge("cache.unknown.size", () -> unknown::estimatedSize);
+        // 1 while ids absent from the in-process cache are looked up at cache.unknownLookupsPerSecond only.
+        metrics.gauge("cache.local.complete", () -> () -> complete ? 1 : 0);
     }
 
     /**
@@ -183,7 +185,8 @@ public class CampaignTargets implements CampaignChanges, Managed {
         if (target != null) {
             return target;
         }
-        if (complete && !unknownLookups.tryAcquire()) {
+        // A permit per id looked up: the clicks that join a lookup already made take none.
+        if (complete && !loading.containsKey(id) && !unknownLookups.tryAcquire()) {
             throw LookupsBusy.INSTANCE; // no campaign, almost surely: a flood of made-up ids
         }
         if (!waiting.tryAcquire()) {
@@ -223,21 +226,25 @@ public class CampaignTargets implements CampaignChanges, Managed {
      */
     @Override
     public void changed(long id) {
+        // On failure, the change's notification re-reads it (or the listener's reconnect reloads everything).
         changed(dao, id);
     }
 
-    /** {@link #changed(long)}, read through {@code from}. */
-    void changed(CampaignDao from, long id) {
+    /**
+     * {@link #changed(long)}, read through {@code from}; false if PostgreSQL could not be read (the
+     * listener then reconnects and reloads everything, so no change stays unheard).
+     */
+    boolean changed(CampaignDao from, long id) {
         Target now;
         try {
             now = fromDatabase(from, id);
         } catch (RuntimeException e) {
-            // The change notification re-reads it, or the listener's reconnect reloads everything.
             LOG.warn("Could not re-read campaign {} after a change: {}", id, e.toString());
-            return;
+            return false;
         }
         offer(id, now);
         share(id, now, true);
+        return true;
     }
 
     /**
@@ -283,7 +290,11 @@ public class CampaignTargets implements CampaignChanges, Managed {
                 break;
             }
         }
-        complete = whole && evicted.get() == evictedBefore;
+        local.cleanUp(); // the evictions the last pages made are counted before they are compared
+        complete = whole;
+        if (evicted.get() != evictedBefore) {
+            complete = false; // after the write: an eviction counted meanwhile clears it, or is seen here
+        }
         return loaded;
     }
 

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -53,6 +54,20 @@ class CampaignChangesChaosIT {
         HttpResponse<String> click = http.get("/track/" + id + "?platform=Android");
         assertThat(click.statusCode()).isEqualTo(307);
         return click.headers().firstValue("Location").orElseThrow();
+    }
+
+    /** Fails unless the instance's cache.local.complete gauge reads {@code expected} within 12 s (polled every 2 ms). */
+    private static void awaitComplete(DropwizardAppExtension<O7TrackerConfiguration> instance, int expected, String why)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(12);
+        while (complete(instance) != expected && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+        assertThat(complete(instance)).as(why).isEqualTo(expected);
+    }
+
+    private static int complete(DropwizardAppExtension<O7TrackerConfiguration> instance) {
+        return (Integer) instance.getEnvironment().metrics().getGauges().get("cache.local.complete").getValue();
     }
 
     /** Fails unless both instances send campaign {@code id} to {@code expected} within {@code millis}. */
@@ -150,11 +165,15 @@ class CampaignChangesChaosIT {
         awaitBoth(List.of(b), updated, "https://silent-before.example/", 1_000, "created");
         awaitBoth(List.of(b), removed, "https://silent-removed.example/", 1_000, "created");
 
+        awaitComplete(B, 1, "B's cache holds every campaign and hears every change");
         TO_POSTGRES_B.silenceOpenConnections(); // B's listener hears nothing more, and its socket stays open
         assertThat(a.adminPut("/admin/campaigns/" + updated, "{\"redirect_url\":\"https://silent-after.example/\"}")
                 .statusCode()).isEqualTo(200);
         assertThat(a.adminDelete("/admin/campaigns/" + removed).statusCode()).isEqualTo(204);
+        // Once B notices, it no longer takes an id it does not hold for no campaign, until it has reloaded.
+        awaitComplete(B, 0, "B has noticed that it may have missed changes");
         awaitBoth(List.of(b), updated, "https://silent-after.example/", 12_000, "missed update");
         awaitBoth(List.of(b), removed, FALLBACK, 1_000, "missed deletion");
+        awaitComplete(B, 1, "B has reloaded");
     }
 }

@@ -408,10 +408,11 @@ class CampaignTargetsTest {
         targets.refreshAll(dao, Optional.empty(), () -> { });
         long reads = metrics.meter("cache.database.reads").getCount();
 
+        assertThat(complete()).isEqualTo(1);
         int answered = answered(targets, 2_000);
 
         long lookups = metrics.meter("cache.database.reads").getCount() - reads;
-        // 10 a second plus a burst of 10: far below 200 unless these 2,000 in-memory misses took 19 s.
+        // A burst of 10, then 10 a second: far below 200 unless these 2,000 in-memory misses took 19 s.
         assertThat(lookups).as("lookups of made-up ids").isLessThan(200);
         assertThat(answered).isEqualTo((int) lookups);
     }
@@ -434,7 +435,35 @@ class CampaignTargetsTest {
         assertThat(answered(targets, 300)).isEqualTo(300);
     }
 
-    /** A cache too small for every campaign (or one that had to drop one) believes no absence either. */
+    /** A complete cache that has to drop a campaign for room believes no absence from then on. */
+    @Test
+    void aCompleteCacheThatDropsACampaignForRoomLooksUpEveryMadeUpId() throws Exception {
+        long campaigns;
+        try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement();
+             ResultSet rows = s.executeQuery("SELECT count(*) FROM campaigns")) {
+            rows.next();
+            campaigns = rows.getLong(1);
+        }
+        long room = campaigns + campaigns / 9 + 20; // a load fills at most nine tenths of it
+        CampaignTargets targets = whole(10, room);
+        targets.refreshAll(dao, Optional.empty(), () -> { });
+        assertThat(complete()).isEqualTo(1);
+        for (long i = campaigns; i <= room; i++) { // created through this instance: one more than there is room for
+            targets.changed(insertBehindTheCachesBack("https://room.example/" + i));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (complete() == 1 && System.nanoTime() < deadline) {
+            Thread.sleep(10); // the cache drops campaigns for room in its own time
+        }
+        assertThat(complete()).isZero();
+        assertThat(answered(targets, 300)).isEqualTo(300);
+    }
+
+    private int complete() {
+        return (Integer) metrics.getGauges().get("cache.local.complete").getValue();
+    }
+
+    /** A cache too small for every campaign believes no absence either. */
     @Test
     void aCacheThatCannotHoldEveryCampaignLooksUpEveryMadeUpId() throws Exception {
         for (int i = 0; i < 120; i++) {
