@@ -166,14 +166,21 @@ class CampaignChangesChaosIT {
         awaitBoth(List.of(b), removed, "https://silent-removed.example/", 1_000, "created");
 
         awaitComplete(B, 1, "B's cache holds every campaign and hears every change");
+        // The clicks above applied first: a counter transaction of B's caught open by the silence
+        // would hold the campaign's row (PostgreSQL never hears the client go) and block A's change.
+        b.updateStats();
         TO_POSTGRES_B.silenceOpenConnections(); // B's listener hears nothing more, and its socket stays open
-        assertThat(a.adminPut("/admin/campaigns/" + updated, "{\"redirect_url\":\"https://silent-after.example/\"}")
-                .statusCode()).isEqualTo(200);
-        assertThat(a.adminDelete("/admin/campaigns/" + removed).statusCode()).isEqualTo(204);
-        // Once B notices, it no longer takes an id it does not hold for no campaign, until it has reloaded.
-        awaitComplete(B, 0, "B has noticed that it may have missed changes");
-        awaitBoth(List.of(b), updated, "https://silent-after.example/", 12_000, "missed update");
-        awaitBoth(List.of(b), removed, FALLBACK, 1_000, "missed deletion");
-        awaitComplete(B, 1, "B has reloaded");
+        try {
+            assertThat(a.adminPut("/admin/campaigns/" + updated, "{\"redirect_url\":\"https://silent-after.example/\"}")
+                    .statusCode()).isEqualTo(200);
+            assertThat(a.adminDelete("/admin/campaigns/" + removed).statusCode()).isEqualTo(204);
+            // Once B notices, it no longer takes an id it does not hold for no campaign, until it has reloaded.
+            awaitComplete(B, 0, "B has noticed that it may have missed changes");
+            awaitBoth(List.of(b), updated, "https://silent-after.example/", 12_000, "missed update");
+            awaitBoth(List.of(b), removed, FALLBACK, 1_000, "missed deletion");
+            awaitComplete(B, 1, "B has reloaded");
+        } finally {
+            TO_POSTGRES_B.cutAll(); // no silenced connection stays in B's pool for another test to be handed
+        }
     }
 }
