@@ -7,6 +7,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.o7tracker.campaign.CampaignDao;
 import com.o7tracker.campaign.CampaignRequest;
 import com.o7tracker.campaign.CampaignService;
+import com.o7tracker.support.Await;
 import com.o7tracker.support.TestMemcached;
 import com.o7tracker.support.TestPostgres;
 import io.dropwizard.configuration.YamlConfigurationFactory;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -291,7 +293,8 @@ class CampaignTargetsTest {
             assertThat(memcached.ping()).isFalse();
             updateBehindTheCachesBack(id, "https://changed-while-down.example/");
             writer.changed(id);
-            Thread.sleep(1_500);
+            Await.until("the writer thread retries the write", Duration.ofSeconds(15),
+                    () -> metrics.meter("cache.memcached.writeRetries").getCount() > 0);
             assertThat(metrics.meter("cache.memcached.writeRetries").getCount()).isPositive();
         } finally {
             server.start();

@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Property 1: exactly once across SIGKILL. The packaged service takes concurrent clicks and is
@@ -23,6 +25,8 @@ import org.junit.jupiter.api.Test;
  * and the kill can fall between the two. Such requests are tallied apart; every other redirect
  * received must be in the counters exactly once.
  */
+// Packaged services started one after another: near two minutes on a loaded 2-core machine.
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class CrashRecoveryIT {
 
     @Test

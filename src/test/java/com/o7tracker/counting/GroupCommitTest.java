@@ -2,6 +2,8 @@ package com.o7tracker.counting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.o7tracker.support.Await;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -60,6 +62,11 @@ class GroupCommitTest {
         return true;
     }
 
+    /** Until the writer has taken the first click and is stuck in its write. */
+    private void awaitStalledWrite() throws Exception {
+        Await.until("the writer takes the first click", Duration.ofSeconds(10), () -> writes.get() > 0);
+    }
+
     private static CompletableFuture<ClickJournal.Outcome> click(GroupCommit commit, long campaignId) {
         CompletableFuture<ClickJournal.Outcome> answer = new CompletableFuture<>();
         assertThat(commit.append(campaignId, (byte) 0, answer::complete)).as("taken").isNull();
@@ -70,9 +77,7 @@ class GroupCommitTest {
     void requestThreadsNeitherWriteNorWaitAndOneWriteAnswersAWholeBatch() throws Exception {
         start(this::stalledDisk);
         CompletableFuture<ClickJournal.Outcome> first = click(commit, 1);
-        while (writes.get() == 0) {
-            Thread.sleep(1); // the writer has taken the first click and is stuck in its write
-        }
+        awaitStalledWrite();
         List<CompletableFuture<ClickJournal.Outcome>> waiting = new ArrayList<>();
         for (int i = 0; i < 1_000; i++) {
             waiting.add(click(commit, i)); // returns at once although the disk is stalled
@@ -99,9 +104,7 @@ class GroupCommitTest {
             return stalledDisk(batch);
         });
         CompletableFuture<ClickJournal.Outcome> writing = click(commit, 1);
-        while (writes.get() == 0) {
-            Thread.sleep(1);
-        }
+        awaitStalledWrite();
         CompletableFuture<ClickJournal.Outcome> waiting = click(commit, 2);
         assertThat(writing.get(10, TimeUnit.SECONDS)).isEqualTo(ClickJournal.Outcome.ACK_TIMEOUT);
         assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(ClickJournal.Outcome.ACK_TIMEOUT);
@@ -122,9 +125,7 @@ class GroupCommitTest {
         ackTimeoutSeconds = 2;
         start(this::stalledDisk);
         CompletableFuture<ClickJournal.Outcome> writing = click(commit, 1);
-        while (writes.get() == 0) {
-            Thread.sleep(1);
-        }
+        awaitStalledWrite();
         CompletableFuture<ClickJournal.Outcome> early = click(commit, 2);
         Thread.sleep(1_000); // the disk stays stalled; the next click comes a second after the batch's first
         CompletableFuture<ClickJournal.Outcome> late = click(commit, 3);
@@ -164,9 +165,7 @@ class GroupCommitTest {
                 Thread.currentThread().interrupt();
             }
         });
-        while (commit.append(7, (byte) 0, outcome -> true) == null) {
-            Thread.sleep(1); // until stop() has closed the door
-        }
+        Await.until("stop() refuses new clicks", Duration.ofSeconds(10), () -> commit.append(7, (byte) 0, outcome -> true) != null);
         assertThat(commit.append(7, (byte) 0, outcome -> true)).isEqualTo(ClickJournal.Outcome.STOPPED);
         assertThat(stopping).isNotDone();
         diskReleased.countDown();

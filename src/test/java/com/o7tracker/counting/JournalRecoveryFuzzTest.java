@@ -11,16 +11,16 @@ import com.o7tracker.campaign.Platform;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -36,9 +36,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What must hold: replay never counts a click at a position where that click was not written
  * (every count is at most what was really written there, and no campaign or platform appears
- * that was never written); an undamaged journal replays exactly; a recovered journal takes new
- * records and reads them back exactly after another recovery; and anything thrown is an
- * IOException or IllegalStateException with a message, never an unchecked surprise.
+ * that was never written); every click before the first damage is counted (damage takes the
+ * clicks it touches, never the intact ones before it); an undamaged journal replays exactly; a
+ * recovered journal takes new records and reads them back exactly after another recovery. Damaged
+ * records never stop a start (recovery cuts or skips them), so a journal is refused only for the
+ * one small file whose damage is fatal, {@code journal.unclaimed}, and then with the error that
+ * names it: a recovery that refused every damaged journal, or threw anything else, fails here.
  *
  * <p>The damage is what a disk or a crash does, not a forger's: overwritten bytes come from a
  * pseudo-random generator or from the journal itself, and at most five bits are flipped in all,
@@ -51,7 +54,7 @@ class JournalRecoveryFuzzTest {
     private static final int CLICKS = 37;
     private static final long[] CAMPAIGNS = {4_294_967_296L, 4_294_967_297L, 9_007_199_254_740_991L, 1L};
     private static final long NEW_CAMPAIGN = 5_000_000_000L;
-    private static final int MAX_FLIPS = 5;
+    private static final String UNCLAIMED = "journal.unclaimed";
 
     /** The click written at each position: campaign index, counter ({@link ClickKind#counter}). */
     private static final int[][] written = new int[CLICKS][];
@@ -103,7 +106,7 @@ class JournalRecoveryFuzzTest {
 
     @FuzzTest(maxDuration = "35s")
     void replayNeverCountsADamagedRecord(FuzzedDataProvider data) throws IOException {
-        Segments files = new Segments(pristine);
+        DamagedJournal files = new DamagedJournal(pristine, SEGMENT_CLICKS, CLICKS);
         boolean damaged = files.damage(data);
 
         Path dir = scratch.resolve(Integer.toString(run++));
@@ -112,30 +115,35 @@ class JournalRecoveryFuzzTest {
             for (Map.Entry<String, byte[]> file : files.contents.entrySet()) {
                 Files.write(dir.resolve(file.getKey()), file.getValue());
             }
-            recoverReplayAndContinue(dir, damaged, data.consumeLong(0, CLICKS + 8));
+            recoverReplayAndContinue(dir, files, damaged, data.consumeLong(0, CLICKS + 8));
         } finally {
             deleteRecursively(dir);
         }
     }
 
-    private static void recoverReplayAndContinue(Path dir, boolean damaged, long from) throws IOException {
+    private static void recoverReplayAndContinue(Path dir, DamagedJournal files, boolean damaged, long from) throws IOException {
         JournalSegments segments = new JournalSegments(dir, SEGMENT_CLICKS);
         long end;
         try {
             end = segments.open();
         } catch (IOException | IllegalStateException e) {
-            assertThat(e.getMessage()).as("a journal that cannot be opened says why").isNotBlank();
+            assertRefusedForTheDamageDone(e, files, dir);
             return;
         }
         try {
             long first = segments.firstPosition();
+            long intact = files.intactPrefix();
             if (!damaged) {
                 assertThat(end).isEqualTo(CLICKS);
                 assertThat(asLists(segments.replay(first, end).campaigns())).isEqualTo(asLists(writtenCounts(first, end)));
             }
-            assertCountedOnlyWhatWasWritten(segments.replay(first, end).campaigns(), first, end);
+            Map<Long, long[]> replayed = segments.replay(first, end).campaigns();
+            assertCountedOnlyWhatWasWritten(replayed, first, end);
+            assertCountedEveryIntactClick(replayed, first, intact);
             long start = Math.max(first, Math.min(from, end));
-            assertCountedOnlyWhatWasWritten(segments.replay(start, end).campaigns(), start, end);
+            Map<Long, long[]> replayedFromStart = segments.replay(start, end).campaigns();
+            assertCountedOnlyWhatWasWritten(replayedFromStart, start, end);
+            assertCountedEveryIntactClick(replayedFromStart, start, intact);
 
             // The recovered journal goes on: two new clicks are written, recovered and replayed exactly.
             JournalRecord format = new JournalRecord();
@@ -155,6 +163,43 @@ class JournalRecoveryFuzzTest {
         } finally {
             again.close();
         }
+    }
+
+    /**
+     * A refusal must be for the damage done: {@code journal.unclaimed} changed, and the error the
+     * journal gives for it, either that it does not parse or (for bytes that are no UTF-8) that it
+     * cannot be decoded.
+     */
+    private static void assertRefusedForTheDamageDone(Exception e, DamagedJournal files, Path dir) {
+        byte[] unclaimed = files.contents.get(UNCLAIMED);
+        assertThat(unclaimed != null && !Arrays.equals(unclaimed, pristine.get(UNCLAIMED)))
+                .as("refused although only segments were damaged: %s", e).isTrue();
+        if (e instanceof CharacterCodingException) {
+            assertThat(isUtf8(unclaimed)).as("refused as undecodable, but %s is UTF-8: %s", UNCLAIMED, e).isFalse();
+        } else {
+            assertThat(e).isInstanceOf(IOException.class).hasMessage(UNCLAIMED + " in " + dir.toAbsolutePath() + " is damaged");
+        }
+    }
+
+    private static boolean isUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+
+    /** Every click written at a position in [from, intact), before the first damage, is counted. */
+    private static void assertCountedEveryIntactClick(Map<Long, long[]> replayed, long from, long intact) {
+        writtenCounts(from, intact).forEach((campaign, least) -> {
+            long[] counted = replayed.get(campaign);
+            assertThat(counted).as("campaign %d, written in [%d, %d) before any damage", campaign, from, intact).isNotNull();
+            for (int p = 0; p < least.length; p++) {
+                assertThat(counted[p]).as("campaign %d platform %d in [%d, %d), before any damage", campaign, p, from, intact)
+                        .isGreaterThanOrEqualTo(least[p]);
+            }
+        });
     }
 
     /** Every replayed count at most what was written at the positions replayed; nothing else. */
@@ -194,96 +239,6 @@ class JournalRecoveryFuzzTest {
                     throw new UncheckedIOException(e);
                 }
             });
-        }
-    }
-
-    /** The journal's files in memory, and the damage done to them. */
-    private static final class Segments {
-
-        final Map<String, byte[]> contents = new TreeMap<>();
-        int flips;
-
-        Segments(Map<String, byte[]> pristine) {
-            pristine.forEach((name, bytes) -> contents.put(name, bytes.clone()));
-        }
-
-        /** Applies the fuzzer's damage; true if any was done. */
-        boolean damage(FuzzedDataProvider data) {
-            boolean damaged = false;
-            int operations = data.consumeInt(0, 8);
-            for (int i = 0; i < operations && data.remainingBytes() > 0; i++) {
-                List<String> names = segmentNames();
-                if (names.isEmpty()) {
-                    break;
-                }
-                String name = names.get(data.consumeInt(0, names.size() - 1));
-                byte[] bytes = contents.get(name);
-                switch (data.consumeInt(0, 9)) {
-                    case 0 -> contents.put(name, Arrays.copyOf(bytes, data.consumeInt(0, bytes.length)));
-                    case 1 -> {
-                        if (bytes.length > 0 && flips < MAX_FLIPS) {
-                            bytes[data.consumeInt(0, bytes.length - 1)] ^= (byte) (1 << data.consumeInt(0, 7));
-                            flips++;
-                        }
-                    }
-                    case 2 -> fill(bytes, data, new byte[64]);
-                    case 3 -> fill(bytes, data, garbage(data.consumeLong(), 64));
-                    case 4 -> {
-                        byte[] source = contents.get(names.get(data.consumeInt(0, names.size() - 1)));
-                        if (source.length > 0) {
-                            int at = data.consumeInt(0, source.length - 1);
-                            fill(bytes, data, Arrays.copyOfRange(source, at, Math.min(source.length, at + 64)));
-                        }
-                    }
-                    case 5 -> contents.put(segmentName(data), contents.remove(name));
-                    case 6 -> contents.remove(name);
-                    case 7 -> contents.put(segmentName(data), bytes.clone());
-                    case 8 -> {
-                        int length = data.consumeInt(1, 64);
-                        byte[] tail = data.consumeBoolean() ? new byte[length] : garbage(data.consumeLong(), length);
-                        byte[] longer = Arrays.copyOf(bytes, bytes.length + length);
-                        System.arraycopy(tail, 0, longer, bytes.length, length);
-                        contents.put(name, longer);
-                    }
-                    default -> {
-                        String other = names.get(data.consumeInt(0, names.size() - 1));
-                        contents.put(name, contents.get(other));
-                        contents.put(other, bytes);
-                    }
-                }
-                damaged = true;
-            }
-            return damaged;
-        }
-
-        private List<String> segmentNames() {
-            List<String> names = new ArrayList<>(contents.keySet());
-            names.remove("journal.id");
-            return names;
-        }
-
-        /** Overwrites part of {@code bytes} with a prefix of {@code with}, within its length. */
-        private static void fill(byte[] bytes, FuzzedDataProvider data, byte[] with) {
-            if (bytes.length == 0) {
-                return;
-            }
-            int at = data.consumeInt(0, bytes.length - 1);
-            int length = Math.min(data.consumeInt(1, with.length), bytes.length - at);
-            System.arraycopy(with, 0, bytes, at, length);
-        }
-
-        private static byte[] garbage(long seed, int length) {
-            byte[] bytes = new byte[length];
-            new Random(seed).nextBytes(bytes);
-            return bytes;
-        }
-
-        /** A segment file name: mostly near the journal's positions, sometimes any twenty digits. */
-        private static String segmentName(FuzzedDataProvider data) {
-            String digits = data.consumeBoolean()
-                    ? String.format("%020d", data.consumeLong(0, 64))
-                    : String.format("%d%019d", data.consumeInt(0, 9), data.consumeLong(0, 999_999_999_999_999_999L));
-            return "clicks-" + digits + ".journal";
         }
     }
 }

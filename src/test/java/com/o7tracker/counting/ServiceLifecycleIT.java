@@ -3,6 +3,7 @@ package com.o7tracker.counting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.o7tracker.support.Await;
 import com.o7tracker.support.ClickLoad;
 import com.o7tracker.support.Http;
 import com.o7tracker.support.Json;
@@ -12,10 +13,15 @@ import com.o7tracker.support.TestApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The packaged service's own start and stop: SIGTERM drains; the embedded default survives kill -9. */
+// Packaged services started one after another: near two minutes on a loaded 2-core machine.
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ServiceLifecycleIT {
 
     @Test
@@ -26,7 +32,7 @@ class ServiceLifecycleIT {
         ServiceProcess service = ServiceProcess.start(env, logs.resolve("sigterm.log"));
         Http http = new Http(service.port());
         long id = http.createCampaign("https://drain.example/");
-        Thread.sleep(500); // past the flusher's first run
+        awaitFirstFlush(service);
 
         ClickLoad load = new ClickLoad(Map.of(id, "https://drain.example/"), service::port, 16, 3_000);
         load.awaitDone();
@@ -37,6 +43,13 @@ class ServiceLifecycleIT {
         long[] counters = Tables.counters(id);
         assertThat(counters).containsExactly(3_000 - load.received(id, 4), load.received(id, 0), load.received(id, 1),
                 load.received(id, 2), load.received(id, 3), load.received(id, 4));
+    }
+
+    /** Past the flusher's first run, the one at start: the next is a minute (FLUSH_INTERVAL) away. */
+    private static void awaitFirstFlush(ServiceProcess service) throws Exception {
+        Http admin = new Http(service.adminPort());
+        Await.until("the flusher's first run", Duration.ofSeconds(30),
+                () -> Json.parse(admin.get("/metrics").body()).get("timers").get("clicks.flush").get("count").asLong() > 0);
     }
 
     @Test
