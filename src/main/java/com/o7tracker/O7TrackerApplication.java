@@ -12,6 +12,8 @@ import com.o7tracker.db.DatabaseFactory;
 import com.o7tracker.events.EventsResource;
 import com.o7tracker.events.LiveEvents;
 import com.o7tracker.influxdb.InfluxDbStream;
+import com.o7tracker.notify.Channel;
+import com.o7tracker.notify.Notifications;
 import com.o7tracker.track.TrackHandler;
 import com.o7tracker.track.UserAgents;
 import com.o7tracker.web.AdminFeature;
@@ -84,12 +86,18 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         DatabaseFactory.Database database = config.getDatabase().build(environment, config.getDataDirectory());
         CampaignDao campaignDao = database.jdbi().onDemand(CampaignDao.class);
 
-        // The live stream of every instance's applied clicks and campaign changes, heard through PostgreSQL.
-        LiveEvents events = new LiveEvents(environment.getObjectMapper(), database.jdbi(), environment.metrics());
-        environment.lifecycle().manage(events);
+        // PostgreSQL's notifications: one listening connection for every subscriber below, and the sending.
+        Notifications notifications = new Notifications(database.endpoint(), database.jdbi());
 
-        // Campaign lookups: in-process, memcached, PostgreSQL; changes (and live events) heard from every instance.
-        CampaignTargets targets = config.getCache().build(environment, database, events.channels());
+        // The live stream of every instance's applied clicks and campaign changes, heard through PostgreSQL.
+        LiveEvents events = new LiveEvents(environment.getObjectMapper(), notifications, environment.metrics());
+        environment.lifecycle().manage(events);
+        notifications.subscribe(Channel.CLICKS_APPLIED, events::clicksHeard);
+        notifications.subscribe(Channel.CAMPAIGN_EVENTS, events::campaignChangeHeard);
+
+        // Campaign lookups: in-process, memcached, PostgreSQL; kept current by campaign_changed, heard from every instance.
+        CampaignTargets targets = config.getCache().build(environment, database, notifications);
+        environment.lifecycle().manage(notifications);
 
         // The optional stream to InfluxDB: managed before counting, so it stops after the last flush.
         Optional<InfluxDbStream> influxdb = config.getInfluxdb().build(environment.metrics());
@@ -131,10 +139,9 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         environment.jersey().register(new AdminFeature());
         environment.jersey().register(new ErrorMapper(fallback));
         JsonBody json = new JsonBody(environment.getObjectMapper());
-        counting.onApplied((journal, upToSeq, clicks) -> {
-            events.applied(journal, upToSeq, clicks);
-            influxdb.ifPresent(stream -> stream.applied(journal, upToSeq, clicks));
-        });
+        // Each flush's clicks, told to each sink: every instance's live events, and InfluxDB.
+        counting.onApplied(events::applied);
+        influxdb.ifPresent(stream -> counting.onApplied(stream::applied));
         environment.lifecycle().addEventListener(new LifeCycle.Listener() {
             @Override
             public void lifeCycleStopping(LifeCycle server) {
@@ -143,7 +150,8 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         });
         environment.jersey().register(new EventsResource(events));
         environment.jersey().register(new DashboardResource());
-        environment.jersey().register(new CampaignResource(new CampaignService(campaignDao, targets), json, events));
+        // A campaign written here: the caches re-read it, then every instance's live events hear of it.
+        environment.jersey().register(new CampaignResource(new CampaignService(campaignDao, targets, events), json));
         environment.jersey().register(new UpdateStatsResource(counting));
         // Clicks over time; minute buckets rolled up into hours after STATS_MINUTE_RETENTION.
         config.getStats().build(environment, database.jdbi(), campaignDao);

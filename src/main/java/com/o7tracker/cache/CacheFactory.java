@@ -2,6 +2,8 @@ package com.o7tracker.cache;
 
 import com.o7tracker.campaign.CampaignDao;
 import com.o7tracker.db.DatabaseFactory;
+import com.o7tracker.notify.Channel;
+import com.o7tracker.notify.Notifications;
 import com.o7tracker.settings.Setting;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.util.Duration;
@@ -10,9 +12,7 @@ import io.dropwizard.validation.MinDuration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.io.IOException;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 
 /** The campaign lookup caches: in-process, then memcached (optional), then PostgreSQL. */
@@ -83,11 +83,11 @@ public class CacheFactory {
 
     /**
      * The campaign lookups: memcached's client (when servers are set; with its health check), the
-     * caches, and the change listener that keeps them current (and hands the notifications of the
-     * channels of {@code alsoHeard} to their consumer), each stopped with the service.
+     * caches, each stopped with the service, and the change listener that keeps them current,
+     * subscribed to {@code notifications}.
      */
     public CampaignTargets build(Environment environment, DatabaseFactory.Database database,
-                                 Map<String, Consumer<String>> alsoHeard) throws IOException {
+                                 Notifications notifications) throws IOException {
         Optional<Memcached> memcached = Optional.empty();
         if (!memcachedServers.isBlank()) {
             Memcached client = new Memcached(memcachedServers, memcachedTimeout.toMilliseconds(), environment.metrics());
@@ -99,7 +99,9 @@ public class CacheFactory {
         CampaignTargets targets = new CampaignTargets(dao, database.clickLookups().onDemand(CampaignDao.class),
                 memcached, this, environment.metrics());
         environment.lifecycle().manage(targets);
-        environment.lifecycle().manage(new CampaignChangeListener(database.endpoint(), dao, targets, alsoHeard));
+        CampaignChangeListener listener = new CampaignChangeListener(dao, targets);
+        environment.lifecycle().manage(listener);
+        notifications.subscribe(Channel.CAMPAIGN_CHANGED, listener);
         return targets;
     }
 

@@ -224,10 +224,14 @@ public class CampaignTargets implements CampaignChanges, Managed {
      * its state is read from PostgreSQL, past memcached, which may still be old, and kept wherever
      * it is newer than what is cached.
      */
-    @Override
     public void changed(long id) {
         // On failure, the change's notification re-reads it (or the listener's reconnect reloads everything).
         changed(dao, id);
+    }
+
+    @Override
+    public void changed(long id, Change change) {
+        changed(id);
     }
 
     /**

@@ -16,14 +16,11 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
  * The campaigns table. Every change gets a new version from PostgreSQL's triggers (a deletion
  * leaves a tombstone with one), so caches keep the newest state whatever order they hear of
  * changes in. Every change of a target, by this service or any other client, also makes
- * PostgreSQL send a {@link #CHANGE_CHANNEL} notification (a trigger, migration V007) in the
+ * PostgreSQL send a campaign_changed notification (a trigger, migration V007) in the
  * changing transaction, so each instance re-reads the campaign the moment the change commits.
  */
 @RegisterRowMapper(CampaignMapper.class)
 public interface CampaignDao {
-
-    /** Sent by the trigger of migration V007 with the campaign's id in decimal. */
-    String CHANGE_CHANNEL = "campaign_changed";
 
     @SqlQuery("""
             INSERT INTO campaigns (id, redirect_url, platforms, platform_urls, forward_query)

@@ -1,7 +1,6 @@
 package com.o7tracker.campaign;
 
 import com.codahale.metrics.annotation.Timed;
-import com.o7tracker.events.LiveEvents;
 import com.o7tracker.web.ApiException;
 import com.o7tracker.web.JsonBody;
 import jakarta.ws.rs.Consumes;
@@ -43,19 +42,16 @@ public class CampaignResource {
 
     private final CampaignService campaigns;
     private final JsonBody json;
-    private final LiveEvents events;
 
-    public CampaignResource(CampaignService campaigns, JsonBody json, LiveEvents events) {
+    public CampaignResource(CampaignService campaigns, JsonBody json) {
         this.campaigns = campaigns;
         this.json = json;
-        this.events = events;
     }
 
     @POST
     @Timed
     public Response create(InputStream body) {
         Campaign campaign = campaigns.create(CampaignRequest.forCreate(json.read(body)));
-        events.campaignChanged(campaign.id(), "created");
         return Response.created(URI.create("/admin/campaigns/" + campaign.id())).entity(campaign).build();
     }
 
@@ -94,7 +90,6 @@ public class CampaignResource {
         long campaignId = parseId(id);
         CampaignRequest request = CampaignRequest.forUpdate(json.read(body));
         Campaign updated = campaigns.update(campaignId, request).orElseThrow(() -> notFound(id));
-        events.campaignChanged(campaignId, "updated");
         return updated;
     }
 
@@ -106,7 +101,6 @@ public class CampaignResource {
         if (!campaigns.delete(campaignId)) {
             throw notFound(id);
         }
-        events.campaignChanged(campaignId, "deleted");
         return Response.noContent().build();
     }
 

@@ -2,10 +2,15 @@ package com.o7tracker.campaign;
 
 import java.security.SecureRandom;
 import java.time.Instant;
+import com.o7tracker.campaign.CampaignChanges.Change;
 import java.util.List;
 import java.util.Optional;
 
-/** Campaign writes keep every cache right: the new state is written through before the reply. */
+/**
+ * Campaign writes, each told to the listeners once committed and before the reply, in the order
+ * given: the caches first (the new state is written through before the reply), then the sinks
+ * that tell others (live events).
+ */
 public class CampaignService {
 
     /** Ids stay below 2^53 so JavaScript clients read them exactly. */
@@ -14,12 +19,12 @@ public class CampaignService {
     private static final long MIN_ID = 1L << 32;
 
     private final CampaignDao dao;
-    private final CampaignChanges changes;
+    private final List<CampaignChanges> listeners;
     private final SecureRandom random = new SecureRandom();
 
-    public CampaignService(CampaignDao dao, CampaignChanges changes) {
+    public CampaignService(CampaignDao dao, CampaignChanges... listeners) {
         this.dao = dao;
-        this.changes = changes;
+        this.listeners = List.of(listeners);
     }
 
     public Campaign create(CampaignRequest request) {
@@ -27,7 +32,7 @@ public class CampaignService {
             long id = MIN_ID + (long) (random.nextDouble() * (MAX_ID - MIN_ID));
             Optional<Campaign> created = dao.insert(id, request);
             if (created.isPresent()) {
-                changes.changed(id);
+                tell(id, Change.CREATED);
                 return created.get();
             }
         }
@@ -47,15 +52,21 @@ public class CampaignService {
 
     public Optional<Campaign> update(long id, CampaignRequest request) {
         Optional<Campaign> updated = dao.update(id, request);
-        updated.ifPresent(c -> changes.changed(id));
+        updated.ifPresent(c -> tell(id, Change.UPDATED));
         return updated;
     }
 
     public boolean delete(long id) {
         boolean deleted = dao.delete(id);
         if (deleted) {
-            changes.changed(id);
+            tell(id, Change.DELETED);
         }
         return deleted;
+    }
+
+    private void tell(long id, Change change) {
+        for (CampaignChanges listener : listeners) {
+            listener.changed(id, change);
+        }
     }
 }

@@ -57,7 +57,7 @@ public class ClickCounting implements Managed {
         journal.record(campaignId, ClickKind.of(platform, bot), ack);
     }
 
-    /** Tells {@code listener} of every batch of clicks once it is in PostgreSQL. */
+    /** Tells {@code listener} (too: one per sink) of every batch of clicks once it is in PostgreSQL. */
     public void onApplied(ClickFlusher.Applied listener) {
         flusher.onApplied(listener);
     }

@@ -1,9 +1,7 @@
 package com.o7tracker.counting;
 
 import com.o7tracker.campaign.Platform;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,11 +18,8 @@ public final class ClickCounts {
     }
 
     public static final int SLOTS = 2 * Platform.values().length;
-
-    /** PostgreSQL's channel on which every instance tells every other the clicks each flush applied (live events). */
-    public static final String APPLIED_CHANNEL = "o7t_clicks_applied";
-    /** Under PostgreSQL's limit of 8000 bytes per notification payload. */
-    static final int MAX_PAYLOAD = 7_900;
+    /** The length of each campaign's counters in {@link #campaigns()}. */
+    public static final int COUNTERS = ClickKind.COUNTERS;
 
     private final Map<Minute, long[]> minutes = new HashMap<>();
     /** The per-campaign counters, summed from the minutes; null until asked for after a change. */
@@ -71,49 +66,6 @@ public final class ClickCounts {
     /** Per campaign and minute: the human clicks of each platform, then the bots' of each. */
     public Map<Minute, long[]> minutes() {
         return minutes;
-    }
-
-    /**
-     * The campaigns' counters as notification payloads of at most {@link #MAX_PAYLOAD} characters,
-     * one entry per campaign: {@code id:android,iphone,windowsphone,other,bot}, space-separated.
-     */
-    public List<String> notifications() {
-        List<String> payloads = new ArrayList<>();
-        StringBuilder payload = new StringBuilder();
-        campaigns().forEach((id, c) -> {
-            String entry = id + ":" + c[0] + "," + c[1] + "," + c[2] + "," + c[3] + "," + c[4];
-            if (payload.length() + 1 + entry.length() > MAX_PAYLOAD) {
-                payloads.add(payload.toString());
-                payload.setLength(0);
-            }
-            payload.append(payload.length() == 0 ? "" : " ").append(entry);
-        });
-        if (payload.length() > 0) {
-            payloads.add(payload.toString());
-        }
-        return payloads;
-    }
-
-    /** The campaigns' counters of one payload of {@link #notifications()}; entries that do not read are left out. */
-    public static Map<Long, long[]> readNotification(String payload) {
-        Map<Long, long[]> read = new HashMap<>();
-        for (String entry : payload.split(" ")) {
-            int colon = entry.indexOf(':');
-            String[] values = entry.substring(colon + 1).split(",");
-            if (colon < 1 || values.length != ClickKind.COUNTERS) {
-                continue;
-            }
-            try {
-                long[] counters = new long[ClickKind.COUNTERS];
-                for (int c = 0; c < counters.length; c++) {
-                    counters[c] = Long.parseLong(values[c]);
-                }
-                read.put(Long.parseLong(entry.substring(0, colon)), counters);
-            } catch (NumberFormatException e) {
-                // left out
-            }
-        }
-        return read;
     }
 
     long clicks() {

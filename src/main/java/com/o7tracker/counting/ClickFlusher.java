@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,8 @@ public class ClickFlusher {
     /** Why the last scheduled flush failed, null once one succeeds. */
     private volatile String lastFailure;
     private long lastFailureLog;
-    private volatile Applied listener = (journalId, upToSeq, counts) -> { };
+    /** One per sink (live events, the InfluxDB stream); added as the service is wired, read at every flush. */
+    private final List<Applied> listeners = new CopyOnWriteArrayList<>();
 
     /**
      * Told of every batch of clicks once it is in PostgreSQL, exactly once per batch: the journal
@@ -221,17 +223,19 @@ public class ClickFlusher {
     }
 
     void onApplied(Applied listener) {
-        this.listener = listener;
+        listeners.add(listener);
     }
 
     private void tell(long upToSeq, ClickCounts counts) {
         if (counts.isEmpty()) {
             return;
         }
-        try {
-            listener.applied(journal.journalId(), upToSeq, counts);
-        } catch (RuntimeException e) {
-            LOG.warn("A listener of applied clicks failed: {}", e.toString());
+        for (Applied listener : listeners) {
+            try {
+                listener.applied(journal.journalId(), upToSeq, counts);
+            } catch (RuntimeException e) {
+                LOG.warn("A listener of applied clicks failed: {}", e.toString());
+            }
         }
     }
 

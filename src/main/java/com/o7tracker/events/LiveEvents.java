@@ -4,7 +4,12 @@ import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.o7tracker.campaign.CampaignChanges;
 import com.o7tracker.counting.ClickCounts;
+import com.o7tracker.notify.AppliedClicks;
+import com.o7tracker.notify.CampaignEvent;
+import com.o7tracker.notify.Channel;
+import com.o7tracker.notify.Notifications;
 import io.dropwizard.lifecycle.Managed;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
@@ -14,14 +19,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,25 +32,23 @@ import org.slf4j.LoggerFactory;
  * The live stream of the admin side, the same on every instance: a {@code clicks} event with the
  * deltas each flush of any instance applied per campaign, and a {@code campaign} event for each
  * campaign created, changed or deleted through any instance. Both are told to every instance
- * through PostgreSQL's notifications, after the commit of what they tell (never inside it: a
- * notification that cannot be sent must not hold back counting), heard by each instance's change
- * listener and handed here. Notifications and events go out from threads of their own with
- * bounded queues, so neither the flusher nor the listener ever waits for PostgreSQL's notification
+ * through PostgreSQL's notifications ({@link Channel#CLICKS_APPLIED}, {@link Channel#CAMPAIGN_EVENTS}),
+ * after the commit of what they tell (never inside it: a notification that cannot be sent must not
+ * hold back counting), heard by each instance's {@link Notifications} and handed here.
+ * Notifications and events go out from threads of their own with bounded queues, so neither the
+ * flusher nor the listener ever waits for PostgreSQL's notification
  * queue or a slow client; one send per event, whatever the number of clicks, each listener
  * costing its own write. At most once: what is told while PostgreSQL is away or heard while this
  * instance's listening connection is down is missed (the dashboard reads the counters again when
  * its stream reconnects).
  */
-public class LiveEvents implements Managed {
+public class LiveEvents implements CampaignChanges, Managed {
 
-    /** PostgreSQL's channel for campaign changes made through any instance: "id created|updated|deleted". */
-    public static final String CAMPAIGN_CHANNEL = "o7t_campaign_events";
-    private static final Set<String> CHANGES = Set.of("created", "updated", "deleted");
     private static final Logger LOG = LoggerFactory.getLogger(LiveEvents.class);
     static final int KEEPALIVE_SECONDS = 20;
 
     private final ObjectMapper json;
-    private final Jdbi jdbi;
+    private final Notifications notifications;
     private final Meter dropped;
     /** Sends events to the streams. */
     private final ThreadPoolExecutor sender;
@@ -64,9 +65,9 @@ public class LiveEvents implements Managed {
     /** Touched by the notifier thread only. */
     private long lastFailureLog = System.nanoTime() - 60_000_000_000L;
 
-    public LiveEvents(ObjectMapper json, Jdbi jdbi, MetricRegistry metrics) {
+    public LiveEvents(ObjectMapper json, Notifications notifications, MetricRegistry metrics) {
         this.json = json;
-        this.jdbi = jdbi;
+        this.notifications = notifications;
         this.dropped = metrics.meter("events.dropped");
         this.sender = boundedThread("live-events");
         this.notifier = boundedThread("live-events-notify");
@@ -83,11 +84,6 @@ public class LiveEvents implements Managed {
                 dropped.mark();
             }
         });
-    }
-
-    /** What this instance's change listener hands over, by PostgreSQL channel. */
-    public Map<String, Consumer<String>> channels() {
-        return Map.of(ClickCounts.APPLIED_CHANNEL, this::clicksApplied, CAMPAIGN_CHANNEL, this::campaignChangeHeard);
     }
 
     /** Ends every stream (as the server stops: an open stream would hold its graceful stop). */
@@ -137,23 +133,20 @@ public class LiveEvents implements Managed {
     }
 
     /** A campaign was created, updated or deleted here (and committed): told to every instance's streams. */
-    public void campaignChanged(long id, String change) {
-        tell(CAMPAIGN_CHANNEL, List.of(id + " " + change));
+    @Override
+    public void changed(long id, Change change) {
+        tell(Channel.CAMPAIGN_EVENTS, List.of(new CampaignEvent(id, change).encode()));
     }
 
     /** A batch of clicks this instance's flusher applied (committed): told to every instance's streams. */
     public void applied(String journalId, long upToSeq, ClickCounts counts) {
-        tell(ClickCounts.APPLIED_CHANNEL, counts.notifications());
+        tell(Channel.CLICKS_APPLIED, AppliedClicks.encode(counts));
     }
 
-    private void tell(String channel, List<String> payloads) {
+    private void tell(Channel channel, List<String> payloads) {
         notifier.execute(() -> {
             try {
-                jdbi.useHandle(handle -> handle.createQuery("SELECT count(pg_notify(:channel, p)) FROM unnest(:payloads) AS p")
-                        .bind("channel", channel)
-                        .bind("payloads", payloads.toArray(new String[0]))
-                        .mapTo(Long.class)
-                        .one());
+                notifications.send(channel, payloads);
             } catch (RuntimeException e) {
                 // What was changed or counted stands; only its live event is lost.
                 dropped.mark();
@@ -166,14 +159,14 @@ public class LiveEvents implements Managed {
         });
     }
 
-    /** The deltas of one flush of some instance ({@link ClickCounts#APPLIED_CHANNEL}). */
-    void clicksApplied(String payload) {
+    /** The deltas of one flush of some instance ({@link Channel#CLICKS_APPLIED}). */
+    public void clicksHeard(String payload) {
         if (broadcaster == null) {
             return; // nobody has listened yet
         }
         sender.execute(() -> {
             List<Map<String, Object>> campaigns = new ArrayList<>();
-            ClickCounts.readNotification(payload).forEach((id, c) -> {
+            AppliedClicks.parse(payload).forEach((id, c) -> {
                 Map<String, Object> delta = new LinkedHashMap<>();
                 delta.put("campaign_id", id);
                 delta.put("click_count", c[0] + c[1] + c[2] + c[3]);
@@ -188,21 +181,15 @@ public class LiveEvents implements Managed {
         });
     }
 
-    /** A campaign change of some instance ({@link #CAMPAIGN_CHANNEL}). */
-    void campaignChangeHeard(String payload) {
-        String[] parts = payload.split(" ");
-        if (broadcaster == null || parts.length != 2 || !CHANGES.contains(parts[1])) {
-            return;
-        }
-        long id;
-        try {
-            id = Long.parseLong(parts[0]);
-        } catch (NumberFormatException e) {
+    /** A campaign change of some instance ({@link Channel#CAMPAIGN_EVENTS}). */
+    public void campaignChangeHeard(String payload) {
+        Optional<CampaignEvent> event = CampaignEvent.parse(payload);
+        if (broadcaster == null || event.isEmpty()) {
             return;
         }
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("campaign_id", id);
-        data.put("change", parts[1]);
+        data.put("campaign_id", event.get().campaignId());
+        data.put("change", event.get().change().wireName());
         sender.execute(() -> send("campaign", data));
     }
 

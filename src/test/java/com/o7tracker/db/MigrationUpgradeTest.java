@@ -8,6 +8,7 @@ import com.o7tracker.campaign.CampaignRequest;
 import com.o7tracker.campaign.Platform;
 import com.o7tracker.counting.ClickCounts;
 import com.o7tracker.counting.CounterStore;
+import com.o7tracker.notify.Channel;
 import com.o7tracker.support.TestPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -186,7 +187,7 @@ class MigrationUpgradeTest {
         try (Connection listening = dataSource.getConnection(); Connection writing = dataSource.getConnection();
              Statement s = writing.createStatement()) {
             try (Statement listen = listening.createStatement()) {
-                listen.execute("LISTEN " + CampaignDao.CHANGE_CHANNEL);
+                listen.execute("LISTEN " + Channel.CAMPAIGN_CHANGED.wireName());
             }
             // the previous version's flusher
             s.execute("UPDATE campaigns SET click_count = click_count + 1, android_click_count = android_click_count + 1"
@@ -196,7 +197,7 @@ class MigrationUpgradeTest {
             // the previous version's update, with its own notification in the same transaction
             writing.setAutoCommit(false);
             s.execute("UPDATE campaigns SET platforms = '{Android}', updated_at = clock_timestamp() WHERE id = 4294967296");
-            s.execute("SELECT pg_notify('" + CampaignDao.CHANGE_CHANNEL + "', '4294967296')");
+            s.execute("SELECT pg_notify('" + Channel.CAMPAIGN_CHANGED.wireName() + "', '4294967296')");
             writing.commit();
             writing.setAutoCommit(true);
             // a restore and a removal
@@ -204,7 +205,7 @@ class MigrationUpgradeTest {
             s.execute("DELETE FROM campaigns WHERE id = 4294967296");
 
             // Told in commit order: once the end mark is heard, everything sent before it has been.
-            s.execute("SELECT pg_notify('" + CampaignDao.CHANGE_CHANNEL + "', 'end')");
+            s.execute("SELECT pg_notify('" + Channel.CAMPAIGN_CHANGED.wireName() + "', 'end')");
 
             List<String> heard = awaitNotificationsUntil(listening, "end");
             assertThat(heard).containsExactly("4294967296", "4294967296", "4294967297", "4294967296", "end");
