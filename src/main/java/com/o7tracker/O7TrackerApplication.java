@@ -90,7 +90,8 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         Notifications notifications = new Notifications(database.endpoint(), database.jdbi());
 
         // The live stream of every instance's applied clicks and campaign changes, heard through PostgreSQL.
-        LiveEvents events = new LiveEvents(environment.getObjectMapper(), notifications, environment.metrics());
+        LiveEvents events = new LiveEvents(environment.getObjectMapper(), notifications, environment.metrics(),
+                environment.lifecycle().scheduledExecutorService("live-events-keepalive", true).threads(1).build());
         environment.lifecycle().manage(events);
         notifications.subscribe(Channel.CLICKS_APPLIED, events::clicksHeard);
         notifications.subscribe(Channel.CAMPAIGN_EVENTS, events::campaignChangeHeard);
@@ -100,7 +101,7 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         environment.lifecycle().manage(notifications);
 
         // The optional stream to InfluxDB: managed before counting, so it stops after the last flush.
-        Optional<InfluxDbStream> influxdb = config.getInfluxdb().build(environment.metrics());
+        Optional<InfluxDbStream> influxdb = config.getInfluxdb().build(environment);
         influxdb.ifPresent(environment.lifecycle()::manage);
 
         // Counting: the click journal and its flusher; stopped before the pools and the database.

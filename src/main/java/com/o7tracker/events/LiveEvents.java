@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -50,26 +49,30 @@ public class LiveEvents implements CampaignChanges, Managed {
     private final ObjectMapper json;
     private final Notifications notifications;
     private final Meter dropped;
-    /** Sends events to the streams. */
+    /**
+     * Sends events to the streams. This and the notifier are threads of this class, not the
+     * lifecycle's executors: {@link #stop} ends them in an order of its own (what is queued for
+     * PostgreSQL gets 2 s before the pools close, then the rest is dropped unsent), where the
+     * lifecycle would only shut them down and wait, their queues still run after the pools close.
+     */
     private final ThreadPoolExecutor sender;
     /** Tells PostgreSQL (apart, so that a slow pool never holds back the streams). */
     private final ThreadPoolExecutor notifier;
-    private final ScheduledExecutorService keepalive = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "live-events-keepalive");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** The lifecycle's: shut down after this stops (a tick that finds the sender shut down sends nothing). */
+    private final ScheduledExecutorService keepalive;
     private volatile Sse sse;
     private volatile SseBroadcaster broadcaster;
     private boolean closed;
     /** Touched by the notifier thread only. */
     private long lastFailureLog = System.nanoTime() - 60_000_000_000L;
 
-    public LiveEvents(ObjectMapper json, Notifications notifications, MetricRegistry metrics) {
+    public LiveEvents(ObjectMapper json, Notifications notifications, MetricRegistry metrics,
+                      ScheduledExecutorService keepalive) {
         this.json = json;
         this.notifications = notifications;
+        this.keepalive = keepalive;
         this.dropped = metrics.meter("events.dropped");
-        this.sender = boundedThread("live-events");
+        this.sender = boundedThread("live-events-sender");
         this.notifier = boundedThread("live-events-notify");
     }
 
@@ -107,7 +110,6 @@ public class LiveEvents implements CampaignChanges, Managed {
     /** Managed before counting, so this stops after the last flush: its deltas are still told, for at most 2 s. */
     @Override
     public void stop() throws InterruptedException {
-        keepalive.shutdownNow();
         notifier.shutdown();
         sender.shutdown();
         if (!notifier.awaitTermination(2, TimeUnit.SECONDS)) {

@@ -1,9 +1,10 @@
 package com.o7tracker.influxdb;
 
-import com.codahale.metrics.MetricRegistry;
 import com.o7tracker.settings.Setting;
+import io.dropwizard.core.setup.Environment;
 import io.dropwizard.util.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 
 /** The optional stream of applied clicks to InfluxDB 1.x ({@code INFLUXDB_URL} and friends). */
 public class InfluxDbFactory {
@@ -28,10 +29,16 @@ public class InfluxDbFactory {
     @Setting
     private Duration timeout = Duration.seconds(5);
 
-    public Optional<InfluxDbStream> build(MetricRegistry metrics) {
+    /** The stream, to be managed by the caller; its sender thread is the lifecycle's. */
+    public Optional<InfluxDbStream> build(Environment environment) {
         if (url.isBlank()) {
             return Optional.empty();
         }
-        return Optional.of(new InfluxDbStream(url, database, user, password, maxBuffered, timeout.toJavaDuration(), metrics));
+        // The scheduled builder for its daemon thread, as the sender always had: one stuck past the
+        // stop must not keep the process alive.
+        ExecutorService sender = environment.lifecycle().scheduledExecutorService("influxdb-sender", true)
+                .threads(1).build();
+        return Optional.of(new InfluxDbStream(url, database, user, password, maxBuffered, timeout.toJavaDuration(),
+                environment.metrics(), sender));
     }
 }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,10 +57,12 @@ public class InfluxDbStream implements Managed {
     private final Meter dropped;
     private final Meter failures;
     private volatile boolean running;
-    private Thread sender;
+    /** Runs the send loop; the lifecycle's, ended here first (see {@link #stop}). */
+    private final ExecutorService sender;
 
     InfluxDbStream(String url, String database, String user, String password, int maxBuffered, Duration timeout,
-                   MetricRegistry metrics) {
+                   MetricRegistry metrics, ExecutorService sender) {
+        this.sender = sender;
         this.write = URI.create(url.replaceAll("/+$", "") + "/write?precision=ns&db="
                 + URLEncoder.encode(database, StandardCharsets.UTF_8));
         this.create = URI.create(url.replaceAll("/+$", "") + "/query");
@@ -101,17 +104,20 @@ public class InfluxDbStream implements Managed {
     @Override
     public void start() {
         running = true;
-        sender = new Thread(this::sendLoop, "influxdb-sender");
-        sender.setDaemon(true);
-        sender.start();
+        sender.execute(this::sendLoop);
     }
 
+    /**
+     * The loop sends what is buffered, for twice the timeout at most, then is interrupted: the
+     * lifecycle alone would wait without interrupting, and leave a sender that waits out a backoff
+     * or a slow InfluxDB running past the stop.
+     */
     @Override
     public void stop() throws InterruptedException {
         running = false;
-        if (sender != null) {
-            sender.join(timeout.toMillis() * 2);
-            sender.interrupt();
+        sender.shutdown();
+        if (!sender.awaitTermination(timeout.toMillis() * 2, TimeUnit.MILLISECONDS)) {
+            sender.shutdownNow();
         }
     }
 

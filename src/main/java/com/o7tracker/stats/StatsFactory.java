@@ -6,6 +6,7 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import java.time.Clock;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 
@@ -24,6 +25,10 @@ public class StatsFactory {
         StatsQuery.Reader queries = new StatsQuery.Reader(kept, Clock.systemUTC());
         environment.jersey().register(new CampaignStatsResource(campaigns, stats, queries));
         environment.jersey().register(new StatsResource(stats, queries));
-        environment.lifecycle().manage(new StatsRollup(stats, kept));
+        // The lifecycle shuts it down as the service stops; a rollup under way (one statement) gets
+        // the 10 s it always had to end.
+        ScheduledExecutorService rollups = environment.lifecycle().scheduledExecutorService("stats-rollup", true)
+                .threads(1).shutdownTime(Duration.seconds(10)).build();
+        environment.lifecycle().manage(new StatsRollup(stats, kept, rollups));
     }
 }

@@ -3,7 +3,6 @@ package com.o7tracker.stats;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -20,15 +19,13 @@ public class StatsRollup implements Managed {
 
     private final StatsDao stats;
     private final Duration minutesKept;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "stats-rollup");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService scheduler;
 
-    public StatsRollup(StatsDao stats, Duration minutesKept) {
+    /** Rolls up on {@code scheduler}, whose owner (the lifecycle) shuts it down, ending the rollups. */
+    public StatsRollup(StatsDao stats, Duration minutesKept, ScheduledExecutorService scheduler) {
         this.stats = stats;
         this.minutesKept = minutesKept;
+        this.scheduler = scheduler;
     }
 
     /** Rolls up what has passed the retention; returns how many minute buckets moved. */
@@ -48,11 +45,5 @@ public class StatsRollup implements Managed {
                 LOG.warn("Could not roll minute buckets up into hours (tried again in 10 minutes): {}", e.toString());
             }
         }, 1, 10, TimeUnit.MINUTES);
-    }
-
-    @Override
-    public void stop() throws InterruptedException {
-        scheduler.shutdownNow();
-        scheduler.awaitTermination(10, TimeUnit.SECONDS);
     }
 }
