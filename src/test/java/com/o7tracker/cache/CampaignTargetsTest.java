@@ -77,8 +77,13 @@ class CampaignTargetsTest {
      * memcached took it. Retried for up to 5 s: a write can miss the client's 50 ms on a busy machine.
      */
     private boolean put(String key, String value) throws InterruptedException {
+        return put(key, value, held -> false);
+    }
+
+    /** {@link #put(String, String)}, unless memcached holds a value {@code keepHeld} says to keep (true then too). */
+    private boolean put(String key, String value, java.util.function.Predicate<String> keepHeld) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!memcached.storeUnlessNewer(key, 60, value, held -> false)) {
+        while (!memcached.storeUnlessNewer(key, 60, value, keepHeld)) {
             if (System.nanoTime() > deadline) {
                 return false;
             }
@@ -188,9 +193,7 @@ class CampaignTargetsTest {
         assertThat(targets.find(id).redirectUrl()).isEqualTo("https://after.example/");
         String after = awaitMemcached(id, " https://after.example/").orElseThrow();
         // A writer or reader holding the state from before the change arrives late: it is refused.
-        assertThat(memcached.storeUnlessNewer(key(id), 60, before,
-                held -> decode(id, held).version() >= decode(id, before).version()))
-                .isTrue();
+        assertThat(put(key(id), before, held -> decode(id, held).version() >= decode(id, before).version())).isTrue();
         assertThat(memcached.get(key(id))).hasValue(after);
         assertThat(targets().find(id).redirectUrl()).isEqualTo("https://after.example/");
         // In-process too: a page read before the change does not undo it.
