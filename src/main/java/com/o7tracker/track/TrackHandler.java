@@ -7,7 +7,7 @@ import com.o7tracker.campaign.Destination;
 import com.o7tracker.campaign.Platform;
 import com.o7tracker.counting.ClickAck;
 import com.o7tracker.counting.ClickCounting;
-import com.o7tracker.counting.ClickJournal;
+import com.o7tracker.counting.ClickOutcome;
 import com.o7tracker.web.Fallback;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -202,7 +202,7 @@ public class TrackHandler extends Handler.Wrapper {
         }
 
         @Override
-        public boolean done(ClickJournal.Outcome outcome) {
+        public boolean done(ClickOutcome outcome) {
             if (!ANSWERED.compareAndSet(this, false, true)) {
                 return false;
             }
