@@ -1,6 +1,7 @@
 package com.o7tracker.track;
 
 import com.o7tracker.cache.CampaignTargets;
+import com.o7tracker.cache.LookupsBusy;
 import com.o7tracker.cache.Target;
 import com.o7tracker.campaign.CampaignId;
 import com.o7tracker.campaign.Destination;
@@ -87,7 +88,7 @@ public class TrackHandler extends Handler.Wrapper {
         Target target;
         try {
             target = targets.find(id);
-        } catch (CampaignTargets.LookupsBusy e) {
+        } catch (LookupsBusy e) {
             return fallback.send(response, callback, "lookup-busy");
         } catch (RuntimeException e) {
             logLookupFailure(id, e);
