@@ -3,9 +3,7 @@ package com.o7tracker.cache;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.o7tracker.campaign.CampaignChanges;
@@ -17,20 +15,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where a campaign's clicks go: an in-process cache, then memcached, then PostgreSQL. Every cached
- * state carries the version PostgreSQL gave the change that made it, and a state only ever
- * replaces an older one, in-process and in memcached: whatever order writes, notifications,
- * refreshes and page loads arrive in, the newest state stays. A deletion is a state too (with the
- * version of its tombstone), so a copy of the deleted campaign read before it can never come back.
+ * Where a campaign's clicks go: an in-process cache, then memcached ({@link SharedTargets}), then
+ * PostgreSQL. Every cached state carries the version PostgreSQL gave the change that made it, and a
+ * state only ever replaces an older one, in-process and in memcached: whatever order writes,
+ * notifications, refreshes and page loads arrive in, the newest state stays. A deletion is a state
+ * too (with the version of its tombstone), so a copy of the deleted campaign read before it can
+ * never come back.
  *
  * <p>Admin writes on this instance arrive through {@link #changed}; changes made anywhere are heard
  * from PostgreSQL's notifications ({@link CampaignChangeListener}). Both re-read PostgreSQL, never
@@ -53,16 +49,11 @@ public class CampaignTargets implements CampaignChanges, Managed {
     private static final int PAGE = 10_000;
     /** Allowance for this machine's clock against PostgreSQL's when asking for recent deletions. */
     private static final Duration CLOCK_MARGIN = Duration.ofMinutes(1);
-    /** Memcached writes waiting for a retry or a reader's fill; beyond this, readers' fills are dropped. */
-    private static final int MEMCACHED_QUEUE = 10_000;
-    private static final long MAX_FILL_AGE_NANOS = TimeUnit.SECONDS.toNanos(2);
-    private static final long REJECT_LOG_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final CampaignDao dao;
     private final CampaignDao clickLookups;
-    private final Optional<Memcached> memcached;
+    private final SharedTargets shared;
     private final int memcachedTtlSeconds;
-    private final int unknownTtlSeconds;
     private final long maximumSize;
     private final LoadingCache<Long, Target> local;
     private final Cache<Long, Target> unknown;
@@ -78,29 +69,17 @@ public class CampaignTargets implements CampaignChanges, Managed {
     /** Campaigns dropped for room so far: a refresh during which one was dropped did not make the cache whole. */
     private final AtomicLong evicted = new AtomicLong();
     private final RateLimit unknownLookups;
-    private final ScheduledThreadPoolExecutor memcachedWriter;
-    private final Meter memcachedHits;
-    private final Meter memcachedMisses;
     private final Meter databaseReads;
-    private final Meter memcachedWriteRetries;
-    private final Meter memcachedRejected;
-    private final MemcachedSigner signer;
-    /** Values rejected since the last log line, and when the next may be written (a flood logs once a minute). */
-    private final AtomicLong rejectedUnlogged = new AtomicLong();
-    private final AtomicLong nextRejectLog = new AtomicLong(System.nanoTime());
 
     public CampaignTargets(CampaignDao dao, CampaignDao clickLookups, Optional<Memcached> memcached, CacheFactory config,
                            MetricRegistry metrics) {
         this.dao = dao;
         this.clickLookups = clickLookups;
-        this.memcached = memcached;
         this.memcachedTtlSeconds = (int) config.getMemcachedTtl().toSeconds();
-        this.unknownTtlSeconds = (int) config.getUnknownTtl().toSeconds();
         this.maximumSize = config.getLocalMaximumSize();
         this.waiting = new Semaphore(config.getMaxWaitingLookups());
         this.unknownLookups = new RateLimit(config.getUnknownLookupsPerSecond());
-        // A deletion is kept in-process as long as memcached may still hold a copy from before it.
-        long tombstoneNanos = config.getMemcachedTtl().toNanoseconds() + TimeUnit.MINUTES.toNanos(1);
+        this.databaseReads = metrics.meter("cache.database.reads");
         // Deletions weigh nothing: never pushed out by size, only expired, so no older copy outlives them.
         Caffeine<Long, Target> builder = Caffeine.newBuilder()
                 .maximumWeight(maximumSize)
@@ -113,53 +92,14 @@ public class CampaignTargets implements CampaignChanges, Managed {
                 });
         config.getLocalRefreshAfter().ifPresent(after -> builder.refreshAfterWrite(after.toJavaDuration()));
         this.local = builder
-                .expireAfter(new Expiry<Long, Target>() {
-                    @Override
-                    public long expireAfterCreate(Long id, Target target, long now) {
-                        return target.exists() ? Long.MAX_VALUE : tombstoneNanos;
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(Long id, Target target, long now, long current) {
-                        return expireAfterCreate(id, target, now);
-                    }
-
-                    @Override
-                    public long expireAfterRead(Long id, Target target, long now, long current) {
-                        return current;
-                    }
-                })
+                .expireAfter(new TargetExpiry(config.getMemcachedTtl()))
                 .recordStats()
-                .build(new CacheLoader<>() {
-                    @Override
-                    public Target load(Long id) {
-                        return fromDatabase(dao, id); // unused: misses go through find()
-                    }
-
-                    @Override
-                    public Target reload(Long id, Target old) {
-                        Target now = fromDatabase(dao, id);
-                        return now.version() > old.version() ? now : old;
-                    }
-                });
+                .build(new TargetReloader(dao, databaseReads));
         this.unknown = Caffeine.newBuilder()
                 .maximumSize(Math.max(1_000, maximumSize / 10))
                 .expireAfterWrite(config.getUnknownTtl().toJavaDuration())
                 .build();
-        this.memcachedWriter = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread thread = new Thread(r, "memcached-writer");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.memcachedHits = metrics.meter("cache.memcached.hits");
-        this.memcachedMisses = metrics.meter("cache.memcached.misses");
-        this.databaseReads = metrics.meter("cache.database.reads");
-        this.memcachedWriteRetries = metrics.meter("cache.memcached.writeRetries");
-        this.memcachedRejected = metrics.meter("cache.memcached.rejected");
-        this.signer = new MemcachedSigner(dao);
-        if (memcached.isPresent() && !signer.load()) {
-            memcachedWriter.schedule(this::loadSigningKey, 1, TimeUnit.SECONDS);
-        }
+        this.shared = new SharedTargets(memcached, dao, config, metrics);
         metrics.gauge("cache.local.hits", () -> () -> local.stats().hitCount());
         metrics.gauge("cache.local.misses", () -> () -> local.stats().missCount());
         metrics.gauge("cache.local.hitRatio", () -> () -> local.stats().hitRate());
@@ -201,14 +141,13 @@ public class CampaignTargets implements CampaignChanges, Managed {
 
     /** The id's lookup, made by this caller or by the one already making it. */
     private Target lookUpOnce(long id) {
-        Target target;
         CompletableFuture<Target> mine = new CompletableFuture<>();
         CompletableFuture<Target> theirs = loading.putIfAbsent(id, mine);
         if (theirs != null) {
             return theirs.join();
         }
         try {
-            target = offer(id, lookUp(id));
+            Target target = offer(id, lookUp(id));
             mine.complete(target);
             return target;
         } catch (Throwable e) {
@@ -247,7 +186,7 @@ public class CampaignTargets implements CampaignChanges, Managed {
             return false;
         }
         offer(id, now);
-        share(id, now, true);
+        shared.share(id, now, true);
         return true;
     }
 
@@ -314,7 +253,7 @@ public class CampaignTargets implements CampaignChanges, Managed {
     /** Stops the memcached writer (pending retries are dropped: the copies they fix expire with their TTL). */
     @Override
     public void stop() {
-        memcachedWriter.shutdownNow();
+        shared.stop();
     }
 
     /** Keeps {@code target} in-process unless a state at least as new is cached; returns the state kept. */
@@ -338,122 +277,17 @@ public class CampaignTargets implements CampaignChanges, Managed {
 
     /** A miss on the click path: memcached, then PostgreSQL through the click path's own pool. */
     private Target lookUp(long id) {
-        if (memcached.isPresent()) {
-            Optional<String> value = memcached.get().get(key(id));
-            Target cached = value.map(v -> decode(id, v)).orElse(null);
-            if (cached != null) {
-                memcachedHits.mark();
-                return cached;
-            }
-            if (value.isPresent() && signer.ready()) {
-                rejected(id);
-            }
-            memcachedMisses.mark();
+        Target cached = shared.read(id);
+        if (cached != null) {
+            return cached;
         }
         Target target = fromDatabase(clickLookups, id);
-        share(id, target, false);
+        shared.share(id, target, false);
         return target;
-    }
-
-    /**
-     * Puts the state in memcached unless a newer one is there, on the writer thread. A writer's
-     * state is retried until memcached takes it (or the copies it would replace have expired); a
-     * reader's fill is dropped if memcached cannot take it or the queue is full.
-     */
-    private void share(long id, Target target, boolean writer) {
-        if (memcached.isEmpty() || (!writer && memcachedWriter.getQueue().size() >= MEMCACHED_QUEUE)) {
-            return;
-        }
-        long queued = System.nanoTime();
-        long giveUpAt = queued + TimeUnit.SECONDS.toNanos(memcachedTtlSeconds);
-        try {
-            memcachedWriter.execute(() -> {
-                // A reader's fill that waited long may predate a change it would then outlive.
-                if (writer || System.nanoTime() - queued < MAX_FILL_AGE_NANOS) {
-                    store(id, target, writer, giveUpAt);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            // stopping: memcached's copies expire with their TTL, and every instance reloads from PostgreSQL
-        }
-    }
-
-    private void store(long id, Target target, boolean retry, long giveUpAt) {
-        int ttl = target.exists() ? memcachedTtlSeconds : target.version() == 0 ? unknownTtlSeconds : memcachedTtlSeconds;
-        Optional<String> value = target.encode(id, signer, Instant.now().getEpochSecond());
-        // A value this service did not sign is replaced, whatever version it claims.
-        boolean settled = value.isPresent() && memcached.get().storeUnlessNewer(key(id), ttl, value.get(), held -> {
-            Target cached = decode(id, held);
-            return cached != null && cached.version() >= target.version();
-        });
-        if (!settled && retry && System.nanoTime() - giveUpAt < 0) {
-            memcachedWriteRetries.mark();
-            try {
-                memcachedWriter.schedule(() -> store(id, target, true, giveUpAt), 1, TimeUnit.SECONDS);
-            } catch (RejectedExecutionException e) {
-                // stopping
-            }
-        }
-    }
-
-    /** Every second until the key is read (PostgreSQL unreachable when the caches were built). */
-    private void loadSigningKey() {
-        if (!signer.load()) {
-            try {
-                memcachedWriter.schedule(this::loadSigningKey, 1, TimeUnit.SECONDS);
-            } catch (RejectedExecutionException e) {
-                // stopping
-            }
-        }
-    }
-
-    /**
-     * A value in memcached that this service did not write for the campaign: someone else wrote it
-     * (memcached has no authentication), or an instance of an earlier version (unsigned), during a
-     * rolling deploy. Read from PostgreSQL instead; counted, and logged at most once a minute.
-     */
-    private void rejected(long id) {
-        memcachedRejected.mark();
-        long unlogged = rejectedUnlogged.incrementAndGet();
-        long next = nextRejectLog.get();
-        if (System.nanoTime() - next >= 0 && nextRejectLog.compareAndSet(next, System.nanoTime() + REJECT_LOG_NANOS)) {
-            rejectedUnlogged.addAndGet(-unlogged);
-            LOG.warn("memcached held a value for campaign {} that this service did not sign, or signed longer than"
-                    + " cache.memcachedTtl ago (forged, garbage, put back, or written by an earlier version); read from"
-                    + " PostgreSQL instead ({} such value(s) since the last report)",
-                    id, unlogged);
-        }
-    }
-
-    /** What memcached's value says, if the service signed it for the campaign within cache.memcachedTtl. */
-    private Target decode(long id, String value) {
-        return Target.decode(id, value, signer, Instant.now().getEpochSecond(), memcachedTtlSeconds);
-    }
-
-    /**
-     * {@link #find} would have waited for a lookup while {@code cache.maxWaitingLookups} clicks were
-     * waiting for theirs already: the visitor goes to the fallback at once. Thrown without a stack
-     * trace (a flood throws many).
-     */
-    public static final class LookupsBusy extends RuntimeException {
-
-        static final LookupsBusy INSTANCE = new LookupsBusy();
-
-        private LookupsBusy() {
-            super("too many campaign lookups waiting", null, false, false);
-        }
     }
 
     private Target fromDatabase(CampaignDao from, long id) {
         databaseReads.mark();
         return Target.of(from.findTarget(id));
-    }
-
-    /**
-     * Versioned entries under keys of their own format: instances of earlier versions read theirs
-     * (plain URLs, then "version url", then signed without the time) and never one of these.
-     */
-    private static String key(long id) {
-        return "o7t:campaign:v4:" + id;
     }
 }

@@ -5,9 +5,9 @@ package com.o7tracker.counting;
 public interface ClickAck {
 
     /**
-     * Called exactly once: {@link ClickJournal.Outcome#RECORDED} once the click's record is durable,
+     * Called exactly once: {@link ClickOutcome#RECORDED} once the click's record is durable,
      * or why it is not recorded. Returns whether this call answered the visitor (false when the
      * visitor had already been answered, after the ack timeout).
      */
-    boolean done(ClickJournal.Outcome outcome);
+    boolean done(ClickOutcome outcome);
 }

@@ -22,9 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 public class ClickJournal {
 
-    /** What became of one click. */
-    public enum Outcome { RECORDED, JOURNAL_ERROR, BACKLOG_FULL, ACK_TIMEOUT, STOPPED }
-
     private static final Logger LOG = LoggerFactory.getLogger(ClickJournal.class);
     private static final long REOPEN_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -46,7 +43,7 @@ public class ClickJournal {
 
     private final Meter recorded;
     private final Meter counted;
-    private final Map<Outcome, Meter> unrecorded = new EnumMap<>(Outcome.class);
+    private final Map<ClickOutcome, Meter> unrecorded = new EnumMap<>(ClickOutcome.class);
     private final Timer writes;
     private final Histogram batchSizes;
 
@@ -75,13 +72,13 @@ public class ClickJournal {
 
             @Override
             public void timedOut(int visitors) {
-                unrecorded(Outcome.ACK_TIMEOUT, visitors);
+                unrecorded(ClickOutcome.ACK_TIMEOUT, visitors);
             }
         }, TimeUnit.MILLISECONDS.toNanos(ackTimeoutMillis));
         this.recorded = metrics.meter("clicks.recorded");
         this.counted = metrics.meter("clicks.counted");
-        for (Outcome outcome : Outcome.values()) {
-            if (outcome != Outcome.RECORDED) {
+        for (ClickOutcome outcome : ClickOutcome.values()) {
+            if (outcome != ClickOutcome.RECORDED) {
                 unrecorded.put(outcome, metrics.meter("clicks.unrecorded." + outcome.name().toLowerCase().replace('_', '-')));
             }
         }
@@ -105,7 +102,7 @@ public class ClickJournal {
     void stopTaking() throws InterruptedException {
         int refused = commit.stop();
         if (refused > 0) {
-            unrecorded(Outcome.STOPPED, refused);
+            unrecorded(ClickOutcome.STOPPED, refused);
         }
     }
 
@@ -121,8 +118,8 @@ public class ClickJournal {
      * refused (a full backlog, a stopped journal).
      */
     public void record(long campaignId, byte kind, ClickAck ack) {
-        Outcome refused = segments.end() - appliedSeq >= maxBacklog
-                ? Outcome.BACKLOG_FULL
+        ClickOutcome refused = segments.end() - appliedSeq >= maxBacklog
+                ? ClickOutcome.BACKLOG_FULL
                 : commit.append(campaignId, kind, ack);
         if (refused != null) {
             unrecorded(refused, 1);
@@ -256,7 +253,7 @@ public class ClickJournal {
             if (ok) {
                 recorded.mark(batch.size);
             } else {
-                unrecorded(Outcome.JOURNAL_ERROR, batch.size);
+                unrecorded(ClickOutcome.JOURNAL_ERROR, batch.size);
             }
         }
     }
@@ -303,7 +300,7 @@ public class ClickJournal {
         }
     }
 
-    private void unrecorded(Outcome outcome, long clicks) {
+    private void unrecorded(ClickOutcome outcome, long clicks) {
         unrecorded.get(outcome).mark(clicks);
     }
 }

@@ -98,7 +98,7 @@ final class GroupCommit {
                 lock.unlock();
             }
             timer.interrupt();
-            Batch.answer(0, left.size, left.acks, ClickJournal.Outcome.STOPPED);
+            Batch.answer(0, left.size, left.acks, ClickOutcome.STOPPED);
         }
         return left.size;
     }
@@ -107,14 +107,14 @@ final class GroupCommit {
      * Adds a click to the next batch. Returns null when taken (the ack is called later, by the
      * writer), or why it was refused (the ack is not called).
      */
-    ClickJournal.Outcome append(long campaignId, byte kind, ClickAck ack) {
+    ClickOutcome append(long campaignId, byte kind, ClickAck ack) {
         lock.lock();
         try {
             if (!accepting) {
-                return ClickJournal.Outcome.STOPPED;
+                return ClickOutcome.STOPPED;
             }
             if (filling.size >= MAX_WAITING) {
-                return ClickJournal.Outcome.BACKLOG_FULL;
+                return ClickOutcome.BACKLOG_FULL;
             }
             filling.add(campaignId, kind, ack);
             if (writerAsleep) {
@@ -155,7 +155,7 @@ final class GroupCommit {
                 recorded = false;
             }
             int answered = Batch.answer(0, batch.size, batch.acks,
-                    recorded ? ClickJournal.Outcome.RECORDED : ClickJournal.Outcome.JOURNAL_ERROR);
+                    recorded ? ClickOutcome.RECORDED : ClickOutcome.JOURNAL_ERROR);
             inFlight = null;
             if (recorded) {
                 try {
@@ -250,13 +250,13 @@ final class GroupCommit {
             while (upTo < size && arrivals[upTo] - arrivedBefore < 0) {
                 upTo++;
             }
-            int answered = answer(expiredUpTo, upTo, acks, ClickJournal.Outcome.ACK_TIMEOUT);
+            int answered = answer(expiredUpTo, upTo, acks, ClickOutcome.ACK_TIMEOUT);
             expiredUpTo = upTo;
             return answered;
         }
 
         /** Answers clicks [from, to); returns how many visitors this answered. */
-        private static int answer(int from, int to, ClickAck[] acks, ClickJournal.Outcome outcome) {
+        private static int answer(int from, int to, ClickAck[] acks, ClickOutcome outcome) {
             int answered = 0;
             for (int i = from; i < to; i++) {
                 try {

@@ -1,13 +1,14 @@
 package com.o7tracker.track;
 
 import com.o7tracker.cache.CampaignTargets;
+import com.o7tracker.cache.LookupsBusy;
 import com.o7tracker.cache.Target;
 import com.o7tracker.campaign.CampaignId;
 import com.o7tracker.campaign.Destination;
 import com.o7tracker.campaign.Platform;
 import com.o7tracker.counting.ClickAck;
 import com.o7tracker.counting.ClickCounting;
-import com.o7tracker.counting.ClickJournal;
+import com.o7tracker.counting.ClickOutcome;
 import com.o7tracker.web.Fallback;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -87,7 +88,7 @@ public class TrackHandler extends Handler.Wrapper {
         Target target;
         try {
             target = targets.find(id);
-        } catch (CampaignTargets.LookupsBusy e) {
+        } catch (LookupsBusy e) {
             return fallback.send(response, callback, "lookup-busy");
         } catch (RuntimeException e) {
             logLookupFailure(id, e);
@@ -202,7 +203,7 @@ public class TrackHandler extends Handler.Wrapper {
         }
 
         @Override
-        public boolean done(ClickJournal.Outcome outcome) {
+        public boolean done(ClickOutcome outcome) {
             if (!ANSWERED.compareAndSet(this, false, true)) {
                 return false;
             }

@@ -274,7 +274,7 @@ class CampaignTargetsTest {
             Future<Target> next = visitors.submit(() -> targets.find(oneMore));
             // Answered while the lookups are still hanging: it never waited for one.
             assertThatThrownBy(() -> next.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                    .hasCauseInstanceOf(CampaignTargets.LookupsBusy.class);
+                    .hasCauseInstanceOf(LookupsBusy.class);
             assertThat(lookupsHanging()).as("still waiting").isEqualTo(maxWaiting);
             assertThat(waiting).noneMatch(Future::isDone);
             locker.rollback();
@@ -409,7 +409,7 @@ class CampaignTargetsTest {
             try {
                 assertThat(targets.find(madeUpId()).exists()).isFalse();
                 answered++;
-            } catch (CampaignTargets.LookupsBusy refused) {
+            } catch (LookupsBusy refused) {
                 // the fallback, at once
             }
         }

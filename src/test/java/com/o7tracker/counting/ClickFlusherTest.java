@@ -106,7 +106,7 @@ class ClickFlusherTest {
 
     private void click(Counting counting, Platform platform, int times) {
         for (int i = 0; i < times; i++) {
-            assertThat(Clicks.record(counting.journal(), campaign, platform)).isEqualTo(ClickJournal.Outcome.RECORDED);
+            assertThat(Clicks.record(counting.journal(), campaign, platform)).isEqualTo(ClickOutcome.RECORDED);
         }
     }
 
@@ -121,7 +121,7 @@ class ClickFlusherTest {
         assertThat(Tables.counters(campaign)).as("a second flush adds nothing").containsExactly(5, 3, 0, 2, 0, 0);
         click(counting, Platform.OTHER, 4);
         for (int i = 0; i < 2; i++) {
-            assertThat(Clicks.record(counting.journal(), campaign, Platform.IPHONE, true)).isEqualTo(ClickJournal.Outcome.RECORDED);
+            assertThat(Clicks.record(counting.journal(), campaign, Platform.IPHONE, true)).isEqualTo(ClickOutcome.RECORDED);
         }
         counting.flusher().flush();
         assertThat(Tables.counters(campaign)).as("Other counts in click_count, bots only apart")
@@ -175,8 +175,8 @@ class ClickFlusherTest {
         List<Integer> rowsPerTransaction = new ArrayList<>();
         counting.flusher().onApplied((journalId, upToSeq, counts) -> rowsPerTransaction.add(counts.rows()));
         for (long id : ids) {
-            assertThat(Clicks.record(counting.journal(), id, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
-            assertThat(Clicks.record(counting.journal(), id, Platform.IPHONE, true)).isEqualTo(ClickJournal.Outcome.RECORDED);
+            assertThat(Clicks.record(counting.journal(), id, Platform.ANDROID)).isEqualTo(ClickOutcome.RECORDED);
+            assertThat(Clicks.record(counting.journal(), id, Platform.IPHONE, true)).isEqualTo(ClickOutcome.RECORDED);
         }
         assertThat(counting.journal().pending().clicks()).as("the memory holds at most the rows it may").isLessThanOrEqualTo(2 * 40);
         counting.flusher().flush();
@@ -195,7 +195,7 @@ class ClickFlusherTest {
         long[] ids = campaigns(300);
         Counting first = start(dir, 1_000_000);
         for (long id : ids) {
-            assertThat(Clicks.record(first.journal(), id, Platform.OTHER)).isEqualTo(ClickJournal.Outcome.RECORDED);
+            assertThat(Clicks.record(first.journal(), id, Platform.OTHER)).isEqualTo(ClickOutcome.RECORDED);
         }
         first.stop(); // a crash: nothing applied
 
@@ -268,7 +268,7 @@ class ClickFlusherTest {
     void clicksOnADeletedCampaignAreDroppedWithoutBlockingOthers() throws Exception {
         Counting counting = start();
         click(counting, Platform.ANDROID, 2);
-        assertThat(Clicks.record(counting.journal(), 42, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        assertThat(Clicks.record(counting.journal(), 42, Platform.ANDROID)).isEqualTo(ClickOutcome.RECORDED);
         counting.flusher().flush();
         assertThat(Tables.counters(campaign)).containsExactly(2, 2, 0, 0, 0, 0);
         assertThat(counting.journal().backlog()).isZero();

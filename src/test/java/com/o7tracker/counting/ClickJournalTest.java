@@ -66,14 +66,14 @@ class ClickJournalTest {
     void everyRecordedClickIsReadBackAfterARestart() throws Exception {
         open(1_000, 1_000_000);
         ExecutorService pool = Executors.newFixedThreadPool(16);
-        List<Future<ClickJournal.Outcome>> outcomes = new ArrayList<>();
+        List<Future<ClickOutcome>> outcomes = new ArrayList<>();
         for (int i = 0; i < 1_500; i++) {
             long campaign = 100 + i % 3;
             Platform platform = Platform.values()[i % 2];
             outcomes.add(pool.submit(() -> Clicks.record(journal, campaign, platform)));
         }
-        for (Future<ClickJournal.Outcome> outcome : outcomes) {
-            assertThat(outcome.get()).isEqualTo(ClickJournal.Outcome.RECORDED);
+        for (Future<ClickOutcome> outcome : outcomes) {
+            assertThat(outcome.get()).isEqualTo(ClickOutcome.RECORDED);
         }
         pool.shutdown();
         assertThat(journal.durableSeq()).isEqualTo(1_500);
@@ -99,7 +99,7 @@ class ClickJournalTest {
         journal.makeDurable(); // what the flusher does before it applies anything
         assertThat(journal.syncedSeq()).isEqualTo(2_500);
 
-        assertThat(Clicks.record(journal, 5, Platform.IPHONE)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        assertThat(Clicks.record(journal, 5, Platform.IPHONE)).isEqualTo(ClickOutcome.RECORDED);
         journal.stopTaking();
         assertThat(journal.syncedSeq()).isEqualTo(2_500);
         journal.makeDurable(); // the final drain: the writer has stopped, its segment is still open
@@ -133,7 +133,7 @@ class ClickJournalTest {
         open(1_000, 1_000_000);
         assertThat(journal.recoveredEnd()).isEqualTo(10);
         assertThat(Files.size(segment)).isEqualTo(goodLength);
-        assertThat(Clicks.record(journal, 7, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        assertThat(Clicks.record(journal, 7, Platform.ANDROID)).isEqualTo(ClickOutcome.RECORDED);
         reopen();
         assertThat(journal.recoveredEnd()).isEqualTo(11);
         assertThat(journal.replay(0, 11).campaigns().get(7L)).containsExactly(1, 10, 0, 0, 0);
@@ -171,7 +171,7 @@ class ClickJournalTest {
 
         reopen();
         assertThat(journal.recoveredEnd()).isEqualTo(2_500);
-        assertThat(Clicks.record(journal, 1, Platform.IPHONE)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        assertThat(Clicks.record(journal, 1, Platform.IPHONE)).isEqualTo(ClickOutcome.RECORDED);
         assertThat(journal.durableSeq()).isEqualTo(2_501);
     }
 
@@ -181,19 +181,19 @@ class ClickJournalTest {
         Files.writeString(dir, "not a directory"); // even root cannot create files under a regular file
         open(1_000, 1_000_000);
         assertThat(journal.isOpen()).isFalse();
-        assertThat(Clicks.record(journal, 1, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.JOURNAL_ERROR);
+        assertThat(Clicks.record(journal, 1, Platform.ANDROID)).isEqualTo(ClickOutcome.JOURNAL_ERROR);
         assertThat(journal.failure()).isNotNull();
         assertThat(metrics.meter("clicks.unrecorded.journal-error").getCount()).isEqualTo(1);
 
         Files.delete(dir);
         Files.createDirectory(dir);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        ClickJournal.Outcome outcome = ClickJournal.Outcome.JOURNAL_ERROR;
-        while (outcome != ClickJournal.Outcome.RECORDED && System.nanoTime() < deadline) {
+        ClickOutcome outcome = ClickOutcome.JOURNAL_ERROR;
+        while (outcome != ClickOutcome.RECORDED && System.nanoTime() < deadline) {
             Thread.sleep(200);
             outcome = Clicks.record(journal, 1, Platform.ANDROID);
         }
-        assertThat(outcome).isEqualTo(ClickJournal.Outcome.RECORDED);
+        assertThat(outcome).isEqualTo(ClickOutcome.RECORDED);
         assertThat(journal.failure()).isNull();
     }
 
@@ -201,12 +201,12 @@ class ClickJournalTest {
     void aFullBacklogRedirectsWithoutRecording() throws Exception {
         open(1_000, 1_000);
         for (int i = 0; i < 1_000; i++) {
-            assertThat(Clicks.record(journal, 3, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
+            assertThat(Clicks.record(journal, 3, Platform.ANDROID)).isEqualTo(ClickOutcome.RECORDED);
         }
-        assertThat(Clicks.record(journal, 3, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.BACKLOG_FULL);
+        assertThat(Clicks.record(journal, 3, Platform.ANDROID)).isEqualTo(ClickOutcome.BACKLOG_FULL);
         assertThat(metrics.meter("clicks.unrecorded.backlog-full").getCount()).isEqualTo(1);
         journal.applied(1_000);
-        assertThat(Clicks.record(journal, 3, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        assertThat(Clicks.record(journal, 3, Platform.ANDROID)).isEqualTo(ClickOutcome.RECORDED);
     }
 
     @Test
@@ -217,7 +217,7 @@ class ClickJournalTest {
         try {
             assertThat(second.isOpen()).isFalse();
             assertThat(second.failure()).contains("journal");
-            assertThat(Clicks.record(journal, 1, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
+            assertThat(Clicks.record(journal, 1, Platform.ANDROID)).isEqualTo(ClickOutcome.RECORDED);
         } finally {
             try {
                 second.stop();
@@ -231,8 +231,8 @@ class ClickJournalTest {
     void aRecordKeepsTheMinuteItsClickWasServedIn() throws Exception {
         long before = System.currentTimeMillis() / 60_000;
         open(1_000, 1_000_000);
-        assertThat(Clicks.record(journal, 5, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
-        assertThat(Clicks.record(journal, 5, Platform.OTHER, true)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        assertThat(Clicks.record(journal, 5, Platform.ANDROID)).isEqualTo(ClickOutcome.RECORDED);
+        assertThat(Clicks.record(journal, 5, Platform.OTHER, true)).isEqualTo(ClickOutcome.RECORDED);
         long after = System.currentTimeMillis() / 60_000;
         reopen();
         ClickCounts replayed = journal.replay(0, 2);

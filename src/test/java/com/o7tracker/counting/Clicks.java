@@ -10,12 +10,12 @@ final class Clicks {
     private Clicks() {
     }
 
-    static ClickJournal.Outcome record(ClickJournal journal, long campaignId, Platform platform) {
+    static ClickOutcome record(ClickJournal journal, long campaignId, Platform platform) {
         return record(journal, campaignId, platform, false);
     }
 
-    static ClickJournal.Outcome record(ClickJournal journal, long campaignId, Platform platform, boolean bot) {
-        CompletableFuture<ClickJournal.Outcome> answer = new CompletableFuture<>();
+    static ClickOutcome record(ClickJournal journal, long campaignId, Platform platform, boolean bot) {
+        CompletableFuture<ClickOutcome> answer = new CompletableFuture<>();
         journal.record(campaignId, ClickKind.of(platform, bot), answer::complete);
         try {
             return answer.get(10, TimeUnit.SECONDS);

@@ -67,8 +67,8 @@ class GroupCommitTest {
         Await.until("the writer takes the first click", Duration.ofSeconds(10), () -> writes.get() > 0);
     }
 
-    private static CompletableFuture<ClickJournal.Outcome> click(GroupCommit commit, long campaignId) {
-        CompletableFuture<ClickJournal.Outcome> answer = new CompletableFuture<>();
+    private static CompletableFuture<ClickOutcome> click(GroupCommit commit, long campaignId) {
+        CompletableFuture<ClickOutcome> answer = new CompletableFuture<>();
         assertThat(commit.append(campaignId, (byte) 0, answer::complete)).as("taken").isNull();
         return answer;
     }
@@ -76,9 +76,9 @@ class GroupCommitTest {
     @Test
     void requestThreadsNeitherWriteNorWaitAndOneWriteAnswersAWholeBatch() throws Exception {
         start(this::stalledDisk);
-        CompletableFuture<ClickJournal.Outcome> first = click(commit, 1);
+        CompletableFuture<ClickOutcome> first = click(commit, 1);
         awaitStalledWrite();
-        List<CompletableFuture<ClickJournal.Outcome>> waiting = new ArrayList<>();
+        List<CompletableFuture<ClickOutcome>> waiting = new ArrayList<>();
         for (int i = 0; i < 1_000; i++) {
             waiting.add(click(commit, i)); // returns at once although the disk is stalled
         }
@@ -86,9 +86,9 @@ class GroupCommitTest {
         assertThat(waiting).noneMatch(CompletableFuture::isDone);
 
         diskReleased.countDown();
-        assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo(ClickJournal.Outcome.RECORDED);
-        for (CompletableFuture<ClickJournal.Outcome> answer : waiting) {
-            assertThat(answer.get(5, TimeUnit.SECONDS)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo(ClickOutcome.RECORDED);
+        for (CompletableFuture<ClickOutcome> answer : waiting) {
+            assertThat(answer.get(5, TimeUnit.SECONDS)).isEqualTo(ClickOutcome.RECORDED);
         }
         assertThat(writes.get()).as("the 1,000 clicks that came during a write share the next one").isEqualTo(2);
         assertThat(writingThreads).containsExactly("click-journal-writer");
@@ -103,11 +103,11 @@ class GroupCommitTest {
             written.add(batch.size);
             return stalledDisk(batch);
         });
-        CompletableFuture<ClickJournal.Outcome> writing = click(commit, 1);
+        CompletableFuture<ClickOutcome> writing = click(commit, 1);
         awaitStalledWrite();
-        CompletableFuture<ClickJournal.Outcome> waiting = click(commit, 2);
-        assertThat(writing.get(10, TimeUnit.SECONDS)).isEqualTo(ClickJournal.Outcome.ACK_TIMEOUT);
-        assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(ClickJournal.Outcome.ACK_TIMEOUT);
+        CompletableFuture<ClickOutcome> waiting = click(commit, 2);
+        assertThat(writing.get(10, TimeUnit.SECONDS)).isEqualTo(ClickOutcome.ACK_TIMEOUT);
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(ClickOutcome.ACK_TIMEOUT);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (timedOutVisitors.get() < 2 && System.nanoTime() < deadline) {
             Thread.sleep(5); // the timer reports after it has answered
@@ -124,18 +124,18 @@ class GroupCommitTest {
     void aClickThatCameLateInAStalledBatchWaitsItsOwnAckTimeoutForItsRecord() throws Exception {
         ackTimeoutSeconds = 2;
         start(this::stalledDisk);
-        CompletableFuture<ClickJournal.Outcome> writing = click(commit, 1);
+        CompletableFuture<ClickOutcome> writing = click(commit, 1);
         awaitStalledWrite();
-        CompletableFuture<ClickJournal.Outcome> early = click(commit, 2);
+        CompletableFuture<ClickOutcome> early = click(commit, 2);
         Thread.sleep(1_000); // the disk stays stalled; the next click comes a second after the batch's first
-        CompletableFuture<ClickJournal.Outcome> late = click(commit, 3);
-        assertThat(early.get(10, TimeUnit.SECONDS)).isEqualTo(ClickJournal.Outcome.ACK_TIMEOUT);
+        CompletableFuture<ClickOutcome> late = click(commit, 3);
+        assertThat(early.get(10, TimeUnit.SECONDS)).isEqualTo(ClickOutcome.ACK_TIMEOUT);
         assertThat(late).as("the late click's own ack timeout has a second to go").isNotDone();
 
         diskReleased.countDown();
-        assertThat(writing.get(5, TimeUnit.SECONDS)).isEqualTo(ClickJournal.Outcome.ACK_TIMEOUT);
+        assertThat(writing.get(5, TimeUnit.SECONDS)).isEqualTo(ClickOutcome.ACK_TIMEOUT);
         assertThat(late.get(5, TimeUnit.SECONDS)).as("answered by its record, durable within its own ack timeout")
-                .isEqualTo(ClickJournal.Outcome.RECORDED);
+                .isEqualTo(ClickOutcome.RECORDED);
     }
 
     @Test
@@ -147,14 +147,14 @@ class GroupCommitTest {
             }
             return true;
         });
-        assertThat(click(commit, 1).get(5, TimeUnit.SECONDS)).isEqualTo(ClickJournal.Outcome.JOURNAL_ERROR);
-        assertThat(click(commit, 2).get(5, TimeUnit.SECONDS)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        assertThat(click(commit, 1).get(5, TimeUnit.SECONDS)).isEqualTo(ClickOutcome.JOURNAL_ERROR);
+        assertThat(click(commit, 2).get(5, TimeUnit.SECONDS)).isEqualTo(ClickOutcome.RECORDED);
     }
 
     @Test
     void stoppingWritesEveryClickTakenAndRefusesTheRest() throws Exception {
         start(this::stalledDisk);
-        List<CompletableFuture<ClickJournal.Outcome>> taken = new ArrayList<>();
+        List<CompletableFuture<ClickOutcome>> taken = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             taken.add(click(commit, i));
         }
@@ -166,22 +166,22 @@ class GroupCommitTest {
             }
         });
         Await.until("stop() refuses new clicks", Duration.ofSeconds(10), () -> commit.append(7, (byte) 0, outcome -> true) != null);
-        assertThat(commit.append(7, (byte) 0, outcome -> true)).isEqualTo(ClickJournal.Outcome.STOPPED);
+        assertThat(commit.append(7, (byte) 0, outcome -> true)).isEqualTo(ClickOutcome.STOPPED);
         assertThat(stopping).isNotDone();
         diskReleased.countDown();
         stopping.get(5, TimeUnit.SECONDS);
-        for (CompletableFuture<ClickJournal.Outcome> answer : taken) {
-            assertThat(answer).isCompletedWithValue(ClickJournal.Outcome.RECORDED);
+        for (CompletableFuture<ClickOutcome> answer : taken) {
+            assertThat(answer).isCompletedWithValue(ClickOutcome.RECORDED);
         }
     }
 
     @Test
     void aVisitorAlreadyAnsweredByTheTimeoutIsNotCountedAsAnsweredByTheWrite() throws Exception {
         start(batch -> true);
-        CompletableFuture<ClickJournal.Outcome> answered = new CompletableFuture<>();
+        CompletableFuture<ClickOutcome> answered = new CompletableFuture<>();
         commit.append(1, (byte) 0, outcome -> false); // the ack timeout answered this one first
         commit.append(2, (byte) 0, answered::complete);
-        assertThat(answered.get(5, TimeUnit.SECONDS)).isEqualTo(ClickJournal.Outcome.RECORDED);
+        assertThat(answered.get(5, TimeUnit.SECONDS)).isEqualTo(ClickOutcome.RECORDED);
         commit.stop();
         assertThat(answeredVisitors.get()).isEqualTo(1);
     }

@@ -77,7 +77,7 @@ class JournalRecoveryFuzzTest {
                 boolean bot = i % 6 == 5;
                 written[i] = new int[] {campaign, ClickKind.counter(ClickKind.of(Platform.fromCode(platform), bot))};
                 assertThat(Clicks.record(journal, CAMPAIGNS[campaign], Platform.fromCode(platform), bot))
-                        .isEqualTo(ClickJournal.Outcome.RECORDED);
+                        .isEqualTo(ClickOutcome.RECORDED);
             }
         } finally {
             journal.stop();

@@ -80,13 +80,13 @@ class JournalSyncFailureIT {
             Counting first = Counting.start(dir, jdbi);
             first.flusher().flush(); // claims the journal's row
             for (int i = 0; i < 1_000; i++) {
-                assertThat(Clicks.record(first.journal(), campaign, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
+                assertThat(Clicks.record(first.journal(), campaign, Platform.ANDROID)).isEqualTo(ClickOutcome.RECORDED);
             }
             // The device's backing store is full: writing back the journal's pages fails.
             runQuietly("dd", "if=/dev/zero", "of=" + backing.resolve("filler"), "bs=64k");
             assertThat(Clicks.record(first.journal(), campaign, Platform.ANDROID))
                     .as("the next segment's start syncs the full one, which fails")
-                    .isEqualTo(ClickJournal.Outcome.JOURNAL_ERROR);
+                    .isEqualTo(ClickOutcome.JOURNAL_ERROR);
             assertThatThrownBy(() -> first.flusher().flush())
                     .as("a sync by path would now succeed: the flusher must not believe it")
                     .hasMessageContaining("could not be synced");

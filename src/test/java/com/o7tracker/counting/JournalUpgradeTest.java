@@ -42,9 +42,9 @@ class JournalUpgradeTest {
             assertThat(lists(journal.replay(0, 1_500).campaigns())).isEqualTo(lists(expected(0, 1_500)));
             assertThat(lists(journal.replay(1_000, 1_500).campaigns())).isEqualTo(lists(expected(1_000, 1_500)));
 
-            assertThat(Clicks.record(journal, IDS[0], Platform.WINDOWS_PHONE)).isEqualTo(ClickJournal.Outcome.RECORDED);
-            assertThat(Clicks.record(journal, IDS[1], Platform.OTHER, true)).isEqualTo(ClickJournal.Outcome.RECORDED);
-            assertThat(Clicks.record(journal, IDS[1], Platform.OTHER)).isEqualTo(ClickJournal.Outcome.RECORDED);
+            assertThat(Clicks.record(journal, IDS[0], Platform.WINDOWS_PHONE)).isEqualTo(ClickOutcome.RECORDED);
+            assertThat(Clicks.record(journal, IDS[1], Platform.OTHER, true)).isEqualTo(ClickOutcome.RECORDED);
+            assertThat(Clicks.record(journal, IDS[1], Platform.OTHER)).isEqualTo(ClickOutcome.RECORDED);
             assertThat(journal.durableSeq()).isEqualTo(1_503);
             // The previous version's records read as human clicks, the new ones with their kind.
             Map<Long, long[]> added = journal.replay(1_500, 1_503).campaigns();

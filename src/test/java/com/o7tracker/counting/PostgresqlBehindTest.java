@@ -76,7 +76,7 @@ class PostgresqlBehindTest {
 
     private void clickAndFlush(Counting counting, int clicks) throws Exception {
         for (int i = 0; i < clicks; i++) {
-            assertThat(Clicks.record(counting.journal(), campaign, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
+            assertThat(Clicks.record(counting.journal(), campaign, Platform.ANDROID)).isEqualTo(ClickOutcome.RECORDED);
         }
         counting.flusher().flush();
     }
@@ -125,7 +125,7 @@ class PostgresqlBehindTest {
     void theClicksPostgresqlLostAreAppliedAgainFromTheJournalWithoutARestart() throws Exception {
         Counting counting = restoredTwoFlushesBack(TimeUnit.HOURS.toNanos(1));
         for (int i = 0; i < 5; i++) {
-            assertThat(Clicks.record(counting.journal(), campaign, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
+            assertThat(Clicks.record(counting.journal(), campaign, Platform.ANDROID)).isEqualTo(ClickOutcome.RECORDED);
         }
         flushUntilThrough(counting);
         assertThat(counters()).as("the 20 restored, the 20 lost applied again, the 5 new").containsExactly(45, 45);
@@ -159,7 +159,7 @@ class PostgresqlBehindTest {
     void aRowRestoredAsAnEarlierProcessOfTheDirectoryClaimedItIsStillItsOwn() throws Exception {
         Counting running = restoredBeforeARestart(TestApp.tempDir("behind-journal"));
         for (int i = 0; i < 5; i++) {
-            assertThat(Clicks.record(running.journal(), campaign, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
+            assertThat(Clicks.record(running.journal(), campaign, Platform.ANDROID)).isEqualTo(ClickOutcome.RECORDED);
         }
         flushUntilThrough(running);
         assertThat(counters()).containsExactly(25, 25);
@@ -174,7 +174,7 @@ class PostgresqlBehindTest {
         crashed.journal().stop(); // before it noticed
         Counting restarted = start(dir, TimeUnit.HOURS.toNanos(1));
         for (int i = 0; i < 5; i++) {
-            assertThat(Clicks.record(restarted.journal(), campaign, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
+            assertThat(Clicks.record(restarted.journal(), campaign, Platform.ANDROID)).isEqualTo(ClickOutcome.RECORDED);
         }
         flushUntilThrough(restarted); // once the lease of the restored row has run out
         assertThat(counters()).as("the 10 restored, the 10 PostgreSQL lost, the 5 new; none twice").containsExactly(25, 25);
@@ -186,7 +186,7 @@ class PostgresqlBehindTest {
     void clicksPostgresqlLostThatTheJournalNoLongerHoldsAreCountedAsLost() throws Exception {
         Counting counting = restoredTwoFlushesBack(0); // applied segments deleted at once
         for (int i = 0; i < 5; i++) {
-            assertThat(Clicks.record(counting.journal(), campaign, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
+            assertThat(Clicks.record(counting.journal(), campaign, Platform.ANDROID)).isEqualTo(ClickOutcome.RECORDED);
         }
         flushUntilThrough(counting);
         // Segments of ten: at position 40, those up to 30 were deleted; the lost 20..30 are gone.

@@ -58,7 +58,7 @@ class StuckFlusherTest {
         ClickJournal killed = new ClickJournal(dir, Durability.FSYNC, 1_000, 1_000_000, 5_000, new MetricRegistry());
         killed.start();
         for (int i = 0; i < 3; i++) {
-            assertThat(Clicks.record(killed, campaign, Platform.ANDROID)).isEqualTo(ClickJournal.Outcome.RECORDED);
+            assertThat(Clicks.record(killed, campaign, Platform.ANDROID)).isEqualTo(ClickOutcome.RECORDED);
         }
         killed.stop(); // never flushed
         String journalId = Files.readString(dir.resolve("journal.id")).trim();
