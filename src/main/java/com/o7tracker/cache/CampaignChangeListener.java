@@ -76,7 +76,13 @@ public class CampaignChangeListener implements Subscriber, Managed {
             LOG.warn("Ignoring campaign change notification '{}'", payload);
             return;
         }
-        if (!targets.changed(listening, id.getAsLong())) {
+        boolean reread;
+        try {
+            reread = targets.changed(listening, id.getAsLong());
+        } catch (RuntimeException e) {
+            reread = false; // not kept in the caches: as good as not read
+        }
+        if (!reread) {
             throw new SQLException("campaign " + id.getAsLong() + " could not be re-read after its change");
         }
     }

@@ -139,12 +139,20 @@ public class Notifications implements Managed, Runnable {
                         heardUntil = Optional.of(checked);
                     }
                 }
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
+                // Whatever ended this connection (a subscriber that could not catch up included), the
+                // reconnect has every subscriber catch up again: the thread never ends while running.
                 if (running) {
                     LOG.warn("The notification listener lost PostgreSQL ({}); reconnecting", e.getMessage());
                 }
             } finally {
-                everyone.forEach(Subscriber::lost);
+                for (Subscriber subscriber : everyone) {
+                    try {
+                        subscriber.lost();
+                    } catch (RuntimeException e) {
+                        LOG.warn("A notification subscriber failed when told the connection was lost: {}", e.toString());
+                    }
+                }
             }
             // Reconnect at once, then every second; subscribers keep serving what they have meanwhile.
             if (running) {
