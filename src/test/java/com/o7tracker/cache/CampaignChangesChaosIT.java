@@ -3,6 +3,7 @@ package com.o7tracker.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.o7tracker.O7TrackerConfiguration;
+import com.o7tracker.support.Await;
 import com.o7tracker.support.Http;
 import com.o7tracker.support.Json;
 import com.o7tracker.support.TcpProxy;
@@ -14,6 +15,7 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -56,14 +57,10 @@ class CampaignChangesChaosIT {
         return click.headers().firstValue("Location").orElseThrow();
     }
 
-    /** Fails unless the instance's cache.local.complete gauge reads {@code expected} within 12 s (polled every 2 ms). */
+    /** Fails unless the instance's cache.local.complete gauge reads {@code expected} within 12 s. */
     private static void awaitComplete(DropwizardAppExtension<O7TrackerConfiguration> instance, int expected, String why)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(12);
-        while (complete(instance) != expected && System.nanoTime() < deadline) {
-            Thread.sleep(2);
-        }
-        assertThat(complete(instance)).as(why).isEqualTo(expected);
+            throws Exception {
+        Await.until(why, Duration.ofSeconds(12), () -> complete(instance) == expected);
     }
 
     private static int complete(DropwizardAppExtension<O7TrackerConfiguration> instance) {

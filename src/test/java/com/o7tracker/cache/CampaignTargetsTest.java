@@ -8,6 +8,7 @@ import com.o7tracker.campaign.CampaignDao;
 import com.o7tracker.campaign.CampaignRequest;
 import com.o7tracker.campaign.CampaignService;
 import com.o7tracker.support.Await;
+import com.o7tracker.support.Tables;
 import com.o7tracker.support.TestMemcached;
 import com.o7tracker.support.TestPostgres;
 import io.dropwizard.configuration.YamlConfigurationFactory;
@@ -16,7 +17,6 @@ import io.dropwizard.jersey.validation.Validators;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,19 +76,14 @@ class CampaignTargetsTest {
      * Writes {@code value} under {@code key} the way anyone who reaches memcached can; true once
      * memcached took it. Retried for up to 5 s: a write can miss the client's 50 ms on a busy machine.
      */
-    private boolean put(String key, String value) throws InterruptedException {
+    private boolean put(String key, String value) throws Exception {
         return put(key, value, held -> false);
     }
 
     /** {@link #put(String, String)}, unless memcached holds a value {@code keepHeld} says to keep (true then too). */
-    private boolean put(String key, String value, java.util.function.Predicate<String> keepHeld) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!memcached.storeUnlessNewer(key, 60, value, keepHeld)) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(20);
-        }
+    private boolean put(String key, String value, java.util.function.Predicate<String> keepHeld) throws Exception {
+        Await.until("memcached took " + key, Duration.ofSeconds(5),
+                () -> memcached.storeUnlessNewer(key, 60, value, keepHeld));
         return true;
     }
 
@@ -289,13 +284,9 @@ class CampaignTargetsTest {
     }
 
     /** Campaign lookups of the tests' pool waiting for a lock in PostgreSQL. */
-    private static int lookupsHanging() throws Exception {
-        try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement();
-             ResultSet rows = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                     + " AND query LIKE '%campaign_tombstones t ON t.id = k.id%'")) {
-            rows.next();
-            return rows.getInt(1);
-        }
+    private static int lookupsHanging() {
+        return (int) Tables.number("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                + " AND query LIKE '%campaign_tombstones t ON t.id = k.id%'");
     }
 
     @Test
@@ -458,12 +449,7 @@ class CampaignTargetsTest {
     /** A complete cache that has to drop a campaign for room believes no absence from then on. */
     @Test
     void aCompleteCacheThatDropsACampaignForRoomLooksUpEveryMadeUpId() throws Exception {
-        long campaigns;
-        try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement();
-             ResultSet rows = s.executeQuery("SELECT count(*) FROM campaigns")) {
-            rows.next();
-            campaigns = rows.getLong(1);
-        }
+        long campaigns = Tables.number("SELECT count(*) FROM campaigns");
         long room = campaigns + campaigns / 9 + 20; // a load fills at most nine tenths of it
         CampaignTargets targets = whole(10, room);
         targets.refreshAll(dao, Optional.empty(), () -> { });
@@ -471,10 +457,8 @@ class CampaignTargetsTest {
         for (long i = campaigns; i <= room; i++) { // created through this instance: one more than there is room for
             targets.changed(insertBehindTheCachesBack("https://room.example/" + i));
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (complete() == 1 && System.nanoTime() < deadline) {
-            Thread.sleep(10); // the cache drops campaigns for room in its own time
-        }
+        // The cache drops campaigns for room in its own time.
+        Await.until("a campaign dropped for room", Duration.ofSeconds(10), () -> complete() == 0);
         assertThat(complete()).isZero();
         assertThat(answered(targets, 300)).isEqualTo(300);
     }

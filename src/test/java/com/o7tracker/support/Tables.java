@@ -68,8 +68,13 @@ public final class Tables {
     }
 
     public static long sumClicks() {
+        return number("SELECT coalesce(sum(click_count), 0) FROM campaigns");
+    }
+
+    /** The one number {@code sql} answers (a count, a sum). */
+    public static long number(String sql) {
         try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT coalesce(sum(click_count), 0) FROM campaigns")) {
+             ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {

@@ -13,7 +13,6 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,12 +92,8 @@ class ClickLookupIsolationIT {
     }
 
     /** Lookups of the click path's pool waiting in PostgreSQL for the lock the test holds. */
-    private static int lookupsHanging() throws Exception {
-        try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement();
-             ResultSet rows = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                     + " AND query LIKE '%campaign_tombstones%' AND application_name = 'o7tracker-click-lookups'")) {
-            rows.next();
-            return rows.getInt(1);
-        }
+    private static int lookupsHanging() {
+        return (int) Tables.number("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                + " AND query LIKE '%campaign_tombstones%' AND application_name = 'o7tracker-click-lookups'");
     }
 }
