@@ -99,7 +99,7 @@ public class CacheFactory {
         CampaignTargets targets = new CampaignTargets(dao, database.clickLookups().onDemand(CampaignDao.class),
                 memcached, this, environment.metrics());
         environment.lifecycle().manage(targets);
-        CampaignChangeListener listener = new CampaignChangeListener(dao, targets);
+        CampaignChangeListener listener = new CampaignChangeListener(dao, targets, notifications);
         environment.lifecycle().manage(listener);
         notifications.subscribe(Channel.CAMPAIGN_CHANGED, listener);
         return targets;

@@ -2,6 +2,7 @@ package com.o7tracker.cache;
 
 import com.o7tracker.campaign.CampaignDao;
 import com.o7tracker.notify.CampaignChanged;
+import com.o7tracker.notify.Notifications;
 import com.o7tracker.notify.Subscriber;
 import io.dropwizard.lifecycle.Managed;
 import java.sql.SQLException;
@@ -25,12 +26,13 @@ public class CampaignChangeListener implements Subscriber, Managed {
 
     private final CampaignDao dao;
     private final CampaignTargets targets;
-    /** The campaigns read through the listening connection; touched by the listening thread only. */
-    private CampaignDao listening;
+    /** The campaigns read through the connection listening now ({@link Notifications#listeningJdbi}). */
+    private final CampaignDao listening;
 
-    public CampaignChangeListener(CampaignDao dao, CampaignTargets targets) {
+    public CampaignChangeListener(CampaignDao dao, CampaignTargets targets, Notifications notifications) {
         this.dao = dao;
         this.targets = targets;
+        this.listening = notifications.listeningJdbi().onDemand(CampaignDao.class);
     }
 
     /** Loads the recent deletions before the first click (the campaigns load once listening, in the background). */
@@ -50,7 +52,6 @@ public class CampaignChangeListener implements Subscriber, Managed {
             LOG.info("Listening for campaign changes again; reloading what may have been missed since {}",
                     connection.heardUntil().get());
         }
-        listening = connection.jdbi().onDemand(CampaignDao.class);
         long started = System.nanoTime();
         try {
             long loaded = targets.refreshAll(listening, connection.heardUntil(), () -> {

@@ -146,7 +146,29 @@ public class InfluxDbStream implements Managed {
                 }
             } catch (InterruptedException e) {
                 return;
+            } catch (RuntimeException e) {
+                // Nothing a batch does may end the loop silently: it is logged and sent again later.
+                failures.mark();
+                LOG.warn("Could not send {} point(s) to InfluxDB", batch.size(), e);
+                if (!running) {
+                    dropped.mark(batch.size() + points.size());
+                    return;
+                }
+                if (!pause(backoff)) {
+                    return;
+                }
+                backoff = Math.min(backoff * 2, 10_000);
             }
+        }
+    }
+
+    private static boolean pause(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -47,6 +47,8 @@ public class Notifications implements Managed, Runnable {
     private final Sender sender;
     private final Map<Channel, List<Subscriber>> subscribers = new EnumMap<>(Channel.class);
     private final Thread thread;
+    private final Jdbi listeningJdbi;
+    private Connection listeningNow;
     private volatile boolean running;
 
     /** Listens on a connection of its own to {@code database}; sends through {@code jdbi}'s pool. */
@@ -64,6 +66,29 @@ public class Notifications implements Managed, Runnable {
         this.sender = jdbi.onDemand(Sender.class);
         this.thread = new Thread(this, "notifications-listener");
         this.thread.setDaemon(true);
+        this.listeningJdbi = Jdbi.create(new ConnectionFactory() {
+            @Override
+            public Connection openConnection() throws SQLException {
+                if (listeningNow == null) {
+                    throw new SQLException("not listening");
+                }
+                return listeningNow;
+            }
+
+            @Override
+            public void closeConnection(Connection toClose) {
+                // kept open for listening
+            }
+        }).installPlugin(new SqlObjectPlugin());
+    }
+
+    /**
+     * Reads through the connection listening now, so a subscriber's reads work whatever state the
+     * pools are in; for the listening thread only (a subscriber's handlers), and only while it
+     * listens: a read between connections fails with an {@link SQLException}.
+     */
+    public Jdbi listeningJdbi() {
+        return listeningJdbi;
     }
 
     /** Hands the notifications of {@code channel} to {@code subscriber}, from {@link #start} on. */
@@ -111,6 +136,7 @@ public class Notifications implements Managed, Runnable {
         int failures = 0;
         while (running) {
             try (Connection connection = DriverManager.getConnection(url, properties)) {
+                listeningNow = connection;
                 Instant listeningSince = Instant.now();
                 try (Statement statement = connection.createStatement()) {
                     for (Channel channel : subscribers.keySet()) {
@@ -118,7 +144,7 @@ public class Notifications implements Managed, Runnable {
                     }
                 }
                 PGConnection pg = connection.unwrap(PGConnection.class);
-                Subscriber.Listening listening = listening(connection, pg, heardUntil);
+                Subscriber.Listening listening = listening(pg, heardUntil);
                 // Listening first, so a change made while a subscriber catches up is heard.
                 for (Subscriber subscriber : everyone) {
                     subscriber.connected(listening);
@@ -146,6 +172,7 @@ public class Notifications implements Managed, Runnable {
                     LOG.warn("The notification listener lost PostgreSQL ({}); reconnecting", e.getMessage());
                 }
             } finally {
+                listeningNow = null;
                 for (Subscriber subscriber : everyone) {
                     try {
                         subscriber.lost();
@@ -166,24 +193,8 @@ public class Notifications implements Managed, Runnable {
         }
     }
 
-    private Subscriber.Listening listening(Connection connection, PGConnection pg, Optional<Instant> heardUntil) {
-        Jdbi jdbi = Jdbi.create(new ConnectionFactory() {
-            @Override
-            public Connection openConnection() {
-                return connection;
-            }
-
-            @Override
-            public void closeConnection(Connection toClose) {
-                // kept open for listening
-            }
-        }).installPlugin(new SqlObjectPlugin());
+    private Subscriber.Listening listening(PGConnection pg, Optional<Instant> heardUntil) {
         return new Subscriber.Listening() {
-            @Override
-            public Jdbi jdbi() {
-                return jdbi;
-            }
-
             @Override
             public Optional<Instant> heardUntil() {
                 return heardUntil;

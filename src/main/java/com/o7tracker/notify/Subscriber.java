@@ -3,7 +3,6 @@ package com.o7tracker.notify;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * One sink of a channel's notifications ({@link Notifications#subscribe}), told on the listening
@@ -35,13 +34,11 @@ public interface Subscriber {
     }
 
     /**
-     * The listening connection, as it (re)connects. {@code jdbi} reads through that connection
-     * itself, so it works whatever state the pools are in; {@code heardUntil} is until when every
-     * notification was known to have arrived (empty before the first connection).
+     * The listening connection, as it (re)connects: {@code heardUntil} is until when every
+     * notification was known to have arrived (empty before the first connection). Reads go through
+     * {@link Notifications#listeningJdbi}.
      */
     interface Listening {
-
-        Jdbi jdbi();
 
         Optional<Instant> heardUntil();
 
