@@ -45,12 +45,7 @@ class ArchitectureTest {
      * Files over {@link #MAX_LINES} lines with no "one piece" reason in their class comment, each
      * with why it may be for now. An entry no longer needed fails the test, so that it is removed.
      */
-    private static final Map<String, String> TOO_LONG_FOR_NOW = Map.of(
-            "com/o7tracker/counting/JournalSegments.java",
-            "to be split: segment files and recovery apart from the replay in pieces (515 lines)",
-            "com/o7tracker/counting/ClickJournal.java", "to be split: 306 lines, the write path apart from the appends",
-            "com/o7tracker/db/EmbeddedDatabase.java",
-            "to be split: the data directory's lock-down and password apart from starting PostgreSQL (393 lines)");
+    private static final Map<String, String> TOO_LONG_FOR_NOW = Map.of();
 
     @Test
     void noPackageDependsOnItselfThroughOthers() {

@@ -1,24 +1,23 @@
 package com.o7tracker.counting;
 
-import com.codahale.metrics.Histogram;
-import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local click journal: a click is answered once its checksummed record is durable. Three parts,
+ * The local click journal: a click is answered once its checksummed record is durable. Its parts,
  * each readable alone: {@link JournalRecord} (the format and the one scan), {@link JournalSegments}
- * (the files, recovery, replay) and {@link GroupCommit} (the writer thread that writes, fdatasyncs
- * and answers whole batches). This class ties them together and keeps the positions the flusher
- * works with: what is durable, and what PostgreSQL has applied.
+ * (the segment files, the roll, what is on disk), {@link JournalDirectory} (the lock and the small
+ * files that name the journal), {@link JournalRecovery} (reading the segments back, at open and for
+ * the flusher), {@link GroupCommit} (the writer thread that writes, fdatasyncs and answers whole
+ * batches) and {@link ClickMeters}. This class ties them together: it opens the journal, writes
+ * each batch on the writer thread, and keeps the positions the flusher works with: what is
+ * durable, and what PostgreSQL has applied.
  */
 public class ClickJournal {
 
@@ -31,6 +30,7 @@ public class ClickJournal {
     private final JournalSegments segments;
     private final GroupCommit commit;
     private final JournalRecord format = new JournalRecord();
+    private final ClickMeters meters;
 
     private volatile ClickDeltas pending;
     private volatile long recoveredEnd;
@@ -40,12 +40,6 @@ public class ClickJournal {
     private long lastOpenAttempt;
     /** The writer thread's encoding buffer. */
     private ByteBuffer buffer = ByteBuffer.allocateDirect(JournalRecord.BYTES * 1024);
-
-    private final Meter recorded;
-    private final Meter counted;
-    private final Map<ClickOutcome, Meter> unrecorded = new EnumMap<>(ClickOutcome.class);
-    private final Timer writes;
-    private final Histogram batchSizes;
 
     public ClickJournal(Path directory, Durability durability, int segmentClicks, long maxBacklog,
                         long ackTimeoutMillis, MetricRegistry metrics) {
@@ -64,26 +58,8 @@ public class ClickJournal {
         this.maxBacklog = maxBacklog;
         this.maxPendingRows = maxPendingRows;
         this.segments = new JournalSegments(directory, segmentClicks, keepAppliedNanos);
-        this.commit = new GroupCommit(this::write, new GroupCommit.AnswerListener() {
-            @Override
-            public void answered(int visitors) {
-                counted.mark(visitors);
-            }
-
-            @Override
-            public void timedOut(int visitors) {
-                unrecorded(ClickOutcome.ACK_TIMEOUT, visitors);
-            }
-        }, TimeUnit.MILLISECONDS.toNanos(ackTimeoutMillis));
-        this.recorded = metrics.meter("clicks.recorded");
-        this.counted = metrics.meter("clicks.counted");
-        for (ClickOutcome outcome : ClickOutcome.values()) {
-            if (outcome != ClickOutcome.RECORDED) {
-                unrecorded.put(outcome, metrics.meter("clicks.unrecorded." + outcome.name().toLowerCase().replace('_', '-')));
-            }
-        }
-        this.writes = metrics.timer("clicks.journal.writes");
-        this.batchSizes = metrics.histogram("clicks.journal.batchSize");
+        this.meters = new ClickMeters(metrics);
+        this.commit = new GroupCommit(this::write, meters, TimeUnit.MILLISECONDS.toNanos(ackTimeoutMillis));
     }
 
     /** Recovers the journal (if the directory can be used now) and starts taking clicks. */
@@ -102,7 +78,7 @@ public class ClickJournal {
     void stopTaking() throws InterruptedException {
         int refused = commit.stop();
         if (refused > 0) {
-            unrecorded(ClickOutcome.STOPPED, refused);
+            meters.unrecorded(ClickOutcome.STOPPED, refused);
         }
     }
 
@@ -122,7 +98,7 @@ public class ClickJournal {
                 ? ClickOutcome.BACKLOG_FULL
                 : commit.append(campaignId, kind, ack);
         if (refused != null) {
-            unrecorded(refused, 1);
+            meters.unrecorded(refused, 1);
             ack.done(refused);
         }
     }
@@ -138,20 +114,20 @@ public class ClickJournal {
     }
 
     public String journalId() {
-        return segments.journalId();
+        return segments.directory().journalId();
     }
 
     public Path directory() {
-        return segments.directory();
+        return segments.directory().path();
     }
 
     long recoveredEnd() {
         return recoveredEnd;
     }
 
-    /** The journal's files: the flusher keeps its claim of the journal's row in them. */
-    JournalSegments files() {
-        return segments;
+    /** The journal's directory: the flusher keeps its claim of the journal's row in its files. */
+    JournalDirectory files() {
+        return segments.directory();
     }
 
     ClickDeltas pending() {
@@ -219,7 +195,7 @@ public class ClickJournal {
     // ---- the writer thread ----
 
     private boolean write(GroupCommit.Batch batch) {
-        Timer.Context time = writes.time();
+        Timer.Context time = meters.timeWrite();
         boolean ok = false;
         try {
             if (!open && !tryOpen()) {
@@ -233,7 +209,7 @@ public class ClickJournal {
             // In the deltas before any visitor is answered: an acknowledged click is always flushable.
             pending.add(batch.campaignIds, batch.kinds, batch.size, minute, end);
             if (failure != null) {
-                LOG.info("Click journal in {} writes again", segments.directory());
+                LOG.info("Click journal in {} writes again", directory());
                 failure = null;
             }
             ok = true;
@@ -241,7 +217,7 @@ public class ClickJournal {
         } catch (IOException | RuntimeException e) {
             if (failure == null) {
                 LOG.error("Click journal in {} cannot record clicks; they are redirected but not counted until it recovers",
-                        segments.directory(), e);
+                        directory(), e);
             }
             failure = e.getClass().getSimpleName() + ": " + e.getMessage();
             segments.writeFailed();
@@ -249,12 +225,7 @@ public class ClickJournal {
         } finally {
             // Per batch, not per click, and before any visitor is answered.
             time.stop();
-            batchSizes.update(batch.size);
-            if (ok) {
-                recorded.mark(batch.size);
-            } else {
-                unrecorded(ClickOutcome.JOURNAL_ERROR, batch.size);
-            }
+            meters.batch(batch.size, ok);
         }
     }
 
@@ -290,17 +261,13 @@ public class ClickJournal {
             }
             open = true;
             failure = null;
-            LOG.info("Click journal {} in {}: {} segment(s), next position {}", segments.journalId(),
-                    segments.directory(), segments.segmentCount(), end);
+            LOG.info("Click journal {} in {}: {} segment(s), next position {}", journalId(),
+                    directory(), segments.segmentCount(), end);
             return true;
         } catch (IOException | RuntimeException e) {
             failure = e.getClass().getSimpleName() + ": " + e.getMessage();
-            LOG.error("Click journal in {} cannot be opened: {}", segments.directory(), failure);
+            LOG.error("Click journal in {} cannot be opened: {}", directory(), failure);
             return false;
         }
-    }
-
-    private void unrecorded(ClickOutcome outcome, long clicks) {
-        unrecorded.get(outcome).mark(clicks);
     }
 }

@@ -67,7 +67,7 @@ final class JournalOwnership {
             claiming.add(token);
             journal.files().writeOwnerTokens(claiming);
         }
-        long opened = journal.files().unclaimedStart();
+        long opened = journal.files().unclaimedStart(journal::durableSeq);
         CounterStore.Claim claim = store.claim(journal.journalId(), journal.files().startPosition(), opened, own, token, lease);
         switch (claim.kind()) {
             case IN_USE -> {

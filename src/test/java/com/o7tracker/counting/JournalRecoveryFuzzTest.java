@@ -67,6 +67,7 @@ class JournalRecoveryFuzzTest {
     static void writeTheJournal() throws Exception {
         // Recovery reports every damage it finds; thousands of runs a second would only flood the output.
         ((Logger) LoggerFactory.getLogger(JournalSegments.class)).setLevel(Level.OFF);
+        ((Logger) LoggerFactory.getLogger(JournalRecovery.class)).setLevel(Level.OFF);
         Path dir = Files.createTempDirectory("journal-fuzz-pristine");
         ClickJournal journal = new ClickJournal(dir, Durability.FSYNC, SEGMENT_CLICKS, 1_000_000, 5_000, new MetricRegistry());
         journal.start();
