@@ -58,8 +58,8 @@ public class CampaignResource {
     @GET
     @Path("/{id}")
     @Timed
-    public Campaign get(@PathParam("id") String id) {
-        return campaigns.find(parseId(id)).orElseThrow(() -> notFound(id));
+    public Campaign get(@PathParam("id") CampaignIdParam id) {
+        return campaigns.find(id.value()).orElseThrow(id::unknown);
     }
 
     @GET
@@ -86,31 +86,19 @@ public class CampaignResource {
     @PUT
     @Path("/{id}")
     @Timed
-    public Campaign update(@PathParam("id") String id, InputStream body) {
-        long campaignId = parseId(id);
+    public Campaign update(@PathParam("id") CampaignIdParam id, InputStream body) {
         CampaignRequest request = CampaignRequest.forUpdate(json.read(body));
-        Campaign updated = campaigns.update(campaignId, request).orElseThrow(() -> notFound(id));
-        return updated;
+        return campaigns.update(id.value(), request).orElseThrow(id::unknown);
     }
 
     @DELETE
     @Path("/{id}")
     @Timed
-    public Response delete(@PathParam("id") String id) {
-        long campaignId = parseId(id);
-        if (!campaigns.delete(campaignId)) {
-            throw notFound(id);
+    public Response delete(@PathParam("id") CampaignIdParam id) {
+        if (!campaigns.delete(id.value())) {
+            throw id.unknown();
         }
         return Response.noContent().build();
-    }
-
-    private static long parseId(String id) {
-        return CampaignId.parse(id).orElseThrow(() ->
-                ApiException.badRequest("Campaign id " + ApiException.quote(id) + " is not a positive integer below 2^53."));
-    }
-
-    private static ApiException notFound(String id) {
-        return ApiException.notFound("Campaign " + id + " does not exist.");
     }
 
     private static String[] parsePlatforms(List<String> platforms, List<String> platform) {
