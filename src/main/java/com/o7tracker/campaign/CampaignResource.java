@@ -2,6 +2,7 @@ package com.o7tracker.campaign;
 
 import com.codahale.metrics.annotation.Timed;
 import com.o7tracker.web.ApiException;
+import com.o7tracker.web.IntQueryParam;
 import com.o7tracker.web.JsonBody;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -37,6 +38,7 @@ public class CampaignResource {
 
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 1000;
+    private static final IntQueryParam LIMIT = new IntQueryParam("limit", 1, MAX_LIMIT, DEFAULT_LIMIT);
     /** Before every campaign: the first page's cursor. */
     private static final Instant END_OF_TIME = Instant.parse("9999-12-31T00:00:00Z");
 
@@ -68,7 +70,7 @@ public class CampaignResource {
                          @QueryParam("limit") String limit, @QueryParam("after") String after,
                          @Context UriInfo uriInfo) {
         String[] wanted = parsePlatforms(platforms, platform);
-        int pageSize = parseLimit(limit);
+        int pageSize = LIMIT.read(limit);
         Cursor cursor = after == null ? new Cursor(END_OF_TIME, Long.MAX_VALUE) : Cursor.parse(after);
         List<Campaign> page = campaigns.list(wanted, cursor.createdAt(), cursor.id(), pageSize);
         Response.ResponseBuilder response = Response.ok(page);
@@ -116,21 +118,6 @@ public class CampaignResource {
             }
         }
         return names.toArray(String[]::new);
-    }
-
-    private static int parseLimit(String limit) {
-        if (limit == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int value = Integer.parseInt(limit.trim());
-            if (value >= 1 && value <= MAX_LIMIT) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest("Query parameter limit must be an integer from 1 to " + MAX_LIMIT + ".");
     }
 
     /** The keyset position of the last campaign of a page: its creation time (microseconds) and id. */
