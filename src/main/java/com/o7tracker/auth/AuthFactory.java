@@ -2,6 +2,7 @@ package com.o7tracker.auth;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.github.benmanes.caffeine.cache.Ticker;
+import com.o7tracker.settings.Absent;
 import com.o7tracker.settings.Setting;
 import com.o7tracker.web.ClientAddress;
 import io.dropwizard.util.Duration;
@@ -17,6 +18,7 @@ import jakarta.validation.constraints.NotNull;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -38,8 +40,9 @@ public class AuthFactory {
     @Setting
     private String user = "admin";
 
+    /** Absent: one is generated for the run. */
     @Setting
-    private String password = "";
+    private String password;
 
     /**
      * Failed logins from one client, or attempts as one user name not logged in, within
@@ -75,13 +78,14 @@ public class AuthFactory {
     @ValidationMethod(message = "auth.password must be at least " + MIN_PASSWORD_LENGTH
             + " characters and not only blanks (AUTH_PASSWORD), or empty to have one generated for the run")
     public boolean isPassword() {
-        return password.isEmpty() || (password.length() >= MIN_PASSWORD_LENGTH && !password.isBlank());
+        return password == null || password.isEmpty()
+                || (password.length() >= MIN_PASSWORD_LENGTH && !password.isBlank());
     }
 
     /** Whether a password is configured; without one, each process generates its own. */
     @JsonIgnore
     public boolean hasPassword() {
-        return !password.isEmpty();
+        return getPassword().isPresent();
     }
 
     /**
@@ -102,7 +106,7 @@ public class AuthFactory {
 
     /** The configured password, or one generated for this run and logged once: never a built-in default. */
     private String passwordForTheRun() {
-        if (!password.isEmpty()) {
+        if (hasPassword()) {
             return password;
         }
         byte[] bytes = new byte[18];
@@ -116,8 +120,9 @@ public class AuthFactory {
         return user;
     }
 
-    public String getPassword() {
-        return password;
+    /** Blanks, which validation refuses, never reach it. */
+    public Optional<String> getPassword() {
+        return Absent.ifBlank(password);
     }
 
     public void setPassword(String password) {

@@ -4,6 +4,7 @@ import com.o7tracker.campaign.CampaignDao;
 import com.o7tracker.db.DatabaseFactory;
 import com.o7tracker.notify.Channel;
 import com.o7tracker.notify.Notifications;
+import com.o7tracker.settings.Absent;
 import com.o7tracker.settings.Setting;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.util.Duration;
@@ -18,9 +19,9 @@ import java.util.concurrent.TimeUnit;
 /** The campaign lookup caches: in-process, then memcached (optional), then PostgreSQL. */
 public class CacheFactory {
 
-    /** host:port[,host:port…]; empty runs without memcached. */
+    /** host:port[,host:port…]; absent runs without memcached. */
     @Setting
-    private String memcachedServers = "";
+    private String memcachedServers;
 
     /** How long a memcached operation may take before it counts as a miss. */
     @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
@@ -89,8 +90,9 @@ public class CacheFactory {
     public CampaignTargets build(Environment environment, DatabaseFactory.Database database,
                                  Notifications notifications) throws IOException {
         Optional<Memcached> memcached = Optional.empty();
-        if (!memcachedServers.isBlank()) {
-            Memcached client = new Memcached(memcachedServers, memcachedTimeout.toMilliseconds(), environment.metrics());
+        Optional<String> servers = getMemcachedServers();
+        if (servers.isPresent()) {
+            Memcached client = new Memcached(servers.get(), memcachedTimeout.toMilliseconds(), environment.metrics());
             environment.lifecycle().manage(client);
             environment.healthChecks().register("memcached", new MemcachedHealthCheck(client));
             memcached = Optional.of(client);
@@ -103,6 +105,10 @@ public class CacheFactory {
         environment.lifecycle().manage(listener);
         notifications.subscribe(Channel.CAMPAIGN_CHANGED, listener);
         return targets;
+    }
+
+    public Optional<String> getMemcachedServers() {
+        return Absent.ifBlank(memcachedServers);
     }
 
     public Duration getMemcachedTimeout() {

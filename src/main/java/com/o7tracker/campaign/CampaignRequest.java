@@ -46,9 +46,13 @@ public record CampaignRequest(String redirectUrl, String[] platforms, UrlChanges
         }
     }
 
-    private static final Set<String> READ_ONLY = Set.of("id", "created_at", "updated_at", "click_count",
-            "android_click_count", "iphone_click_count", "windowsphone_click_count", "other_click_count",
-            "bot_click_count");
+    private static final Set<String> READ_ONLY = readOnly();
+
+    private static Set<String> readOnly() {
+        Set<String> names = new LinkedHashSet<>(Set.of("id", "created_at", "updated_at"));
+        names.addAll(Counters.NAMES);
+        return Set.copyOf(names);
+    }
 
     public static CampaignRequest forCreate(JsonNode body) {
         CampaignRequest request = parse(body);

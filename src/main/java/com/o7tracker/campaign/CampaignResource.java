@@ -2,6 +2,7 @@ package com.o7tracker.campaign;
 
 import com.codahale.metrics.annotation.Timed;
 import com.o7tracker.web.ApiException;
+import com.o7tracker.web.IntQueryParam;
 import com.o7tracker.web.JsonBody;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -37,6 +38,7 @@ public class CampaignResource {
 
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 1000;
+    private static final IntQueryParam LIMIT = new IntQueryParam("limit", 1, MAX_LIMIT, DEFAULT_LIMIT);
     /** Before every campaign: the first page's cursor. */
     private static final Instant END_OF_TIME = Instant.parse("9999-12-31T00:00:00Z");
 
@@ -58,8 +60,8 @@ public class CampaignResource {
     @GET
     @Path("/{id}")
     @Timed
-    public Campaign get(@PathParam("id") String id) {
-        return campaigns.find(parseId(id)).orElseThrow(() -> notFound(id));
+    public Campaign get(@PathParam("id") CampaignIdParam id) {
+        return campaigns.find(id.value()).orElseThrow(id::unknown);
     }
 
     @GET
@@ -68,7 +70,7 @@ public class CampaignResource {
                          @QueryParam("limit") String limit, @QueryParam("after") String after,
                          @Context UriInfo uriInfo) {
         String[] wanted = parsePlatforms(platforms, platform);
-        int pageSize = parseLimit(limit);
+        int pageSize = LIMIT.read(limit);
         Cursor cursor = after == null ? new Cursor(END_OF_TIME, Long.MAX_VALUE) : Cursor.parse(after);
         List<Campaign> page = campaigns.list(wanted, cursor.createdAt(), cursor.id(), pageSize);
         Response.ResponseBuilder response = Response.ok(page);
@@ -86,31 +88,19 @@ public class CampaignResource {
     @PUT
     @Path("/{id}")
     @Timed
-    public Campaign update(@PathParam("id") String id, InputStream body) {
-        long campaignId = parseId(id);
+    public Campaign update(@PathParam("id") CampaignIdParam id, InputStream body) {
         CampaignRequest request = CampaignRequest.forUpdate(json.read(body));
-        Campaign updated = campaigns.update(campaignId, request).orElseThrow(() -> notFound(id));
-        return updated;
+        return campaigns.update(id.value(), request).orElseThrow(id::unknown);
     }
 
     @DELETE
     @Path("/{id}")
     @Timed
-    public Response delete(@PathParam("id") String id) {
-        long campaignId = parseId(id);
-        if (!campaigns.delete(campaignId)) {
-            throw notFound(id);
+    public Response delete(@PathParam("id") CampaignIdParam id) {
+        if (!campaigns.delete(id.value())) {
+            throw id.unknown();
         }
         return Response.noContent().build();
-    }
-
-    private static long parseId(String id) {
-        return CampaignId.parse(id).orElseThrow(() ->
-                ApiException.badRequest("Campaign id " + ApiException.quote(id) + " is not a positive integer below 2^53."));
-    }
-
-    private static ApiException notFound(String id) {
-        return ApiException.notFound("Campaign " + id + " does not exist.");
     }
 
     private static String[] parsePlatforms(List<String> platforms, List<String> platform) {
@@ -128,21 +118,6 @@ public class CampaignResource {
             }
         }
         return names.toArray(String[]::new);
-    }
-
-    private static int parseLimit(String limit) {
-        if (limit == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int value = Integer.parseInt(limit.trim());
-            if (value >= 1 && value <= MAX_LIMIT) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest("Query parameter limit must be an integer from 1 to " + MAX_LIMIT + ".");
     }
 
     /** The keyset position of the last campaign of a page: its creation time (microseconds) and id. */

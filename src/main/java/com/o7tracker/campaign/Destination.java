@@ -1,5 +1,6 @@
 package com.o7tracker.campaign;
 
+import com.o7tracker.web.QueryString;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
@@ -51,9 +52,13 @@ public final class Destination {
         this.hasQuery = question >= 0 && question < fragmentAt;
         this.names = new HashSet<>();
         if (hasQuery && forwardQuery) {
-            for (String parameter : location.substring(question + 1, fragmentAt).split("&")) {
-                int equals = parameter.indexOf('=');
-                names.add(decode(equals < 0 ? parameter : parameter.substring(0, equals)));
+            String query = location.substring(question + 1, fragmentAt);
+            for (int at = 0; at < query.length(); ) {
+                int end = QueryString.parameterEnd(query, at);
+                if (end > at) {
+                    names.add(QueryString.decode(query.substring(at, QueryString.nameEnd(query, at, end))));
+                }
+                at = end + 1;
             }
         }
     }
@@ -158,14 +163,10 @@ public final class Destination {
         boolean first = !hasQuery;
         int at = 0;
         while (at <= rawQuery.length()) {
-            int end = rawQuery.indexOf('&', at);
-            if (end < 0) {
-                end = rawQuery.length();
-            }
+            int end = QueryString.parameterEnd(rawQuery, at);
             if (end > at) {
-                int equals = indexOf(rawQuery, '=', at, end);
-                String rawName = rawQuery.substring(at, equals);
-                if (!rawName.equals("platform") && !names.contains(decode(rawName))) {
+                String rawName = rawQuery.substring(at, QueryString.nameEnd(rawQuery, at, end));
+                if (!rawName.equals("platform") && !names.contains(QueryString.decode(rawName))) {
                     int mark = out.length();
                     if (first) {
                         out.append('?');
@@ -192,7 +193,8 @@ public final class Destination {
     static void appendEncoded(StringBuilder out, String s, int from, int to) {
         for (int i = from; i < to; i++) {
             char c = s.charAt(i);
-            if (c == '%' ? i + 2 < to && isHex(s.charAt(i + 1)) && isHex(s.charAt(i + 2)) : isQueryChar(c)) {
+            boolean escape = c == '%' && i + 2 < to && QueryString.isHex(s.charAt(i + 1)) && QueryString.isHex(s.charAt(i + 2));
+            if (c == '%' ? escape : isQueryChar(c)) {
                 out.append(c);
             } else {
                 i = percentEncode(out, s, i);
@@ -213,46 +215,9 @@ public final class Destination {
         return last;
     }
 
-    /** The first {@code c} in [from, to), or {@code to}. */
-    private static int indexOf(String s, char c, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (s.charAt(i) == c) {
-                return i;
-            }
-        }
-        return to;
-    }
-
     private static boolean isQueryChar(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
                 || "-._~!$&'()*+,;=:@/?".indexOf(c) >= 0;
-    }
-
-    private static boolean isHex(char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    }
-
-    /** A query name as its target reads it: escapes decoded (as UTF-8), {@code +} a space; lenient. */
-    static String decode(String s) {
-        if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
-            return s;
-        }
-        byte[] bytes = new byte[s.length() * 3];
-        int n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '%' && i + 2 < s.length() && isHex(s.charAt(i + 1)) && isHex(s.charAt(i + 2))) {
-                bytes[n++] = (byte) Integer.parseInt(s, i + 1, i + 3, 16);
-                i += 2;
-            } else if (c == '+') {
-                bytes[n++] = ' ';
-            } else {
-                for (byte b : String.valueOf(c).getBytes(StandardCharsets.UTF_8)) {
-                    bytes[n++] = b;
-                }
-            }
-        }
-        return new String(bytes, 0, n, StandardCharsets.UTF_8);
     }
 
     /** The URL as a {@code Location} carries it: non-ASCII characters percent-encoded as UTF-8 (as {@link URI#toASCIIString}). */

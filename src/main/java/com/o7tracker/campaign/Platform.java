@@ -2,6 +2,7 @@ package com.o7tracker.campaign;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -29,6 +30,11 @@ public enum Platform {
     @JsonValue
     public String canonical() {
         return canonical;
+    }
+
+    /** The name its counters go by: {@code android} as in {@code android_click_count} and {@code bot_android} ({@link Counters}). */
+    public String column() {
+        return canonical.toLowerCase(Locale.ROOT);
     }
 
     /** The small stable number a click journal record stores for this platform (never reordered). */

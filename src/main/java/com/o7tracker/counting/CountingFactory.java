@@ -1,5 +1,6 @@
 package com.o7tracker.counting;
 
+import com.o7tracker.settings.Absent;
 import com.o7tracker.settings.Setting;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.servlets.tasks.Task;
@@ -19,9 +20,9 @@ import org.jdbi.v3.core.Jdbi;
 /** The click journal and the flusher that folds it into the campaign counters. */
 public class CountingFactory {
 
-    /** Empty: {@code <dataDirectory>/journal}. */
+    /** Absent: {@code <dataDirectory>/journal}. */
     @Setting
-    private String journalDirectory = "";
+    private String journalDirectory;
 
     @NotNull
     @Setting
@@ -96,7 +97,7 @@ public class CountingFactory {
      * {@code flush-clicks} task; started with the service and drained when it stops.
      */
     public ClickCounting build(Environment environment, String dataDirectory, Jdbi jdbi) {
-        Path directory = journalDirectory.isBlank() ? Path.of(dataDirectory, "journal") : Path.of(journalDirectory);
+        Path directory = Absent.ifBlank(journalDirectory).map(Path::of).orElse(Path.of(dataDirectory, "journal"));
         ClickCounting counting = new ClickCounting(this, directory, jdbi, environment.metrics());
         counting.registerHealthChecks(environment.healthChecks());
         environment.lifecycle().manage(counting);

@@ -1,6 +1,7 @@
 package com.o7tracker.db;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.o7tracker.settings.Absent;
 import com.o7tracker.settings.Setting;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
@@ -21,8 +22,9 @@ import org.jdbi.v3.core.Jdbi;
  */
 public class DatabaseFactory {
 
+    /** Absent: an embedded PostgreSQL of this process's own. */
     @Setting
-    private String url = "";
+    private String url;
 
     @Setting
     private String user = "";
@@ -50,7 +52,7 @@ public class DatabaseFactory {
     /** Whether this process starts its own PostgreSQL (no {@code url}): then it is the only instance on it. */
     @JsonIgnore
     public boolean isEmbedded() {
-        return url.isBlank();
+        return getUrl().isEmpty();
     }
 
     /** Where PostgreSQL answers; {@code embedded} is present when this process started it. */
@@ -85,12 +87,17 @@ public class DatabaseFactory {
 
     /** The configured PostgreSQL, or the embedded one under {@code <dataDirectory>/postgresql}, started now. */
     public Endpoint open(String dataDirectory) throws IOException, InterruptedException {
-        if (!url.isBlank()) {
-            return new Endpoint(url, user, password, Optional.empty());
+        Optional<String> external = getUrl();
+        if (external.isPresent()) {
+            return new Endpoint(external.get(), user, password, Optional.empty());
         }
         EmbeddedDatabase embedded = new EmbeddedDatabase(Path.of(dataDirectory, "postgresql"));
         String jdbcUrl = embedded.startAndGetJdbcUrl();
         return new Endpoint(jdbcUrl, EmbeddedDatabase.USER, embedded.password(), Optional.of(embedded));
+    }
+
+    public Optional<String> getUrl() {
+        return Absent.ifBlank(url);
     }
 
     /**

@@ -5,6 +5,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.o7tracker.campaign.CampaignChanges;
+import com.o7tracker.campaign.Counters;
 import com.o7tracker.counting.ClickCounts;
 import com.o7tracker.notify.AppliedClicks;
 import com.o7tracker.notify.CampaignEvent;
@@ -171,12 +172,7 @@ public class LiveEvents implements CampaignChanges, Managed {
             AppliedClicks.parse(payload).forEach((id, c) -> {
                 Map<String, Object> delta = new LinkedHashMap<>();
                 delta.put("campaign_id", id);
-                delta.put("click_count", c[0] + c[1] + c[2] + c[3]);
-                delta.put("android_click_count", c[0]);
-                delta.put("iphone_click_count", c[1]);
-                delta.put("windowsphone_click_count", c[2]);
-                delta.put("other_click_count", c[3]);
-                delta.put("bot_click_count", c[4]);
+                delta.putAll(Counters.named(c));
                 campaigns.add(delta);
             });
             send("clicks", Map.of("campaigns", campaigns));

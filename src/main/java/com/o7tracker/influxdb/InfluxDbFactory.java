@@ -1,5 +1,6 @@
 package com.o7tracker.influxdb;
 
+import com.o7tracker.settings.Absent;
 import com.o7tracker.settings.Setting;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.util.Duration;
@@ -9,15 +10,16 @@ import java.util.concurrent.ExecutorService;
 /** The optional stream of applied clicks to InfluxDB 1.x ({@code INFLUXDB_URL} and friends). */
 public class InfluxDbFactory {
 
-    /** Empty: no stream. E.g. http://127.0.0.1:8086 */
+    /** Absent: no stream. E.g. http://127.0.0.1:8086 */
     @Setting
-    private String url = "";
+    private String url;
 
     @Setting
     private String database = "o7tracker";
 
+    /** Absent: no authentication. */
     @Setting
-    private String user = "";
+    private String user;
 
     @Setting
     private String password = "";
@@ -31,14 +33,23 @@ public class InfluxDbFactory {
 
     /** The stream, to be managed by the caller; its sender thread is the lifecycle's. */
     public Optional<InfluxDbStream> build(Environment environment) {
-        if (url.isBlank()) {
+        Optional<String> to = getUrl();
+        if (to.isEmpty()) {
             return Optional.empty();
         }
         // The scheduled builder for its daemon thread, as the sender always had: one stuck past the
         // stop must not keep the process alive.
         ExecutorService sender = environment.lifecycle().scheduledExecutorService("influxdb-sender", true)
                 .threads(1).build();
-        return Optional.of(new InfluxDbStream(url, database, user, password, maxBuffered, timeout.toJavaDuration(),
-                environment.metrics(), sender));
+        return Optional.of(new InfluxDbStream(to.get(), database, getUser(), password, maxBuffered,
+                timeout.toJavaDuration(), environment.metrics(), sender));
+    }
+
+    public Optional<String> getUrl() {
+        return Absent.ifBlank(url);
+    }
+
+    public Optional<String> getUser() {
+        return Absent.ifBlank(user);
     }
 }

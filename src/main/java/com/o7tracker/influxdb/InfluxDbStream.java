@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -60,15 +61,15 @@ public class InfluxDbStream implements Managed {
     /** Runs the send loop; the lifecycle's, ended here first (see {@link #stop}). */
     private final ExecutorService sender;
 
-    InfluxDbStream(String url, String database, String user, String password, int maxBuffered, Duration timeout,
+    InfluxDbStream(String url, String database, Optional<String> user, String password, int maxBuffered, Duration timeout,
                    MetricRegistry metrics, ExecutorService sender) {
         this.sender = sender;
         this.write = URI.create(url.replaceAll("/+$", "") + "/write?precision=ns&db="
                 + URLEncoder.encode(database, StandardCharsets.UTF_8));
         this.create = URI.create(url.replaceAll("/+$", "") + "/query");
         this.database = database;
-        this.authorization = user.isEmpty() ? null : "Basic " + Base64.getEncoder().encodeToString(
-                (user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        this.authorization = user.map(name -> "Basic " + Base64.getEncoder().encodeToString(
+                (name + ":" + password).getBytes(StandardCharsets.UTF_8))).orElse(null);
         this.points = new ArrayBlockingQueue<>(maxBuffered);
         this.timeout = timeout;
         this.client = HttpClient.newBuilder().connectTimeout(timeout).build();

@@ -8,4 +8,10 @@ import java.time.Instant;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Bucket(Instant start, long clickCount, long androidClickCount, long iphoneClickCount,
                      long windowsphoneClickCount, long otherClickCount, long botClickCount) {
+
+    /** The counters in {@link com.o7tracker.campaign.Counters#NAMES} order. */
+    public long[] counters() {
+        return new long[] {clickCount, androidClickCount, iphoneClickCount, windowsphoneClickCount, otherClickCount,
+            botClickCount};
+    }
 }

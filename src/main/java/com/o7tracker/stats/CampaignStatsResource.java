@@ -2,8 +2,7 @@ package com.o7tracker.stats;
 
 import com.codahale.metrics.annotation.Timed;
 import com.o7tracker.campaign.CampaignDao;
-import com.o7tracker.campaign.CampaignId;
-import com.o7tracker.web.ApiException;
+import com.o7tracker.campaign.CampaignIdParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -38,14 +37,13 @@ public class CampaignStatsResource {
     @GET
     @Timed
     @Produces({MediaType.APPLICATION_JSON, StatsQuery.CSV})
-    public Response campaign(@PathParam("id") String id, @QueryParam("from") String from, @QueryParam("to") String to,
+    public Response campaign(@PathParam("id") CampaignIdParam id, @QueryParam("from") String from, @QueryParam("to") String to,
                              @QueryParam("interval") String interval, @QueryParam("format") String format,
                              @HeaderParam("Accept") String accept) {
-        long campaignId = CampaignId.parse(id).orElseThrow(() -> ApiException.badRequest(
-                "Campaign id " + ApiException.quote(id) + " is not a positive integer below 2^53."));
+        long campaignId = id.value();
         StatsQuery query = queries.read(from, to, interval, format, accept);
         if (campaigns.findById(campaignId).isEmpty()) {
-            throw ApiException.notFound("Campaign " + id + " does not exist.");
+            throw id.unknown();
         }
         List<Bucket> buckets = stats.buckets(campaignId, query.from(), query.to(), query.interval());
         Map<String, Object> body = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package com.o7tracker.stats;
 
+import com.o7tracker.campaign.Counters;
 import com.o7tracker.web.ApiException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -91,12 +92,13 @@ record StatsQuery(Instant from, Instant to, Interval interval, boolean csv) {
     }
 
     static String csv(List<Bucket> rows) {
-        StringBuilder out = new StringBuilder("start,click_count,android_click_count,iphone_click_count,"
-                + "windowsphone_click_count,other_click_count,bot_click_count\r\n");
+        StringBuilder out = new StringBuilder("start,").append(String.join(",", Counters.NAMES)).append("\r\n");
         for (Bucket b : rows) {
-            out.append(b.start()).append(',').append(b.clickCount()).append(',').append(b.androidClickCount()).append(',')
-                    .append(b.iphoneClickCount()).append(',').append(b.windowsphoneClickCount()).append(',')
-                    .append(b.otherClickCount()).append(',').append(b.botClickCount()).append("\r\n");
+            out.append(b.start());
+            for (long counter : b.counters()) {
+                out.append(',').append(counter);
+            }
+            out.append("\r\n");
         }
         return out.toString();
     }

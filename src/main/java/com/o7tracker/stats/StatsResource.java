@@ -1,7 +1,7 @@
 package com.o7tracker.stats;
 
 import com.codahale.metrics.annotation.Timed;
-import com.o7tracker.web.ApiException;
+import com.o7tracker.web.IntQueryParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -22,6 +22,7 @@ import java.util.Map;
 public class StatsResource {
 
     static final int MAX_TOP = 100;
+    private static final IntQueryParam TOP = new IntQueryParam("top", 1, MAX_TOP, 10);
 
     private final StatsDao stats;
     private final StatsQuery.Reader queries;
@@ -38,7 +39,7 @@ public class StatsResource {
                         @QueryParam("interval") String interval, @QueryParam("format") String format,
                         @QueryParam("top") String top, @HeaderParam("Accept") String accept) {
         StatsQuery query = queries.read(from, to, interval, format, accept);
-        int topN = top(top);
+        int topN = TOP.read(top);
         List<Bucket> buckets = stats.buckets(null, query.from(), query.to(), query.interval());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("interval", query.interval().id());
@@ -47,20 +48,5 @@ public class StatsResource {
         body.put("buckets", buckets);
         body.put("top_campaigns", stats.top(query.from(), query.to(), topN));
         return query.answer(body, buckets, "all-campaigns");
-    }
-
-    private static int top(String top) {
-        if (top == null) {
-            return 10;
-        }
-        try {
-            int n = Integer.parseInt(top.trim());
-            if (n >= 1 && n <= MAX_TOP) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest("Query parameter top must be an integer from 1 to " + MAX_TOP + ".");
     }
 }

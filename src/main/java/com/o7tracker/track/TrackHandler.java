@@ -10,10 +10,9 @@ import com.o7tracker.counting.ClickAck;
 import com.o7tracker.counting.ClickCounting;
 import com.o7tracker.counting.ClickOutcome;
 import com.o7tracker.web.Fallback;
+import com.o7tracker.web.QueryString;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
@@ -80,7 +79,7 @@ public class TrackHandler extends Handler.Wrapper {
             return fallback.send(response, callback, "bad-id");
         }
         String query = request.getHttpURI().getQuery();
-        String named = queryParameter(query, "platform");
+        String named = QueryString.value(query, "platform");
         Optional<Platform> platform = named == null ? Optional.empty() : Platform.parse(named);
         if (named != null && platform.isEmpty()) {
             return fallback.send(response, callback, "bad-platform");
@@ -137,42 +136,6 @@ public class TrackHandler extends Handler.Wrapper {
         }
         OptionalLong id = CampaignId.parse(path, start, path.length());
         return id.isPresent() ? id.getAsLong() : BAD_ID;
-    }
-
-    /**
-     * The first value of a query parameter, decoded, or null when there is none. A value that does
-     * not decode is returned as sent: the parameter is there, naming nothing known.
-     */
-    static String queryParameter(String query, String name) {
-        if (query == null) {
-            return null;
-        }
-        int at = 0;
-        while (at <= query.length()) {
-            int end = query.indexOf('&', at);
-            if (end < 0) {
-                end = query.length();
-            }
-            if (query.startsWith(name, at)) {
-                int after = at + name.length();
-                if (after == end) {
-                    return ""; // "?platform" without a value
-                }
-                if (query.charAt(after) == '=') {
-                    String raw = query.substring(after + 1, end);
-                    if (raw.indexOf('%') < 0 && raw.indexOf('+') < 0) {
-                        return raw;
-                    }
-                    try {
-                        return URLDecoder.decode(raw, StandardCharsets.UTF_8);
-                    } catch (IllegalArgumentException e) {
-                        return raw;
-                    }
-                }
-            }
-            at = end + 1;
-        }
-        return null;
     }
 
     /**

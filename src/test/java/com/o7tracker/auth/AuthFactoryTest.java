@@ -41,7 +41,7 @@ class AuthFactoryTest {
 
     @Test
     void twelveCharactersOrNoneAtAllAreAccepted() throws Exception {
-        assertThat(read("auth:\n  password: Secret-Pa555\n").getAuth().getPassword()).isEqualTo("Secret-Pa555");
+        assertThat(read("auth:\n  password: Secret-Pa555\n").getAuth().getPassword()).hasValue("Secret-Pa555");
         assertThat(read("auth:\n  password: \"\"\n").getAuth().getPassword()).isEmpty();
         assertThat(read("auth:\n  password:\n").getAuth().getPassword()).as("unset: the default").isEmpty();
         assertThat(read("auth:\n  user: admin\n").getAuth().getPassword()).isEmpty();
@@ -72,7 +72,7 @@ class AuthFactoryTest {
     void anExternalDatabaseWithAPasswordOrTheEmbeddedOneWithoutStarts() throws Exception {
         O7TrackerConfiguration external = read("auth:\n  password: Secret-Pa555\ndatabase:\n  url: jdbc:postgresql://db:5432/o7tracker\n");
         external.requireSharedAdminPassword();
-        assertThat(external.getAuth().getPassword()).isEqualTo("Secret-Pa555");
+        assertThat(external.getAuth().getPassword()).hasValue("Secret-Pa555");
         O7TrackerConfiguration embedded = read("database:\n  url:\n");
         embedded.requireSharedAdminPassword();
         assertThat(embedded.getAuth().getPassword()).as("embedded: one is generated").isEmpty();
@@ -121,7 +121,7 @@ class AuthFactoryTest {
     void aPasswordFromTheEnvironmentIsTakenAsItIsWhateverYamlWouldMakeOfIt() throws Exception {
         for (String password : List.of("correct horse #battery", "*abcdefghijklmn", "abc: defghijklmnop", "[not, a, list]",
                 "%{weird}&!|>\"quoted\"\\", "it's 'quoted' too")) {
-            assertThat(readConfigYml(Map.of("AUTH_PASSWORD", password)).getAuth().getPassword()).isEqualTo(password);
+            assertThat(readConfigYml(Map.of("AUTH_PASSWORD", password)).getAuth().getPassword()).hasValue(password);
         }
         assertThatThrownBy(() -> readConfigYml(Map.of("AUTH_PASSWORD", "              ")))
                 .as("blanks are refused, not read as no password")

@@ -1,7 +1,9 @@
 package com.o7tracker.campaign;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.o7tracker.web.ApiException;
 import org.junit.jupiter.api.Test;
 
 /** The one rule for a campaign id in a path, shared by the tracking link and the admin API. */
@@ -24,5 +26,17 @@ class CampaignIdTest {
             assertThat(CampaignId.parse(bad)).as(bad).isEmpty();
         }
         assertThat(CampaignId.parse(null)).isEmpty();
+    }
+
+    @Test
+    void theAdminPathsReadAnIdByTheSameRuleWithOne400AndOne404() {
+        CampaignIdParam id = CampaignIdParam.valueOf("007");
+        assertThat(id.value()).isEqualTo(7);
+        assertThat(id.unknown().getResponse().getStatus()).isEqualTo(404);
+        assertThat(id.unknown()).hasMessage("Campaign 007 does not exist.");
+
+        ApiException bad = catchThrowableOfType(ApiException.class, () -> CampaignIdParam.valueOf("-4"));
+        assertThat(bad.getResponse().getStatus()).isEqualTo(400);
+        assertThat(bad).hasMessage("Campaign id '-4' is not a positive integer below 2^53.");
     }
 }

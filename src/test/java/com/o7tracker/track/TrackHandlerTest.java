@@ -2,6 +2,7 @@ package com.o7tracker.track;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.o7tracker.web.QueryString;
 import org.junit.jupiter.api.Test;
 
 /** The click path's own parsing of the raw request: what Jersey's @PathParam and @QueryParam did. */
@@ -26,16 +27,18 @@ class TrackHandlerTest {
 
     @Test
     void theFirstPlatformParameterIsTakenAndDecoded() {
-        assertThat(TrackHandler.queryParameter("platform=Android", "platform")).isEqualTo("Android");
-        assertThat(TrackHandler.queryParameter("utm=x&platform=IPhone&platform=Android", "platform")).isEqualTo("IPhone");
-        assertThat(TrackHandler.queryParameter("platform=Windows%50hone", "platform")).isEqualTo("WindowsPhone");
-        assertThat(TrackHandler.queryParameter("platform=+Android+", "platform")).isEqualTo(" Android ");
-        assertThat(TrackHandler.queryParameter("platform=%zz", "platform")).as("there, naming nothing").isEqualTo("%zz");
-        assertThat(TrackHandler.queryParameter("platforms=Android", "platform")).isNull();
-        assertThat(TrackHandler.queryParameter("xplatform=Android", "platform")).isNull();
-        assertThat(TrackHandler.queryParameter("platform", "platform")).isEmpty();
-        assertThat(TrackHandler.queryParameter("platform=", "platform")).isEmpty();
-        assertThat(TrackHandler.queryParameter(null, "platform")).isNull();
-        assertThat(TrackHandler.queryParameter("", "platform")).isNull();
+        assertThat(QueryString.value("platform=Android", "platform")).isEqualTo("Android");
+        assertThat(QueryString.value("utm=x&platform=IPhone&platform=Android", "platform")).isEqualTo("IPhone");
+        assertThat(QueryString.value("platform=Windows%50hone", "platform")).isEqualTo("WindowsPhone");
+        assertThat(QueryString.value("platform=+Android+", "platform")).isEqualTo(" Android ");
+        assertThat(QueryString.value("platform=%zz", "platform")).as("there, naming nothing").isEqualTo("%zz");
+        assertThat(QueryString.value("platforms=Android", "platform")).isNull();
+        assertThat(QueryString.value("xplatform=Android", "platform")).isNull();
+        assertThat(QueryString.value("platform", "platform")).isEmpty();
+        assertThat(QueryString.value("platform=", "platform")).isEmpty();
+        assertThat(QueryString.value(null, "platform")).isNull();
+        assertThat(QueryString.value("", "platform")).isNull();
+        assertThat(QueryString.value("platform=%+9Android", "platform")).as("a % before no two hex digits is no escape")
+                .isEqualTo("% 9Android");
     }
 }

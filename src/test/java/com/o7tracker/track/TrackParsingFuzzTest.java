@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.o7tracker.campaign.Platform;
+import com.o7tracker.web.QueryString;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -34,7 +35,7 @@ class TrackParsingFuzzTest {
 
         // Any query: never throws; a value only when a parameter named platform is there.
         for (String query : new String[] {rest, value, prefix, suffix, prefix + "&" + suffix}) {
-            String found = TrackHandler.queryParameter(query, "platform");
+            String found = QueryString.value(query, "platform");
             if (found != null) {
                 assertThat(Arrays.stream(query.split("&", -1)))
                         .as("query %s", query)
@@ -46,7 +47,7 @@ class TrackParsingFuzzTest {
         // A value encoded as a browser would, after parameters of other names: read back exactly.
         if (Arrays.stream(prefix.split("&", -1)).noneMatch(p -> p.equals("platform") || p.startsWith("platform="))) {
             String query = prefix + "&platform=" + URLEncoder.encode(value, StandardCharsets.UTF_8) + "&" + suffix;
-            assertThat(TrackHandler.queryParameter(query, "platform")).as("query %s", query).isEqualTo(value);
+            assertThat(QueryString.value(query, "platform")).as("query %s", query).isEqualTo(value);
         }
         platformFollowsTheRule(value);
     }
