@@ -35,7 +35,7 @@ public class ClickCounting implements Managed {
         this.journal = new ClickJournal(journalDirectory, config.getDurability(),
                 config.getSegmentClicks(), config.getMaxBacklog(), config.getMaxPendingRows(),
                 config.getKeepApplied().toNanoseconds(), config.getAckTimeout().toMilliseconds(), metrics);
-        this.store = new CounterStore(jdbi);
+        this.store = jdbi.onDemand(CounterStore.class);
         this.flusher = new ClickFlusher(journal, store, config.getJournalLease().toJavaDuration(), metrics);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "click-flusher");

@@ -141,12 +141,14 @@ public class ClickFlusher {
             inFlightSinceNanos = 0;
             throw e;
         }
+        long[] transaction = {0}; // its id, once it has one
         try {
-            store.apply(journal.journalId(), ownership.owner(), applied, piece.upToSeq(), piece.counts());
+            store.apply(journal.journalId(), ownership.owner(), applied, piece.upToSeq(), piece.counts(),
+                    id -> transaction[0] = id);
         } catch (RuntimeException | Error e) {
             // Even an Error may come after the COMMIT was sent: the outcome is settled before anything else.
             inDoubt = piece; // inFlightSinceNanos stays: its clicks are not known to be applied
-            inDoubtTransaction = store.lastTransactionId();
+            inDoubtTransaction = transaction[0];
             throw e;
         }
         ownership.alive();

@@ -135,6 +135,8 @@ public class Notifications implements Managed, Runnable {
         Optional<Instant> heardUntil = Optional.empty();
         int failures = 0;
         while (running) {
+            // Raw JDBC, not a SqlObject: LISTEN holds one connection for as long as it listens, and
+            // its notifications come through PGConnection, where JDBI's pooled handles cannot go.
             try (Connection connection = DriverManager.getConnection(url, properties)) {
                 listeningNow = connection;
                 Instant listeningSince = Instant.now();

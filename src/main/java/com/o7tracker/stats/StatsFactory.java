@@ -20,7 +20,7 @@ public class StatsFactory {
 
     /** Registers {@code /admin/stats} and {@code /admin/campaigns/{id}/stats}, and manages the rollup. */
     public void build(Environment environment, Jdbi jdbi, CampaignDao campaigns) {
-        StatsDao stats = new StatsDao(jdbi);
+        StatsDao stats = jdbi.onDemand(StatsDao.class);
         java.time.Duration kept = minuteRetention.toJavaDuration();
         StatsQuery.Reader queries = new StatsQuery.Reader(kept, Clock.systemUTC());
         environment.jersey().register(new CampaignStatsResource(campaigns, stats, queries));

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class ClickFlusherTest {
 
     @BeforeAll
     static void database() {
-        jdbi = Jdbi.create(TestPostgres.shared().migratedDataSource());
+        jdbi = Jdbi.create(TestPostgres.shared().migratedDataSource()).installPlugin(new SqlObjectPlugin());
     }
 
     @BeforeEach
@@ -101,7 +102,7 @@ class ClickFlusherTest {
         MetricRegistry metrics = new MetricRegistry();
         ClickJournal journal = new ClickJournal(dir, Durability.FSYNC, 1_000, 1_000_000, maxPendingRows, 0, 5_000, metrics);
         journal.start();
-        return new Counting(journal, new ClickFlusher(journal, new CounterStore(jdbi), LEASE, metrics));
+        return new Counting(journal, new ClickFlusher(journal, jdbi.onDemand(CounterStore.class), LEASE, metrics));
     }
 
     private void click(Counting counting, Platform platform, int times) {

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,13 +53,13 @@ class JournalSyncFailureIT {
             MetricRegistry metrics = new MetricRegistry();
             ClickJournal journal = new ClickJournal(dir, Durability.WRITE, 1_000, 1_000_000, 5_000, metrics);
             journal.start();
-            return new Counting(journal, new ClickFlusher(journal, new CounterStore(jdbi), Duration.ofSeconds(1), metrics));
+            return new Counting(journal, new ClickFlusher(journal, jdbi.onDemand(CounterStore.class), Duration.ofSeconds(1), metrics));
         }
     }
 
     @Test
     void afterAFailedSyncNothingWrittenBeforeItIsAppliedUntilARestartHasReadTheDisk() throws Exception {
-        Jdbi jdbi = Jdbi.create(TestPostgres.shared().migratedDataSource());
+        Jdbi jdbi = Jdbi.create(TestPostgres.shared().migratedDataSource()).installPlugin(new SqlObjectPlugin());
         long campaign = ThreadLocalRandom.current().nextLong(1L << 40, 1L << 50);
         try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO campaigns (id, redirect_url) VALUES (" + campaign + ", 'https://sync.example/')");

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -43,7 +44,7 @@ class PostgresqlBehindTest {
         dataSource.setUser(TestPostgres.shared().user());
         dataSource.setPassword(TestPostgres.shared().password());
         Migrations.migrate(dataSource);
-        jdbi = Jdbi.create(dataSource);
+        jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
         campaign = ThreadLocalRandom.current().nextLong(1L << 40, 1L << 50);
         jdbi.useHandle(h -> h.execute("INSERT INTO campaigns (id, redirect_url) VALUES (?, 'https://behind.example/')", campaign));
     }
@@ -71,7 +72,7 @@ class PostgresqlBehindTest {
         metrics = new MetricRegistry();
         ClickJournal journal = new ClickJournal(dir, Durability.FSYNC, 10, 1_000_000, 1_000, keepAppliedNanos, 5_000, metrics);
         journal.start();
-        return new Counting(journal, new ClickFlusher(journal, new CounterStore(jdbi), Duration.ofSeconds(1), metrics));
+        return new Counting(journal, new ClickFlusher(journal, jdbi.onDemand(CounterStore.class), Duration.ofSeconds(1), metrics));
     }
 
     private void clickAndFlush(Counting counting, int clicks) throws Exception {

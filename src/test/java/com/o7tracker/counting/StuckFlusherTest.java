@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +52,7 @@ class StuckFlusherTest {
 
     @Test
     void aFlusherThatCannotWriteWhilePostgresqlAnswersIsUnhealthyWithItsReason() throws Exception {
-        Jdbi jdbi = Jdbi.create(TestPostgres.shared().migratedDataSource());
+        Jdbi jdbi = Jdbi.create(TestPostgres.shared().migratedDataSource()).installPlugin(new SqlObjectPlugin());
         long campaign = ThreadLocalRandom.current().nextLong(1L << 40, 1L << 50);
         sql("INSERT INTO campaigns (id, redirect_url) VALUES (" + campaign + ", 'https://stuck.example/')");
         Path dir = TestApp.tempDir("stuck-flusher");

@@ -145,7 +145,8 @@ class MigrationUpgradeTest {
         long minute = System.currentTimeMillis() / 60_000;
         clicks.add(4294967296L, Platform.OTHER.code(), minute, 2);
         clicks.add(4294967296L, 0x80 | Platform.ANDROID.code(), minute, 1);
-        new CounterStore(Jdbi.create(dataSource)).apply("j", "me", 0, 3, clicks);
+        Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()).onDemand(CounterStore.class)
+                .apply("j", "me", 0, 3, clicks, transaction -> { });
         Campaign counted = dao.findById(4294967296L).orElseThrow();
         assertThat(new long[] {counted.clickCount(), counted.otherClickCount(), counted.botClickCount()})
                 .containsExactly(14, 2, 1);

@@ -18,6 +18,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -168,7 +169,8 @@ class StatsApiTest {
         JsonNode before = Json.parse(http.adminGet(path).body()).get("buckets");
         assertThat(before).extracting(b -> b.get("android_click_count").asLong()).containsExactly(15L, 4L);
 
-        StatsDao stats = new StatsDao(Jdbi.create(TestPostgres.shared().migratedDataSource()));
+        StatsDao stats = Jdbi.create(TestPostgres.shared().migratedDataSource()).installPlugin(new SqlObjectPlugin())
+                .onDemand(StatsDao.class);
         assertThat(stats.rollUp(Instant.parse("2024-05-01T09:00:00Z"))).as("the minutes of 05:00, 06:00 and 08:00, an hour at a time")
                 .isEqualTo(4);
         assertThat(stats.rollUp(Instant.parse("2024-05-01T09:00:00Z"))).as("nothing twice").isZero();
