@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * apart, a URL per platform, the tracking link's query forwarded, and placeholders filled per click.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
-class SmartLinkTest {
+class SmartLinkIT {
 
     static final DropwizardAppExtension<O7TrackerConfiguration> APP = TestApp.withMemcached();
 
@@ -112,7 +112,7 @@ class SmartLinkTest {
         HttpResponse<String> head = http.send(request("/track/" + id, IPHONE).method("HEAD", HttpRequest.BodyPublishers.noBody()));
         assertThat(location(head, "HEAD")).isEqualTo("https://example.com/");
         // An unknown ?platform= still goes to the fallback, uncounted, as it always has.
-        assertThat(click("/track/" + id + "?platform=Symbian", ANDROID)).isEqualTo(TrackerStoryTest.FALLBACK);
+        assertThat(click("/track/" + id + "?platform=Symbian", ANDROID)).isEqualTo(TrackerStoryIT.FALLBACK);
 
         long[] counted = counters(id);
         assertThat(counted).containsExactly(expected);
@@ -194,7 +194,7 @@ class SmartLinkTest {
     }
 
     private static List<String[]> userAgents() throws IOException {
-        try (InputStream in = SmartLinkTest.class.getResourceAsStream("user-agents.tsv")) {
+        try (InputStream in = SmartLinkIT.class.getResourceAsStream("user-agents.tsv")) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
                     .filter(line -> !line.isBlank() && !line.startsWith("#"))
                     .map(line -> line.split("\t", 2))

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * service is told.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
-class CampaignSqlChangesTest {
+class CampaignSqlChangesIT {
 
     static final DropwizardAppExtension<O7TrackerConfiguration> APP = TestApp.withMemcached("cache.unknownTtl", "1h");
     static final String FALLBACK = "https://fallback.example/";

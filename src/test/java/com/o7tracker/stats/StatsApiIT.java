@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Clicks over time through the admin API: buckets that sum to the counters, in JSON and CSV. */
 @ExtendWith(DropwizardExtensionsSupport.class)
-class StatsApiTest {
+class StatsApiIT {
 
     static final DropwizardAppExtension<O7TrackerConfiguration> APP = TestApp.withoutMemcached();
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * those of another instance on the same PostgreSQL too.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
-class LiveEventsTest {
+class LiveEventsIT {
 
     static final DropwizardAppExtension<O7TrackerConfiguration> APP = TestApp.withoutMemcached();
     static final DropwizardAppExtension<O7TrackerConfiguration> OTHER = TestApp.withoutMemcached();

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Every status code, header and error body of the admin API, through the whole service. */
 @ExtendWith(DropwizardExtensionsSupport.class)
-class CampaignApiTest {
+class CampaignApiIT {
 
     static final DropwizardAppExtension<O7TrackerConfiguration> APP = TestApp.withMemcached();
     static final String SEED = """

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class AdminAuthTest {
+class AdminAuthIT {
 
     static final int MAX_FAILURES = 3;
     static final long MAX_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * The embedded default never stops a PostgreSQL that is not a leftover of its own data directory,
  * and lets no one but the service in.
  */
-class EmbeddedDatabaseTest {
+class EmbeddedDatabaseIT {
 
     private static void assertAnswers(String url, String password) throws Exception {
         try (Connection c = DriverManager.getConnection(url, EmbeddedDatabase.USER, password);

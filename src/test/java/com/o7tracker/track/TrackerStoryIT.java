@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The stories of a campaign's tracking link, through the whole service. */
 @ExtendWith(DropwizardExtensionsSupport.class)
-class TrackerStoryTest {
+class TrackerStoryIT {
 
     static final DropwizardAppExtension<O7TrackerConfiguration> APP = TestApp.withMemcached();
     static final String FALLBACK = "https://fallback.example/";

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Applied clicks streamed to a real InfluxDB: the sums there equal the counters. */
 @ExtendWith(DropwizardExtensionsSupport.class)
-class InfluxDbStreamTest {
+class InfluxDbStreamIT {
 
     static final DropwizardAppExtension<O7TrackerConfiguration> APP = TestApp.withoutMemcached(
             "influxdb.url", TestInfluxDb.shared().url(), "influxdb.database", TestInfluxDb.DATABASE);

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Jersey resource the application registers, plus the tracking link (a Jetty handler, not Jersey).
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
-class OpenApiTest {
+class OpenApiIT {
 
     static final DropwizardAppExtension<O7TrackerConfiguration> APP = TestApp.withoutMemcached();
 

@@ -39,7 +39,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * 2 seconds, with no error in the browser's console. Screenshots go to target/.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
-class DashboardBrowserTest {
+class DashboardBrowserIT {
 
     static final DropwizardAppExtension<O7TrackerConfiguration> APP = TestApp.withoutMemcached();
     private static WebDriver browser;

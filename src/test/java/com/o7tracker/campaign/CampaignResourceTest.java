@@ -1,0 +1,236 @@
+package com.o7tracker.campaign;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.codahale.metrics.MetricRegistry;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.o7tracker.support.Json;
+import com.o7tracker.support.Tables;
+import com.o7tracker.support.TestPostgres;
+import com.o7tracker.web.AdminFeature;
+import com.o7tracker.web.ErrorMapper;
+import com.o7tracker.web.Fallback;
+import com.o7tracker.web.JsonBody;
+import io.dropwizard.jackson.Jackson;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.dropwizard.testing.junit5.ResourceExtension;
+import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.client.Invocation;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.function.Supplier;
+import org.glassfish.jersey.server.ServerProperties;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Every client error of the campaigns API, with its status and its whole JSON body: the resource as
+ * the service registers it (its service and DAO on a real PostgreSQL, the admin filters, the one
+ * ErrorMapper, no default exception mappers), without starting the service. Authentication and the
+ * stories are the whole-service tests' (CampaignApiIT, AdminAuthIT).
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class CampaignResourceTest {
+
+    private static final ObjectMapper MAPPER = Jackson.newObjectMapper()
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final CampaignDao DAO = Jdbi.create(TestPostgres.shared().migratedDataSource())
+            .installPlugin(new SqlObjectPlugin()).onDemand(CampaignDao.class);
+    private static final String SEED = """
+            {"redirect_url":"https://github.com/otobrglez/o7tracker","platforms":["WindowsPhone","Android","IPhone"]}""";
+    private static final String KNOWN = "known: Android, IPhone, WindowsPhone, Other.";
+    private static final String BAD_ID = " is not a positive integer below 2^53.";
+
+    static final ResourceExtension RESOURCES = ResourceExtension.builder()
+            .setMapper(MAPPER)
+            .setRegisterDefaultExceptionMappers(false) // as config.yml says
+            .addProperty(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true)
+            .addResource(new CampaignResource(new CampaignService(DAO), new JsonBody(MAPPER)))
+            .addProvider(new AdminFeature())
+            .addProvider(new ErrorMapper(new Fallback("https://fallback.example/", new MetricRegistry())))
+            .build();
+
+    /** {@code path} as sent on the wire, query string included (WebTarget.path would encode its '?'). */
+    private static Invocation.Builder request(String path) {
+        return RESOURCES.client().target(RESOURCES.target("").getUri().resolve(path)).request();
+    }
+
+    private static Response post(String body) {
+        return request("/admin/campaigns").post(Entity.entity(body, MediaType.APPLICATION_JSON_TYPE));
+    }
+
+    private static Response put(String path, String body) {
+        return request(path).put(Entity.entity(body, MediaType.APPLICATION_JSON_TYPE));
+    }
+
+    private static long create() {
+        Response response = post(SEED);
+        String body = response.readEntity(String.class);
+        assertThat(response.getStatus()).as(body).isEqualTo(201);
+        return Json.parse(body).get("id").asLong();
+    }
+
+    /** The whole answer: the status, JSON never cached, and exactly {@code {"status":"error","msg":msg}}. */
+    private static void assertError(Response response, int status, String msg) {
+        String body = response.readEntity(String.class);
+        assertThat(response.getStatus()).as(body).isEqualTo(status);
+        assertThat(response.getMediaType().toString()).isEqualTo("application/json");
+        assertThat(response.getHeaderString("Cache-Control")).isEqualTo("no-store");
+        assertThat(body).isEqualTo("{\"status\":\"error\",\"msg\":\"" + msg + "\"}");
+    }
+
+    @Test
+    void aMalformedIdIs400AndAnUnknownOne404OnEveryMethod() {
+        for (String id : List.of("abc", "-4", "+12345", "0", "9007199254740992", "1.5")) {
+            assertError(request("/admin/campaigns/" + id).get(), 400, "Campaign id '" + id + "'" + BAD_ID);
+            assertError(put("/admin/campaigns/" + id, "{}"), 400, "Campaign id '" + id + "'" + BAD_ID);
+            assertError(request("/admin/campaigns/" + id).delete(), 400, "Campaign id '" + id + "'" + BAD_ID);
+        }
+        assertError(request("/admin/campains/x77").get(), 400, "Campaign id 'x77'" + BAD_ID);
+        assertError(request("/admin/campaigns/12345").get(), 404, "Campaign 12345 does not exist.");
+        assertError(put("/admin/campaigns/77777", "{\"platforms\":[]}"), 404, "Campaign 77777 does not exist.");
+        assertError(request("/admin/campaigns/77777").delete(), 404, "Campaign 77777 does not exist.");
+        long id = create();
+        assertThat(request("/admin/campaigns/" + id).delete().getStatus()).isEqualTo(204);
+        assertError(request("/admin/campaigns/" + id).delete(), 404, "Campaign " + id + " does not exist.");
+        assertError(request("/admin/campaigns/" + id).get(), 404, "Campaign " + id + " does not exist.");
+    }
+
+    @Test
+    void badListParametersAre400() {
+        assertError(request("/admin/campaigns?platforms=Android,Symbian").get(), 400,
+                "Query parameter platforms holds unknown platform 'Symbian'; " + KNOWN);
+        assertError(request("/admin/campaigns?platform=iphone&platform=%20Desktop%20").get(), 400,
+                "Query parameter platforms holds unknown platform 'Desktop'; " + KNOWN);
+        for (String limit : List.of("0", "1001", "-1", "abc", "1.5", "")) {
+            assertError(request("/admin/campaigns?limit=" + limit).get(), 400,
+                    "Query parameter limit must be an integer from 1 to 1000.");
+        }
+        for (String after : List.of("nonsense", "9223372036854775807_5928566696968192", "253402300800000000_5928566696968192",
+                "-1_5928566696968192", "1460324864519184_0", "1460324864519184_9007199254740992", "+1460324864519184_1",
+                "_", "1_", "_1", "1_2_3", "1.5_2", "", "%E2%82%AC_1", "1e6_1")) {
+            assertError(request("/admin/campaigns?after=" + after).get(), 400,
+                    "Query parameter after is not a cursor from a Link header.");
+        }
+    }
+
+    @Test
+    void bodiesThatAreNoJsonObjectAre400AndNameOnlyThePosition() {
+        assertError(post("{\"redirect_url\": leaked-token-123}"), 400, "Request body is not valid JSON (line 1, column 18).");
+        assertError(post("{\"redirect_url\":\"https://x.example\n\u0001\"}"), 400,
+                "Request body is not valid JSON (line 1, column 35).");
+        assertError(post("{\"a\":1,\n\"b\":}"), 400, "Request body is not valid JSON (line 2, column 5).");
+        assertError(post("{\"redirect_url\":"), 400, "Request body is not valid JSON (line 1, column 17).");
+        assertError(post("{\"redirect_url\":\"https://a.example/\"}{\"x\":1}"), 400,
+                "Request body is not valid JSON (line 1, column 38).");
+        assertError(post("{\"redirect_url\":\"https://a.example/\"} garbage"), 400,
+                "Request body is not valid JSON (line 1, column 39).");
+        assertError(post("{\"redirect_url\":\"https://a.example/\"}]"), 400,
+                "Request body is not valid JSON (line 1, column 38).");
+        assertError(post("{\"redirect_url\":\"https://x.example\",\"redirect_url\":1}"), 400,
+                "Request body has the field redirect_url twice.");
+        assertError(post(""), 400, "Request body is empty; a JSON object is expected.");
+        assertError(post("   "), 400, "Request body is empty; a JSON object is expected.");
+        assertError(post("[1,2]"), 400, "Request body must be a JSON object.");
+        assertError(post("\"text\""), 400, "Request body must be a JSON object.");
+        assertError(post("{\"redirect_url\":\"https://x.example/" + "a".repeat(70_000) + "\"}"), 413,
+                "Request body is larger than 64 KiB.");
+    }
+
+    @Test
+    void everyFieldThatBreaksARuleIs422AndNamesTheField() {
+        long id = create();
+        String path = "/admin/campaigns/" + id;
+        record Bad(Supplier<Response> call, String msg) {
+        }
+        List<Bad> cases = List.of(
+                new Bad(() -> post("{\"platforms\":[\"Android\"]}"), "redirect_url is required."),
+                new Bad(() -> post("{\"redirect_url\":42}"), "redirect_url must be a string."),
+                new Bad(() -> post("{\"redirect_url\":null}"), "redirect_url must be a string."),
+                new Bad(() -> post("{\"redirect_url\":\" \"}"), "redirect_url must not be empty."),
+                new Bad(() -> post("{\"redirect_url\":\"/relative\"}"), "redirect_url must be an absolute http or https URL."),
+                new Bad(() -> post("{\"redirect_url\":\"javascript:alert(1)\"}"),
+                        "redirect_url must be an absolute http or https URL."),
+                new Bad(() -> post("{\"redirect_url\":\"ftp://x.example\"}"), "redirect_url must be an absolute http or https URL."),
+                new Bad(() -> post("{\"redirect_url\":\"http:///nohost\"}"), "redirect_url must have a host."),
+                new Bad(() -> post("{\"redirect_url\":\"http://a b.example\"}"),
+                        "redirect_url is not a valid URL: Illegal character in authority."),
+                new Bad(() -> post("{\"redirect_url\":\"https://x.example/" + "a".repeat(2100) + "\"}"),
+                        "redirect_url must be at most 2048 characters."),
+                new Bad(() -> post("{\"redirect_url\":\"https://x.example/" + "\u00e4".repeat(1200) + "\"}"),
+                        "redirect_url is too long for a redirect once its non-ASCII characters are percent-encoded and"
+                                + " its placeholders filled (at most 6144 characters)."),
+                new Bad(() -> post("{\"redirect_url\":\"https://x.example/?c={clickid}\"}"),
+                        "redirect_url is not a valid URL: only {click_id}, {campaign_id} and {platform} may stand in braces."),
+                new Bad(() -> post("{\"redirect_url\":\"https://x.example\",\"platforms\":[\"Symbian\"]}"),
+                        "platforms holds unknown platform 'Symbian'; " + KNOWN),
+                new Bad(() -> post("{\"redirect_url\":\"https://x.example\",\"platforms\":\"Android\"}"),
+                        "platforms must be an array of platform names."),
+                new Bad(() -> post("{\"redirect_url\":\"https://x.example\",\"platforms\":[1]}"), "platforms must hold only strings."),
+                new Bad(() -> post("{\"redirect_url\":\"https://x.example\",\"colour\":\"red\"}"),
+                        "Unknown field 'colour'; a campaign has redirect_url, platforms, platform_urls and forward_query."),
+                new Bad(() -> post("{\"redirect_url\":\"https://x.example\",\"platform_urls\":[]}"),
+                        "platform_urls must be an object of platform names to URLs, or null."),
+                new Bad(() -> post("{\"redirect_url\":\"https://x.example\",\"platform_urls\":{\"Desktop\":\"https://d.example\"}}"),
+                        "platform_urls holds unknown platform 'Desktop'; " + KNOWN),
+                new Bad(() -> post("{\"redirect_url\":\"https://x.example\",\"platform_urls\":{\"android\":\"market://details?id=x\"}}"),
+                        "platform_urls.Android must be an absolute http or https URL."),
+                new Bad(() -> post("{\"redirect_url\":\"https://x.example\",\"platform_urls\":{\"IPhone\":42}}"),
+                        "platform_urls.IPhone must be a string."),
+                new Bad(() -> post("{\"redirect_url\":\"https://x.example\",\"platform_urls\":{\"Other\":\"https://x.example/"
+                        + "a".repeat(2100) + "\"}}"), "platform_urls.Other must be at most 2048 characters."),
+                new Bad(() -> post("{\"redirect_url\":\"https://x.example\",\"platform_urls\":"
+                        + "{\"Android\":\"https://a.example\",\"ANDROID\":\"https://b.example\"}}"),
+                        "platform_urls names Android more than once."),
+                new Bad(() -> post("{\"redirect_url\":\"https://x.example\",\"platform_urls\":{\""
+                        + "k".repeat(5_000) + "\":\"https://x.example\"}}"),
+                        "platform_urls holds unknown platform '" + "k".repeat(64) + "…'; " + KNOWN),
+                new Bad(() -> post("{\"redirect_url\":\"https://x.example\",\"forward_query\":\"yes\"}"),
+                        "forward_query must be true or false."),
+                new Bad(() -> put(path, "{\"redirect_url\":\"mailto:a@b.example\"}"), "redirect_url must be an absolute http or https URL."),
+                new Bad(() -> put(path, "{\"platforms\":[\"Android\",\"Blackberry\"]}"),
+                        "platforms holds unknown platform 'Blackberry'; " + KNOWN),
+                new Bad(() -> put(path, "{\"redirect_url\":\"https://ok.example\",\"bogus\":1}"),
+                        "Unknown field 'bogus'; a campaign has redirect_url, platforms, platform_urls and forward_query."),
+                new Bad(() -> put(path, "{\"platform_urls\":{\"WindowsPhone\":\"http:///nohost\"}}"),
+                        "platform_urls.WindowsPhone must have a host."),
+                new Bad(() -> put(path, "{\"platform_urls\":\"https://x.example\"}"),
+                        "platform_urls must be an object of platform names to URLs, or null."),
+                new Bad(() -> put(path, "{\"platform_urls\":{\"Android\":\"https://x.example/{user}\"}}"),
+                        "platform_urls.Android is not a valid URL: only {click_id}, {campaign_id} and {platform} may stand in braces."),
+                new Bad(() -> put(path, "{\"forward_query\":1}"), "forward_query must be true or false."));
+        List<String> before = Tables.campaigns();
+        for (Bad bad : cases) {
+            assertError(bad.call().get(), 422, bad.msg());
+        }
+        assertThat(Tables.campaigns()).as("a refused request changes no campaign").isEqualTo(before);
+    }
+
+    @Test
+    void crossSiteWritesAre403AndChangeNothing() {
+        long id = create();
+        List<String> before = Tables.campaigns();
+        String msg = "Cross-site requests may not change campaigns.";
+        assertError(request("/admin/campaigns").header("Origin", "https://evil.example")
+                .post(Entity.json(SEED)), 403, msg);
+        assertError(request("/admin/campaigns/" + id).header("Sec-Fetch-Site", "cross-site")
+                .put(Entity.json("{\"redirect_url\":\"https://evil.example\"}")), 403, msg);
+        assertError(request("/admin/campaigns/" + id).header("Origin", "null").delete(), 403, msg);
+        assertThat(Tables.campaigns()).isEqualTo(before);
+    }
+
+    @Test
+    void unknownPathsMethodsAndMediaTypesAreJsonErrors() {
+        assertError(request("/admin/nothing").get(), 404, "Not found.");
+        Response patch = request("/admin/campaigns/1").method("PATCH", Entity.json("{}"));
+        assertThat(patch.getAllowedMethods()).contains("GET", "PUT", "DELETE");
+        assertError(patch, 405, "Method not allowed.");
+        assertError(request("/admin/campaigns").delete(), 405, "Method not allowed.");
+        assertError(request("/admin/campaigns").accept(MediaType.TEXT_HTML_TYPE).get(), 406,
+                "The media type asked for (Accept) is not served here.");
+    }
+}

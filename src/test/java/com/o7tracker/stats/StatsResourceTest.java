@@ -1,0 +1,113 @@
+package com.o7tracker.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.codahale.metrics.MetricRegistry;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.o7tracker.campaign.CampaignDao;
+import com.o7tracker.campaign.CampaignRequest;
+import com.o7tracker.support.TestPostgres;
+import com.o7tracker.web.AdminFeature;
+import com.o7tracker.web.ErrorMapper;
+import com.o7tracker.web.Fallback;
+import io.dropwizard.jackson.Jackson;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.dropwizard.testing.junit5.ResourceExtension;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Every client error of the stats API, with its status and its whole JSON body: both stats
+ * resources as the service registers them (their DAOs on a real PostgreSQL, a week of minutes
+ * kept, the admin filters, the one ErrorMapper), on a fixed clock, without starting the service.
+ * The buckets themselves are StatsApiIT's.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class StatsResourceTest {
+
+    private static final Instant NOW = Instant.parse("2026-12-07T12:00:00Z");
+    private static final Jdbi JDBI = Jdbi.create(TestPostgres.shared().migratedDataSource()).installPlugin(new SqlObjectPlugin());
+    private static final CampaignDao CAMPAIGNS = JDBI.onDemand(CampaignDao.class);
+    private static final StatsDao STATS = new StatsDao(JDBI);
+    private static final StatsQuery.Reader QUERIES = new StatsQuery.Reader(Duration.ofDays(7), Clock.fixed(NOW, ZoneOffset.UTC));
+    private static final String RANGE = "must be between 1970-01-01T00:00:00Z and 9999-01-01T00:00:00Z.";
+
+    static final ResourceExtension RESOURCES = ResourceExtension.builder()
+            .setMapper(Jackson.newObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS))
+            .setRegisterDefaultExceptionMappers(false) // as config.yml says
+            .addResource(new CampaignStatsResource(CAMPAIGNS, STATS, QUERIES))
+            .addResource(new StatsResource(STATS, QUERIES))
+            .addProvider(new AdminFeature())
+            .addProvider(new ErrorMapper(new Fallback("https://fallback.example/", new MetricRegistry())))
+            .build();
+
+    /** {@code path} as sent on the wire, query string included (WebTarget.path would encode its '?'). */
+    private static Response get(String path) {
+        return RESOURCES.client().target(RESOURCES.target("").getUri().resolve(path)).request().get();
+    }
+
+    private static void assertError(Response response, int status, String msg) {
+        String body = response.readEntity(String.class);
+        assertThat(response.getStatus()).as(body).isEqualTo(status);
+        assertThat(response.getMediaType().toString()).isEqualTo("application/json");
+        assertThat(body).isEqualTo("{\"status\":\"error\",\"msg\":\"" + msg + "\"}");
+    }
+
+    private static long campaign() {
+        long id = ThreadLocalRandom.current().nextLong(1L << 33, 1L << 52);
+        CAMPAIGNS.insert(id, new CampaignRequest("https://stats-resource.example/", new String[0], null, null)).orElseThrow();
+        return id;
+    }
+
+    @Test
+    void badRangesIntervalsAndFormatsAre400OnBothPaths() {
+        long id = campaign();
+        for (String base : List.of("/admin/campaigns/" + id + "/stats", "/admin/stats")) {
+            assertError(get(base + "?interval=week"), 400, "Query parameter interval must be minute, hour or day.");
+            assertError(get(base + "?from=yesterday"), 400,
+                    "Query parameter from is not an ISO-8601 instant such as 2026-11-29T10:00:00Z.");
+            assertError(get(base + "?to=2026-13-01T00:00:00Z"), 400,
+                    "Query parameter to is not an ISO-8601 instant such as 2026-11-29T10:00:00Z.");
+            assertError(get(base + "?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z"), 400,
+                    "Query parameter from must be before to.");
+            assertError(get(base + "?interval=minute&from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z"), 400,
+                    "The range holds 44640 minutes; at most 10000 buckets are answered at once.");
+            assertError(get(base + "?format=xml"), 400, "Query parameter format must be json or csv.");
+            assertError(get(base + "?to=%2B1000000000-12-31T23:59:59Z"), 400, "Query parameter to " + RANGE);
+            assertError(get(base + "?from=%2B300000-01-01T00:00:00Z&to=%2B300001-01-01T00:00:00Z&interval=day"), 400,
+                    "Query parameter to " + RANGE);
+            assertError(get(base + "?from=-000001-01-01T00:00:00Z&interval=day"), 400, "Query parameter from " + RANGE);
+            assertError(get(base + "?to=1970-01-01T00:00:00Z"), 400, "The range must begin at 1970-01-01T00:00:00Z or later.");
+            assertError(get(base + "?interval=minute&from=2026-11-30T11:00:00Z&to=2026-11-30T13:00:00Z"), 400,
+                    "Clicks are kept per minute for the last 168 hours (minute ranges may begin at 2026-11-30T12:00:00Z"
+                            + " or later), then per hour: ask for interval=hour or day over an earlier range.");
+            assertThat(get(base + "?interval=minute&from=2026-11-30T12:00:00Z&to=2026-11-30T13:00:00Z").getStatus())
+                    .as("the first minute kept").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aMalformedCampaignIdIs400AndAnUnknownOne404() {
+        assertError(get("/admin/campaigns/abc/stats"), 400, "Campaign id 'abc' is not a positive integer below 2^53.");
+        assertError(get("/admin/campains/-1/stats"), 400, "Campaign id '-1' is not a positive integer below 2^53.");
+        assertError(get("/admin/campaigns/77777/stats"), 404, "Campaign 77777 does not exist.");
+        assertError(get("/admin/campaigns/77777/stats?interval=week"), 400, "Query parameter interval must be minute, hour or day.");
+    }
+
+    @Test
+    void aTopOutsideOneToAHundredIs400() {
+        for (String top : List.of("0", "101", "-3", "ten", "")) {
+            assertError(get("/admin/stats?top=" + top), 400, "Query parameter top must be an integer from 1 to 100.");
+        }
+        assertThat(get("/admin/stats?top=100").getStatus()).isEqualTo(200);
+    }
+}
