@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.o7tracker.counting.Buckets;
+import com.o7tracker.counting.CounterStore;
 import com.o7tracker.stats.Bucket;
 import io.dropwizard.jackson.Jackson;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +42,21 @@ class CountersTest {
                 entry("click_count", 10L), entry("android_click_count", 1L),
                 entry("iphone_click_count", 2L), entry("windowsphone_click_count", 3L),
                 entry("other_click_count", 4L), entry("bot_click_count", 5L));
+    }
+
+    /** The SQL that moves the counters and buckets is fixed text (annotations), held to the names here. */
+    @Test
+    void theCountingSqlMovesEveryCounterAndBucketColumn() throws NoSuchMethodException {
+        assertThat(Buckets.COLUMNS).isEqualTo(String.join(", ", Counters.BUCKET_COLUMNS));
+        for (String column : Counters.BUCKET_COLUMNS) {
+            assertThat(Buckets.ADD_ON_CONFLICT).as(column).contains(column + " = b." + column + " + EXCLUDED." + column);
+        }
+        Method add = Arrays.stream(CounterStore.class.getDeclaredMethods())
+                .filter(m -> m.getName().equals("addToCounters")).findFirst().orElseThrow();
+        String counters = add.getAnnotation(SqlUpdate.class).value();
+        for (String name : Counters.NAMES) {
+            assertThat(counters).as(name).contains(name + " = c." + name + " +");
+        }
     }
 
     @Test

@@ -25,6 +25,11 @@ class NotificationsTest {
         final AtomicInteger connected = new AtomicInteger();
         final AtomicInteger lost = new AtomicInteger();
         volatile int backendPid;
+        private final Notifications notifications;
+
+        Recording(Notifications notifications) {
+            this.notifications = notifications;
+        }
 
         @Override
         public void heard(String payload) {
@@ -33,7 +38,7 @@ class NotificationsTest {
 
         @Override
         public void connected(Listening listening) {
-            backendPid = listening.jdbi().withHandle(h -> h.createQuery("SELECT pg_backend_pid()").mapTo(Integer.class).one());
+            backendPid = notifications.listeningJdbi().withHandle(h -> h.createQuery("SELECT pg_backend_pid()").mapTo(Integer.class).one());
             connected.incrementAndGet();
         }
 
@@ -45,6 +50,10 @@ class NotificationsTest {
 
     /** Throws a RuntimeException from every notification, every loss, and its first catch-up. */
     static class Throwing extends Recording {
+        Throwing(Notifications notifications) {
+            super(notifications);
+        }
+
         @Override
         public void heard(String payload) {
             super.heard(payload);
@@ -72,9 +81,9 @@ class NotificationsTest {
         Jdbi jdbi = Jdbi.create(postgres.migratedDataSource()).installPlugin(new SqlObjectPlugin());
         Notifications notifications = new Notifications(
                 new DatabaseFactory.Endpoint(postgres.jdbcUrl(), postgres.user(), postgres.password(), Optional.empty()), jdbi);
-        Throwing throwing = new Throwing();
-        Recording sameChannel = new Recording();
-        Recording otherChannel = new Recording();
+        Throwing throwing = new Throwing(notifications);
+        Recording sameChannel = new Recording(notifications);
+        Recording otherChannel = new Recording(notifications);
         // Subscribers are told in the order of the channels, then of subscribing: on each (re)connect
         // otherChannel, the thrower, sameChannel; each notification of their channel the thrower first.
         notifications.subscribe(Channel.CLICKS_APPLIED, throwing);

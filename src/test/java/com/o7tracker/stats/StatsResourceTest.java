@@ -37,7 +37,7 @@ class StatsResourceTest {
     private static final Instant NOW = Instant.parse("2026-12-07T12:00:00Z");
     private static final Jdbi JDBI = Jdbi.create(TestPostgres.shared().migratedDataSource()).installPlugin(new SqlObjectPlugin());
     private static final CampaignDao CAMPAIGNS = JDBI.onDemand(CampaignDao.class);
-    private static final StatsDao STATS = new StatsDao(JDBI);
+    private static final StatsDao STATS = JDBI.onDemand(StatsDao.class);
     private static final StatsQuery.Reader QUERIES = new StatsQuery.Reader(Duration.ofDays(7), Clock.fixed(NOW, ZoneOffset.UTC));
     private static final String RANGE = "must be between 1970-01-01T00:00:00Z and 9999-01-01T00:00:00Z.";
 
