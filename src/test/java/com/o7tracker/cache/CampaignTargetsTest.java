@@ -443,7 +443,7 @@ class CampaignTargetsTest {
         CampaignTargets targets = whole(10, 10_000_000);
         targets.refreshAll(dao, Optional.empty(), () -> { });
         targets.notificationsLost();
-        assertThat(answered(targets, 300)).isEqualTo(300);
+        assertThat(answered(targets, 100)).isEqualTo(100);
     }
 
     /** A complete cache that has to drop a campaign for room believes no absence from then on. */
@@ -460,7 +460,7 @@ class CampaignTargetsTest {
         // The cache drops campaigns for room in its own time.
         Await.until("a campaign dropped for room", Duration.ofSeconds(10), () -> complete() == 0);
         assertThat(complete()).isZero();
-        assertThat(answered(targets, 300)).isEqualTo(300);
+        assertThat(answered(targets, 100)).isEqualTo(100);
     }
 
     private int complete() {
@@ -475,6 +475,6 @@ class CampaignTargetsTest {
         }
         CampaignTargets targets = whole(10, 100);
         targets.refreshAll(dao, Optional.empty(), () -> { });
-        assertThat(answered(targets, 300)).isEqualTo(300);
+        assertThat(answered(targets, 100)).isEqualTo(100);
     }
 }
