@@ -71,10 +71,16 @@ public final class QueryString {
                 i += 2;
             } else if (c == '+') {
                 bytes[n++] = ' ';
+            } else if (c < 0x80) {
+                bytes[n++] = (byte) c;
             } else {
-                for (byte b : String.valueOf(c).getBytes(StandardCharsets.UTF_8)) {
+                // A character outside ASCII sent as is: its UTF-8, a surrogate pair taken whole.
+                int width = Character.isHighSurrogate(c) && i + 1 < s.length()
+                        && Character.isLowSurrogate(s.charAt(i + 1)) ? 2 : 1;
+                for (byte b : s.substring(i, i + width).getBytes(StandardCharsets.UTF_8)) {
                     bytes[n++] = b;
                 }
+                i += width - 1;
             }
         }
         return new String(bytes, 0, n, StandardCharsets.UTF_8);
