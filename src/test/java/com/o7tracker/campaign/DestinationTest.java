@@ -31,6 +31,9 @@ class DestinationTest {
         assertThat(d.location(1, Platform.OTHER, null, "platform=x&%70latform=y&Platform=z"))
                 .as("platform by its name as sent, as the click path reads it").isEqualTo("https://x.example/p?%70latform=y&Platform=z#frag");
         assertThat(d.location(1, Platform.OTHER, null, "a&a&a=1&=2")).isEqualTo("https://x.example/p?a&a&a=1&=2#frag");
+        assertThat(Destination.of("https://x.example/p?a=1&&b=2", true).location(1, Platform.OTHER, null, "=v&b=3&c=4"))
+                .as("an empty piece of the destination's query names no parameter: a click's unnamed one is forwarded")
+                .isEqualTo("https://x.example/p?a=1&&b=2&=v&c=4");
         assertThat(d.location(1, Platform.OTHER, null, "cjk=\uD877\uDC00"))
                 .as("a character of a supplementary plane at U+2DC00").isEqualTo("https://x.example/p?cjk=%F0%AD%B0%80#frag");
     }
