@@ -3,6 +3,7 @@ package com.o7tracker.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.o7tracker.O7TrackerConfiguration;
+import com.o7tracker.support.Await;
 import com.o7tracker.support.ClickLoad;
 import com.o7tracker.support.Http;
 import com.o7tracker.support.Json;
@@ -11,6 +12,7 @@ import com.o7tracker.support.TestApp;
 import com.o7tracker.support.TestMemcached;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,12 +35,18 @@ class MemcachedOutageIT {
         Http http = new Http(APP.getLocalPort());
         Map<Long, String> campaigns = http.createCampaigns("mc", 300);
         TestMemcached memcached = TestMemcached.shared();
+        Http admin = new Http(APP.getAdminPort());
         ClickLoad load = new ClickLoad(campaigns, APP::getLocalPort, 16, Long.MAX_VALUE);
-        Thread.sleep(2_000);
+        Await.until("clicks served with memcached up", OUTAGE_STEP, () -> load.receivedTotal() > 300);
         memcached.kill();
-        Thread.sleep(4_000);
+        long atKill = load.receivedTotal();
+        Await.until("the outage felt, and clicks served through it", OUTAGE_STEP,
+                () -> meter(admin, "cache.memcached.errors") > 0 && load.receivedTotal() > atKill + 300);
         memcached.start();
-        Thread.sleep(4_000);
+        long hitsBefore = meter(admin, "cache.memcached.hits");
+        long atStart = load.receivedTotal();
+        Await.until("memcached answering hits again, and clicks served meanwhile", OUTAGE_STEP,
+                () -> meter(admin, "cache.memcached.hits") > hitsBefore && load.receivedTotal() > atStart + 300);
         load.close();
 
         assertThat(http.adminGet("/tasks/update_stats").statusCode()).isEqualTo(200);
@@ -54,9 +62,14 @@ class MemcachedOutageIT {
             counted += counters[0] + counters[5]; // humans and bots
         }
         assertThat(counted).isEqualTo(load.receivedTotal());
-        Http admin = new Http(APP.getAdminPort());
         var meters = Json.parse(admin.get("/metrics").body()).get("meters");
         assertThat(meters.get("cache.memcached.errors").get("count").asLong()).as("the outage was felt").isPositive();
         assertThat(meters.get("cache.memcached.hits").get("count").asLong()).isPositive();
+    }
+
+    private static final Duration OUTAGE_STEP = Duration.ofSeconds(60);
+
+    private static long meter(Http admin, String name) throws Exception {
+        return Json.parse(admin.get("/metrics").body()).path("meters").path(name).path("count").asLong();
     }
 }
