@@ -31,6 +31,7 @@ import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -136,7 +137,7 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         // waited out suspended), its credentials are checked by a Jersey filter; the client is told
         // by the one server-wide rule of ClientAddress.
         ClientAddress clientAddress = config.getClientAddress().build();
-        environment.jersey().register(config.getAuth().build(environment, clientAddress));
+        environment.jersey().register(config.getAuth().build(environment, clientAddress, Path.of(config.getDataDirectory())));
         environment.jersey().register(new AdminFeature());
         environment.jersey().register(new ErrorMapper(fallback));
         JsonBody json = new JsonBody(environment.getObjectMapper());
