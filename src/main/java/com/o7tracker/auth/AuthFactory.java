@@ -148,6 +148,13 @@ public class AuthFactory {
         }
     }
 
+    /** How to sign in, for the start-up log: the user name, and where the password comes from (never the password). */
+    public String signIn(Path dataDirectory) {
+        return "'" + user + "' with the password " + (hasPassword()
+                ? "of AUTH_PASSWORD (auth.password)"
+                : "kept in " + passwordFile(dataDirectory));
+    }
+
     /** Where the password is kept in {@code dataDirectory} when none is set. */
     private static Path passwordFile(Path dataDirectory) {
         return dataDirectory.resolve(PASSWORD_FILE);

@@ -151,6 +151,8 @@ class ServiceLifecycleIT {
                     .statusCode()).isEqualTo(200);
             assertThat(matcher.find()).as("logged once").isFalse();
             assertThat(log).contains("kept in " + kept);
+            awaitLogLine(logs.resolve("nopassword.log"), "Dashboard: http://127.0.0.1:" + service.port()
+                    + "/admin/ (sign in as '" + Http.USER + "' with the password kept in " + kept + ")");
         } finally {
             service.terminate();
         }
@@ -168,8 +170,10 @@ class ServiceLifecycleIT {
             Http http = new Http(again.port());
             assertThat(http.send(http.request("/admin/campaigns").header("Authorization", Http.basic(Http.USER, password)).GET())
                     .statusCode()).isEqualTo(200);
-            String log = Files.readString(logs.resolve("nopassword-again.log"));
-            assertThat(log).as("the log says where it is, and not what it is").doesNotContain(password)
+            awaitLogLine(logs.resolve("nopassword-again.log"), "Dashboard: http://127.0.0.1:" + again.port()
+                    + "/admin/ (sign in as '" + Http.USER + "' with the password kept in " + kept + ")");
+            assertThat(Files.readString(logs.resolve("nopassword-again.log")))
+                    .as("the log says where it is, and not what it is").doesNotContain(password)
                     .contains("is the one kept in " + kept);
         } finally {
             again.terminate();
@@ -186,8 +190,11 @@ class ServiceLifecycleIT {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))), "kept-earlier-password\n");
         Map<String, String> env = ServiceProcess.environment(data.resolve("journal"), null);
         env.put("DATA_DIR", data.toString());
+        env.put("BIND", "0.0.0.0"); // every address: the dashboard is on localhost
         ServiceProcess service = ServiceProcess.start(env, logs.resolve("password-set.log"));
         try {
+            awaitLogLine(logs.resolve("password-set.log"), "Dashboard: http://localhost:" + service.port()
+                    + "/admin/ (sign in as '" + Http.USER + "' with the password of AUTH_PASSWORD (auth.password))");
             Http http = new Http(service.port());
             assertThat(http.adminGet("/admin/campaigns").statusCode()).isEqualTo(200);
             assertThat(http.send(http.request("/admin/campaigns")
@@ -198,6 +205,12 @@ class ServiceLifecycleIT {
         }
         assertThat(Files.readString(data.resolve("admin-password"))).isEqualTo("kept-earlier-password\n");
         assertThat(Files.readString(logs.resolve("password-set.log"))).doesNotContain("AUTH_PASSWORD is not set");
+    }
+
+    /** Where the dashboard is and how to sign in, in one line, logged once the server listens (just after its start). */
+    private static void awaitLogLine(Path log, String line) throws Exception {
+        Await.until("the log line '" + line + "' in " + log, Duration.ofSeconds(30),
+                () -> Files.readString(log).lines().anyMatch(l -> l.endsWith(line)));
     }
 
     @Test
