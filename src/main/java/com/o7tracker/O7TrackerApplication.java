@@ -31,13 +31,22 @@ import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Optional;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.glassfish.jersey.server.ServerProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(O7TrackerApplication.class);
 
     public static void main(String[] args) throws Exception {
         new O7TrackerApplication().run(args);
@@ -136,7 +145,12 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         // waited out suspended), its credentials are checked by a Jersey filter; the client is told
         // by the one server-wide rule of ClientAddress.
         ClientAddress clientAddress = config.getClientAddress().build();
-        environment.jersey().register(config.getAuth().build(environment, clientAddress));
+        Path dataDirectory = Path.of(config.getDataDirectory());
+        environment.jersey().register(config.getAuth().build(environment, clientAddress, dataDirectory));
+        // Where the dashboard is and how to sign in, in one line, once the server listens (on the port it got).
+        String signIn = config.getAuth().signIn(dataDirectory);
+        environment.lifecycle().addServerLifecycleListener(server ->
+                LOG.info("Dashboard: {} (sign in as {})", dashboardUrl(server), signIn));
         environment.jersey().register(new AdminFeature());
         environment.jersey().register(new ErrorMapper(fallback));
         JsonBody json = new JsonBody(environment.getObjectMapper());
@@ -156,5 +170,24 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         environment.jersey().register(new UpdateStatsResource(counting));
         // Clicks over time; minute buckets rolled up into hours after STATS_MINUTE_RETENTION.
         config.getStats().build(environment, database.jdbi(), campaignDao);
+    }
+
+    /**
+     * The dashboard's address on the application connector as a browser on this machine reaches it:
+     * {@code localhost} when it listens on every address, the port it got (also with PORT=0).
+     */
+    static String dashboardUrl(Server server) {
+        ServerConnector connector = Arrays.stream(server.getConnectors())
+                .filter(ServerConnector.class::isInstance).map(ServerConnector.class::cast)
+                .min(Comparator.comparing((ServerConnector c) -> !"application".equals(c.getName())))
+                .orElseThrow(() -> new IllegalStateException("the server has no network connector"));
+        String scheme = connector.getConnectionFactory(SslConnectionFactory.class) == null ? "http" : "https";
+        String host = connector.getHost();
+        if (host == null || host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            host = "localhost";
+        } else if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return scheme + "://" + host + ":" + connector.getLocalPort() + "/admin/";
     }
 }

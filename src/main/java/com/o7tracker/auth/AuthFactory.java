@@ -3,6 +3,7 @@ package com.o7tracker.auth;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.o7tracker.settings.Absent;
+import com.o7tracker.settings.KeptSecret;
 import com.o7tracker.settings.Setting;
 import com.o7tracker.web.ClientAddress;
 import io.dropwizard.util.Duration;
@@ -15,8 +16,10 @@ import jakarta.servlet.FilterRegistration;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
-import java.security.SecureRandom;
-import java.util.Base64;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,8 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin API's basic auth: the credentials (no password means one is generated for the run)
- * and the throttle on failed logins. Every default is here; config.yml sets only what the
+ * The admin API's basic auth: the credentials (no password means the one kept in the data
+ * directory, generated at the first start on it) and the throttle on failed logins. Every default is here; config.yml sets only what the
  * environment may change.
  */
 public class AuthFactory {
@@ -40,7 +43,14 @@ public class AuthFactory {
     @Setting
     private String user = "admin";
 
-    /** Absent: one is generated for the run. */
+    /**
+     * Where, in the data directory, the admin password is kept when none is set: generated at the
+     * first start on the directory, then used again at every start on it (only the embedded
+     * default has no password set, and it is the only instance on its data).
+     */
+    public static final String PASSWORD_FILE = "admin-password";
+
+    /** Absent: the one kept in the data directory's {@value #PASSWORD_FILE}, generated at the first start. */
     @Setting
     private String password;
 
@@ -76,13 +86,16 @@ public class AuthFactory {
 
     @JsonIgnore
     @ValidationMethod(message = "auth.password must be at least " + MIN_PASSWORD_LENGTH
-            + " characters and not only blanks (AUTH_PASSWORD), or empty to have one generated for the run")
+            + " characters and not only blanks (AUTH_PASSWORD), or empty to have one generated and kept in the data directory")
     public boolean isPassword() {
-        return password == null || password.isEmpty()
-                || (password.length() >= MIN_PASSWORD_LENGTH && !password.isBlank());
+        return password == null || password.isEmpty() || isStrong(password);
     }
 
-    /** Whether a password is configured; without one, each process generates its own. */
+    private static boolean isStrong(String password) {
+        return password.length() >= MIN_PASSWORD_LENGTH && !password.isBlank();
+    }
+
+    /** Whether a password is configured; without one, each process generates its own (or reads the one it kept). */
     @JsonIgnore
     public boolean hasPassword() {
         return getPassword().isPresent();
@@ -93,7 +106,7 @@ public class AuthFactory {
      * gives each attempt its turn; counted in the metrics {@code auth.failures}, {@code auth.evaluations},
      * {@code auth.delayed} and {@code auth.throttled}.
      */
-    public AdminAuthFilter build(Environment environment, ClientAddress clientAddress) {
+    public AdminAuthFilter build(Environment environment, ClientAddress clientAddress, Path dataDirectory) {
         LoginThrottle throttle = new LoginThrottle(maxFailures, failureWindow.toJavaDuration(), maxDelay.toJavaDuration(),
                 maxTrackedClients, Ticker.systemTicker(), environment.metrics());
         ScheduledExecutorService turns = environment.lifecycle().scheduledExecutorService("login-turns-%d").threads(1).build();
@@ -101,19 +114,50 @@ public class AuthFactory {
         FilterRegistration.Dynamic registration = environment.servlets().addFilter("login-gate", gate);
         registration.setAsyncSupported(true);
         registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), true, "/*");
-        return new AdminAuthFilter(new AdminAuthenticator(user, passwordForTheRun()), throttle, gate);
+        return new AdminAuthFilter(new AdminAuthenticator(user, password(dataDirectory)), throttle, gate);
     }
 
-    /** The configured password, or one generated for this run and logged once: never a built-in default. */
-    private String passwordForTheRun() {
+    /**
+     * The configured password; or the one kept in {@code dataDirectory}, generated and logged at the
+     * first start on it (a browser or script that kept it goes on working after a restart; the log
+     * says where it is, not what it is, at the next starts): never a built-in default.
+     */
+    private String password(Path dataDirectory) {
         if (hasPassword()) {
             return password;
         }
-        byte[] bytes = new byte[18];
-        new SecureRandom().nextBytes(bytes);
-        String generated = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        LOG.warn("AUTH_PASSWORD is not set; the admin API password for this run is: {} (user '{}')", generated, user);
-        return generated;
+        Path file = passwordFile(dataDirectory);
+        try {
+            Optional<String> kept = KeptSecret.read(file);
+            if (kept.isPresent()) {
+                if (!isStrong(kept.get())) {
+                    throw new IllegalStateException(file + " holds no admin password of at least " + MIN_PASSWORD_LENGTH
+                            + " characters: delete it to have one generated, or set AUTH_PASSWORD");
+                }
+                LOG.info("AUTH_PASSWORD is not set; the admin API password (user '{}') is the one kept in {}", user, file);
+                return kept.get();
+            }
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            String generated = KeptSecret.draw(18);
+            KeptSecret.write(file, generated);
+            LOG.warn("AUTH_PASSWORD is not set; the admin API password generated for this data directory is: {}"
+                    + " (user '{}'; kept in {} and used again at every start on it)", generated, user, file);
+            return generated;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read or keep the admin API password in " + file, e);
+        }
+    }
+
+    /** How to sign in, for the start-up log: the user name, and where the password comes from (never the password). */
+    public String signIn(Path dataDirectory) {
+        return "'" + user + "' with the password " + (hasPassword()
+                ? "of AUTH_PASSWORD (auth.password)"
+                : "kept in " + passwordFile(dataDirectory));
+    }
+
+    /** Where the password is kept in {@code dataDirectory} when none is set. */
+    private static Path passwordFile(Path dataDirectory) {
+        return dataDirectory.resolve(PASSWORD_FILE);
     }
 
     public String getUser() {

@@ -94,7 +94,9 @@ public record CampaignRequest(String redirectUrl, String[] platforms, UrlChanges
 
     /**
      * An absolute http or https URL of at most {@link #MAX_URL_LENGTH} characters, which may hold
-     * the placeholders of {@link Destination}. {@code field} names it in the error.
+     * the placeholders of {@link Destination}; its host may be internationalised ({@code bücher.de}).
+     * Kept as it was given; the redirect carries it in the form browsers send ({@link Destination}).
+     * {@code field} names it in the error.
      */
     private static String url(String field, JsonNode value) {
         if (!value.isTextual()) {
@@ -122,7 +124,7 @@ public record CampaignRequest(String redirectUrl, String[] platforms, UrlChanges
         if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https"))) {
             throw ApiException.unprocessable(field + " must be an absolute http or https URL.");
         }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+        if (!hasHost(uri) && !hasHost(Destination.toAscii(filled))) {
             throw ApiException.unprocessable(field + " must have a host.");
         }
         if (Destination.longestLocation(url) > Destination.MAX_LOCATION) {
@@ -130,6 +132,22 @@ public record CampaignRequest(String redirectUrl, String[] platforms, UrlChanges
                     + " percent-encoded and its placeholders filled (at most " + Destination.MAX_LOCATION + " characters).");
         }
         return url;
+    }
+
+    private static boolean hasHost(URI uri) {
+        return uri.getHost() != null && !uri.getHost().isEmpty();
+    }
+
+    /**
+     * Whether {@code url} has a host in the form a {@code Location} carries it: java.net.URI takes
+     * only ASCII host names, so {@code https://bücher.de/} has one once it is punycode.
+     */
+    private static boolean hasHost(String url) {
+        try {
+            return hasHost(new URI(url));
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     private static String[] platforms(JsonNode value) {

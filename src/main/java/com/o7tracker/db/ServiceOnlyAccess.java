@@ -4,19 +4,16 @@ import static com.o7tracker.db.EmbeddedDatabase.OWNER_ONLY_DIRECTORY;
 import static com.o7tracker.db.EmbeddedDatabase.PASSWORD_FILE;
 import static com.o7tracker.db.EmbeddedDatabase.USER;
 
+import com.o7tracker.settings.KeptSecret;
 import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +42,6 @@ final class ServiceOnlyAccess {
             host  all all ::1/128      scram-sha-256
             local all all              reject
             """;
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final Path directory;
     private final boolean newPassword;
@@ -54,19 +50,13 @@ final class ServiceOnlyAccess {
     /** The password kept in {@code directory}, or a new one drawn at random if it keeps none yet. */
     ServiceOnlyAccess(Path directory) throws IOException {
         this.directory = directory;
-        Path passwordFile = directory.resolve(PASSWORD_FILE);
-        this.newPassword = !Files.exists(passwordFile);
-        this.password = newPassword ? drawPassword() : Files.readString(passwordFile).strip();
+        Optional<String> kept = KeptSecret.read(directory.resolve(PASSWORD_FILE));
+        this.newPassword = kept.isEmpty();
+        this.password = kept.orElseGet(() -> KeptSecret.draw(32));
     }
 
     String password() {
         return password;
-    }
-
-    private static String drawPassword() {
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     }
 
     /**
@@ -84,13 +74,10 @@ final class ServiceOnlyAccess {
             if (newPassword || !lockedDown) {
                 setSuperuserPassword(binaries.postgres());
                 Path passwordFile = directory.resolve(PASSWORD_FILE);
-                Files.deleteIfExists(passwordFile);
-                Files.createFile(passwordFile, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-                Files.writeString(passwordFile, password + "\n");
+                KeptSecret.write(passwordFile, password);
                 LOG.info("The embedded PostgreSQL in {} now takes the service's password only (kept in {})",
                         directory, passwordFile);
             }
-            Files.setPosixFilePermissions(directory.resolve(PASSWORD_FILE), OWNER_ONLY);
             Files.writeString(hba, HBA);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not lock down the embedded PostgreSQL in " + directory, e);

@@ -112,6 +112,25 @@ class CampaignApiIT {
     }
 
     @Test
+    void aUrlWithAnInternationalisedHostIsKeptAsGivenAndRedirectedToInTheFormBrowsersSend() {
+        String url = "https://b\u00fccher.de/stra\u00dfe?q=\u00e4";
+        JsonNode created = create("{\"redirect_url\":\"" + url + "\",\"platform_urls\":{\"Android\":\"https://\u0444.example/\u0444\"}}");
+        assertThat(created.get("redirect_url").asText()).isEqualTo(url);
+        long id = created.get("id").asLong();
+        JsonNode read = Json.parse(http.adminGet("/admin/campaigns/" + id).body());
+        assertThat(read.get("redirect_url").asText()).isEqualTo(url);
+        assertThat(read.get("platform_urls").get("Android").asText()).isEqualTo("https://\u0444.example/\u0444");
+
+        HttpResponse<String> click = http.get("/track/" + id);
+        assertThat(click.statusCode()).isEqualTo(307);
+        assertThat(click.headers().firstValue("Location")).hasValue("https://xn--bcher-kva.de/stra%C3%9Fe?q=%C3%A4");
+        assertThat(http.get("/track/" + id + "?platform=Android").headers().firstValue("Location"))
+                .hasValue("https://xn--t1a.example/%D1%84");
+        assertError(http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://b\uFFFDcher.de/\"}"), 422,
+                "redirect_url must have a host.");
+    }
+
+    @Test
     void getAnswersTheCampaignOr404() {
         long id = create(SEED).get("id").asLong();
         HttpResponse<String> found = http.adminGet("/admin/campaigns/" + id);

@@ -157,6 +157,10 @@ class CampaignResourceTest {
                         "redirect_url must be an absolute http or https URL."),
                 new Bad(() -> post("{\"redirect_url\":\"ftp://x.example\"}"), "redirect_url must be an absolute http or https URL."),
                 new Bad(() -> post("{\"redirect_url\":\"http:///nohost\"}"), "redirect_url must have a host."),
+                new Bad(() -> post("{\"redirect_url\":\"https://b\uFFFDcher.de/\"}"), "redirect_url must have a host."),
+                new Bad(() -> post("{\"redirect_url\":\"http:///n\u00f6host\"}"), "redirect_url must have a host."),
+                new Bad(() -> post("{\"redirect_url\":\"https://b\u00fc" + "x".repeat(64) + ".de/\"}"),
+                        "redirect_url must have a host."),
                 new Bad(() -> post("{\"redirect_url\":\"http://a b.example\"}"),
                         "redirect_url is not a valid URL: Illegal character in authority."),
                 new Bad(() -> post("{\"redirect_url\":\"https://x.example/" + "a".repeat(2100) + "\"}"),
@@ -208,6 +212,20 @@ class CampaignResourceTest {
             assertError(bad.call().get(), 422, bad.msg());
         }
         assertThat(Tables.campaigns()).as("a refused request changes no campaign").isEqualTo(before);
+    }
+
+    @Test
+    void urlsWithAnInternationalisedHostAreAcceptedAndKeptAsGiven() {
+        String url = "https://b\u00fccher.de/stra\u00dfe?q=\u00e4";
+        Response created = post("{\"redirect_url\":\"" + url + "\",\"platform_urls\":{\"Android\":\"https://\u0444.example/\"}}");
+        String body = created.readEntity(String.class);
+        assertThat(created.getStatus()).as(body).isEqualTo(201);
+        assertThat(Json.parse(body).get("redirect_url").asText()).isEqualTo(url);
+        assertThat(Json.parse(body).get("platform_urls").get("Android").asText()).isEqualTo("https://\u0444.example/");
+        long id = Json.parse(body).get("id").asLong();
+        assertThat(Json.parse(request("/admin/campaigns/" + id).get(String.class)).get("redirect_url").asText()).isEqualTo(url);
+        Response updated = put("/admin/campaigns/" + id, "{\"redirect_url\":\"http://m\u00fcller.example:8080/\"}");
+        assertThat(updated.getStatus()).as(updated.readEntity(String.class)).isEqualTo(200);
     }
 
     @Test

@@ -15,12 +15,31 @@ class DestinationTest {
     }
 
     @Test
-    void nonAsciiIsPercentEncodedAsUtf8AroundThePlaceholders() {
+    void nonAsciiIsPercentEncodedAsUtf8AroundThePlaceholdersAndAHostIsPunycode() {
         Destination d = Destination.of("https://ünï.example/{platform}/p\u00e4th?id={campaign_id}&c={click_id}#f-{platform}", false);
         assertThat(d.needsClickId()).isTrue();
         assertThat(d.location(42, Platform.WINDOWS_PHONE, "abc_-1", null))
-                .isEqualTo("https://%C3%BCn%C3%AF.example/WindowsPhone/p%C3%A4th?id=42&c=abc_-1#f-WindowsPhone");
+                .isEqualTo("https://xn--n-nga1b.example/WindowsPhone/p%C3%A4th?id=42&c=abc_-1#f-WindowsPhone");
         assertThat(Destination.of("https://x.example/{nope}", false)).isNull();
+    }
+
+    @Test
+    void anInternationalisedHostGoesOutAsPunycodeAndTheRestPercentEncodedAsBrowsersSendIt() {
+        assertThat(Destination.of("https://bücher.de/straße?q=ä", false).location(1, Platform.OTHER, null, null))
+                .isEqualTo("https://xn--bcher-kva.de/stra%C3%9Fe?q=%C3%A4");
+        assertThat(Destination.toAscii("http://jö:pä@Bücher.de:8080/ä?b=http://ü.example#ü"))
+                .as("the user info, port, query and fragment stay where they are; only the host is punycode")
+                .isEqualTo("http://j%C3%B6:p%C3%A4@xn--bcher-kva.de:8080/%C3%A4?b=http://%C3%BC.example#%C3%BC");
+        assertThat(Destination.toAscii("https://bu\u0308cher.de/")).as("normalised first (NFC)").isEqualTo("https://xn--bcher-kva.de/");
+        assertThat(Destination.toAscii("https://{platform}.bücher.de/")).isEqualTo("https://{platform}.xn--bcher-kva.de/");
+        assertThat(Destination.toAscii("https://b\uFFFDcher.de/"))
+                .as("no name DNS could carry: percent-encoded like the rest (and refused as a campaign's URL)")
+                .isEqualTo("https://b%EF%BF%BDcher.de/");
+        assertThat(Destination.toAscii("https://x.example/?u=https://bücher.de/")).isEqualTo("https://x.example/?u=https://b%C3%BCcher.de/");
+        assertThat(Destination.toAscii("https:///ä")).as("no host").isEqualTo("https:///%C3%A4");
+        assertThat(Destination.toAscii("https://:8080/ä")).as("a port, no host").isEqualTo("https://:8080/%C3%A4");
+        assertThat(Destination.toAscii("https://ä@")).as("user info, no host").isEqualTo("https://%C3%A4@");
+        assertThat(Destination.toAscii("/ä?u=https://ü.example/")).as("no scheme").isEqualTo("/%C3%A4?u=https://%C3%BC.example/");
     }
 
     @Test

@@ -12,6 +12,7 @@ import com.o7tracker.support.Tables;
 import com.o7tracker.support.TestApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.time.Duration;
 import java.util.Map;
@@ -127,18 +128,21 @@ class ServiceLifecycleIT {
     }
 
     @Test
-    void onTheEmbeddedDefaultWithoutAPasswordOneIsGeneratedAndLoggedOnce() throws Exception {
+    void onTheEmbeddedDefaultWithoutAPasswordOneIsGeneratedLoggedOnceAndKeptForTheNextStarts() throws Exception {
         Path logs = Files.createDirectories(Path.of("target", "lifecycle-logs"));
         // The embedded PostgreSQL is this process's own, so no other instance shares the admin API.
+        Path data = TestApp.tempDir("nopassword-data");
         Map<String, String> env = new HashMap<>(Map.of(
-                "DATA_DIR", TestApp.tempDir("nopassword-data").toString(), "AUTH_USER", Http.USER,
+                "DATA_DIR", data.toString(), "AUTH_USER", Http.USER,
                 "PORT", "0", "ADMIN_PORT", "0", "BIND", "127.0.0.1"));
+        Path kept = data.resolve("admin-password");
+        String password;
         ServiceProcess service = ServiceProcess.start(env, logs.resolve("nopassword.log"));
         try {
             String log = Files.readString(logs.resolve("nopassword.log"));
-            var matcher = java.util.regex.Pattern.compile("password for this run is: (\\S+)").matcher(log);
+            var matcher = java.util.regex.Pattern.compile("password generated for this data directory is: (\\S+)").matcher(log);
             assertThat(matcher.find()).isTrue();
-            String password = matcher.group(1);
+            password = matcher.group(1);
             assertThat(password.length()).isGreaterThanOrEqualTo(20);
             Http http = new Http(service.port());
             assertThat(http.send(http.request("/admin/campaigns").header("Authorization", Http.basic(Http.USER, "")).GET())
@@ -146,9 +150,67 @@ class ServiceLifecycleIT {
             assertThat(http.send(http.request("/admin/campaigns").header("Authorization", Http.basic(Http.USER, password)).GET())
                     .statusCode()).isEqualTo(200);
             assertThat(matcher.find()).as("logged once").isFalse();
+            assertThat(log).contains("kept in " + kept);
+            awaitLogLine(logs.resolve("nopassword.log"), "Dashboard: http://127.0.0.1:" + service.port()
+                    + "/admin/ (sign in as '" + Http.USER + "' with the password kept in " + kept + ")");
         } finally {
             service.terminate();
         }
+        assertThat(Files.readString(kept)).isEqualTo(password + "\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(kept)))
+                .as("readable by the service's user only").isEqualTo("rw-------");
+        try (var files = Files.list(data)) {
+            assertThat(files.map(f -> f.getFileName().toString())).as("no temporary file left beside it")
+                    .noneMatch(name -> name.endsWith(".tmp"));
+        }
+
+        // A browser or a script that kept the password goes on working after a restart on the same directory.
+        ServiceProcess again = ServiceProcess.start(env, logs.resolve("nopassword-again.log"));
+        try {
+            Http http = new Http(again.port());
+            assertThat(http.send(http.request("/admin/campaigns").header("Authorization", Http.basic(Http.USER, password)).GET())
+                    .statusCode()).isEqualTo(200);
+            awaitLogLine(logs.resolve("nopassword-again.log"), "Dashboard: http://127.0.0.1:" + again.port()
+                    + "/admin/ (sign in as '" + Http.USER + "' with the password kept in " + kept + ")");
+            assertThat(Files.readString(logs.resolve("nopassword-again.log")))
+                    .as("the log says where it is, and not what it is").doesNotContain(password)
+                    .contains("is the one kept in " + kept);
+        } finally {
+            again.terminate();
+        }
+        assertThat(Files.readString(kept)).isEqualTo(password + "\n");
+    }
+
+    @Test
+    void aPasswordSetInTheEnvironmentIsUsedAndNoPasswordFileIsWrittenOrRead() throws Exception {
+        Path logs = Files.createDirectories(Path.of("target", "lifecycle-logs"));
+        Path data = TestApp.tempDir("password-data");
+        // A file of an earlier start without AUTH_PASSWORD: with AUTH_PASSWORD set, it is not read.
+        Files.writeString(Files.createFile(data.resolve("admin-password"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))), "kept-earlier-password\n");
+        Map<String, String> env = ServiceProcess.environment(data.resolve("journal"), null);
+        env.put("DATA_DIR", data.toString());
+        env.put("BIND", "0.0.0.0"); // every address: the dashboard is on localhost
+        ServiceProcess service = ServiceProcess.start(env, logs.resolve("password-set.log"));
+        try {
+            awaitLogLine(logs.resolve("password-set.log"), "Dashboard: http://localhost:" + service.port()
+                    + "/admin/ (sign in as '" + Http.USER + "' with the password of AUTH_PASSWORD (auth.password))");
+            Http http = new Http(service.port());
+            assertThat(http.adminGet("/admin/campaigns").statusCode()).isEqualTo(200);
+            assertThat(http.send(http.request("/admin/campaigns")
+                    .header("Authorization", Http.basic(Http.USER, "kept-earlier-password")).GET()).statusCode())
+                    .as("the kept file is not read").isEqualTo(401);
+        } finally {
+            service.terminate();
+        }
+        assertThat(Files.readString(data.resolve("admin-password"))).isEqualTo("kept-earlier-password\n");
+        assertThat(Files.readString(logs.resolve("password-set.log"))).doesNotContain("AUTH_PASSWORD is not set");
+    }
+
+    /** Where the dashboard is and how to sign in, in one line, logged once the server listens (just after its start). */
+    private static void awaitLogLine(Path log, String line) throws Exception {
+        Await.until("the log line '" + line + "' in " + log, Duration.ofSeconds(30),
+                () -> Files.readString(log).lines().anyMatch(l -> l.endsWith(line)));
     }
 
     @Test
@@ -160,6 +222,6 @@ class ServiceLifecycleIT {
                 .hasMessageContaining("exited before it started");
         assertThat(Files.readString(logs.resolve("nopassword-external.log")))
                 .contains("AUTH_PASSWORD (auth.password) must be set when DATABASE_URL")
-                .doesNotContain("password for this run is");
+                .doesNotContain("password generated for this data directory is");
     }
 }
