@@ -124,7 +124,7 @@ public record CampaignRequest(String redirectUrl, String[] platforms, UrlChanges
         if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https"))) {
             throw ApiException.unprocessable(field + " must be an absolute http or https URL.");
         }
-        if (!hasHost(uri) && !hasHost(Destination.toAscii(filled))) {
+        if (!hasHost(uri) && !hasHost(AsciiUrl.toAscii(filled))) {
             throw ApiException.unprocessable(field + " must have a host.");
         }
         if (Destination.longestLocation(url) > Destination.MAX_LOCATION) {

@@ -27,19 +27,19 @@ class DestinationTest {
     void anInternationalisedHostGoesOutAsPunycodeAndTheRestPercentEncodedAsBrowsersSendIt() {
         assertThat(Destination.of("https://bücher.de/straße?q=ä", false).location(1, Platform.OTHER, null, null))
                 .isEqualTo("https://xn--bcher-kva.de/stra%C3%9Fe?q=%C3%A4");
-        assertThat(Destination.toAscii("http://jö:pä@Bücher.de:8080/ä?b=http://ü.example#ü"))
+        assertThat(AsciiUrl.toAscii("http://jö:pä@Bücher.de:8080/ä?b=http://ü.example#ü"))
                 .as("the user info, port, query and fragment stay where they are; only the host is punycode")
                 .isEqualTo("http://j%C3%B6:p%C3%A4@xn--bcher-kva.de:8080/%C3%A4?b=http://%C3%BC.example#%C3%BC");
-        assertThat(Destination.toAscii("https://bu\u0308cher.de/")).as("normalised first (NFC)").isEqualTo("https://xn--bcher-kva.de/");
-        assertThat(Destination.toAscii("https://{platform}.bücher.de/")).isEqualTo("https://{platform}.xn--bcher-kva.de/");
-        assertThat(Destination.toAscii("https://b\uFFFDcher.de/"))
+        assertThat(AsciiUrl.toAscii("https://bu\u0308cher.de/")).as("normalised first (NFC)").isEqualTo("https://xn--bcher-kva.de/");
+        assertThat(AsciiUrl.toAscii("https://{platform}.bücher.de/")).isEqualTo("https://{platform}.xn--bcher-kva.de/");
+        assertThat(AsciiUrl.toAscii("https://b\uFFFDcher.de/"))
                 .as("no name DNS could carry: percent-encoded like the rest (and refused as a campaign's URL)")
                 .isEqualTo("https://b%EF%BF%BDcher.de/");
-        assertThat(Destination.toAscii("https://x.example/?u=https://bücher.de/")).isEqualTo("https://x.example/?u=https://b%C3%BCcher.de/");
-        assertThat(Destination.toAscii("https:///ä")).as("no host").isEqualTo("https:///%C3%A4");
-        assertThat(Destination.toAscii("https://:8080/ä")).as("a port, no host").isEqualTo("https://:8080/%C3%A4");
-        assertThat(Destination.toAscii("https://ä@")).as("user info, no host").isEqualTo("https://%C3%A4@");
-        assertThat(Destination.toAscii("/ä?u=https://ü.example/")).as("no scheme").isEqualTo("/%C3%A4?u=https://%C3%BC.example/");
+        assertThat(AsciiUrl.toAscii("https://x.example/?u=https://bücher.de/")).isEqualTo("https://x.example/?u=https://b%C3%BCcher.de/");
+        assertThat(AsciiUrl.toAscii("https:///ä")).as("no host").isEqualTo("https:///%C3%A4");
+        assertThat(AsciiUrl.toAscii("https://:8080/ä")).as("a port, no host").isEqualTo("https://:8080/%C3%A4");
+        assertThat(AsciiUrl.toAscii("https://ä@")).as("user info, no host").isEqualTo("https://%C3%A4@");
+        assertThat(AsciiUrl.toAscii("/ä?u=https://ü.example/")).as("no scheme").isEqualTo("/%C3%A4?u=https://%C3%BC.example/");
     }
 
     @Test
