@@ -11,7 +11,7 @@ import * as live from './live.js';
 import { clearErrors, confirm, pageError, showError } from './feedback.js';
 import * as list from './list.js';
 
-const state = { id: null, campaign: null, range: null, buckets: [], before: [], loading: 0 };
+const state = { id: null, campaign: null, range: null, buckets: [], before: [], loading: 0, deleting: null };
 
 function sqrt() {
   return document.getElementById('sqrt-scale').checked;
@@ -114,7 +114,12 @@ export function init() {
     document.getElementById('edit-redirect-url').focus();
   });
   document.getElementById('delete').addEventListener('click', async () => {
-    if (await list.remove(state.id)) window.location.hash = '';
+    // Deleted from here: its live event needs no second word.
+    state.deleting = state.id;
+    if (await list.remove(state.id)) {
+      hide();
+      window.location.hash = '';
+    }
   });
   live.on('clicks', clicks);
   // A quiet live range moves on too: read again once now has left its last bucket.
@@ -125,6 +130,7 @@ export function init() {
   live.on('campaign', async change => {
     if (state.id !== String(change.campaign_id)) return;
     if (change.change === 'deleted') {
+      if (state.deleting === state.id) return;
       confirm('This campaign was deleted.');
       window.location.hash = '';
       return;

@@ -44,7 +44,9 @@ function row(campaign) {
   });
   const tracking = td('', 'tracking');
   const code = document.createElement('code');
-  code.textContent = trackingLink(campaign.id);
+  // The path only, to keep the row narrow; the button copies the whole link.
+  code.textContent = '/track/' + campaign.id;
+  code.title = trackingLink(campaign.id);
   tracking.append(code, copyButton(trackingLink(campaign.id), 'tracking link of campaign ' + campaign.id));
   tr.appendChild(tracking);
   const actions = td('');

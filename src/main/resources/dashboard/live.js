@@ -53,4 +53,13 @@ export function connect() {
     });
   };
   open();
+  // A page left for another (kept in the back/forward cache) gives its stream's connection back:
+  // over HTTP/1.1 a browser has six per host, and stale streams would hold them all.
+  window.addEventListener('pagehide', () => events.close());
+  window.addEventListener('pageshow', event => {
+    if (event.persisted) {
+      dropped = true;
+      open();
+    }
+  });
 }

@@ -18,6 +18,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -68,13 +69,15 @@ final class Browser implements AutoCloseable {
         waitUp().until(b -> b.findElement(By.id("live")).getAttribute("class").contains("on"));
     }
 
+    /** Waits up to 10 s; an element the page replaced meanwhile (it renders its tables anew) is looked up again. */
     WebDriverWait waitUp() {
-        return new WebDriverWait(driver, Duration.ofSeconds(10));
+        return within(Duration.ofSeconds(10));
     }
 
     WebDriverWait within(Duration timeout) {
         WebDriverWait wait = new WebDriverWait(driver, timeout);
         wait.pollingEvery(Duration.ofMillis(20));
+        wait.ignoring(StaleElementReferenceException.class);
         return wait;
     }
 

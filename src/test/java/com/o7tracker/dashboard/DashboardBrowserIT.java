@@ -93,7 +93,8 @@ class DashboardBrowserIT {
         WebElement row = browser.waitUp().until(b -> b.findElements(By.cssSelector("#campaigns tbody tr")).stream()
                 .filter(r -> r.getText().contains("https://browser.example/app")).findFirst().orElse(null));
         assertThat(row.getAttribute("data-id")).isEqualTo(String.valueOf(id));
-        assertThat(row.getText()).contains(origin + "/track/" + id);
+        assertThat(row.getText()).contains("/track/" + id);
+        assertThat(row.findElement(By.cssSelector("td.tracking code")).getAttribute("title")).isEqualTo(origin + "/track/" + id);
         for (int i = 0; i < 3; i++) {
             assertThat(http.get("/track/" + id + "?platform=Android").headers().firstValue("Location"))
                     .hasValue("https://play.google.com/store/apps/details?id=example");
@@ -157,7 +158,11 @@ class DashboardBrowserIT {
         } catch (TimeoutException e) {
             throw new AssertionError("chart total " + browser.find("#chart").getAttribute("data-total") + " at "
                     + browser.driver.getCurrentUrl() + ", page error '" + browser.text("#page-error") + "', period "
-                    + browser.text("#period") + ", API " + stats(id) + ", console " + browser.consoleErrors(), e);
+                    + browser.text("#period") + "', title '" + browser.text("#campaign-title") + "', views "
+                    + browser.script("return [...document.querySelectorAll('main > section')].map(s => s.id + ':' + s.hidden).join()")
+                    + ", resources " + browser.script("return performance.getEntriesByType('resource').map(e => e.name + ' '"
+                    + " + Math.round(e.duration)).filter(n => n.includes('/campaigns/')).join()")
+                    + ", console " + browser.consoleErrors(), e);
         }
 
         JsonNode buckets = stats(id).get("buckets");
