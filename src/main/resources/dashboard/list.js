@@ -53,6 +53,7 @@ function row(campaign) {
   const remove = document.createElement('button');
   remove.type = 'button';
   remove.textContent = 'Delete';
+  remove.className = 'small danger';
   remove.setAttribute('aria-label', 'Delete campaign ' + campaign.id);
   remove.addEventListener('click', () => deleteCampaign(campaign.id));
   actions.appendChild(remove);
