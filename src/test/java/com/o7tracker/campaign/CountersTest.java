@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The click counters are named once, in {@link Counters}; what cannot derive its names from there
- * (the migrations, the OpenAPI document, the dashboard's script, the JSON records) is held to it
+ * (the migrations, the OpenAPI document, the dashboard's platforms.js, the JSON records) is held to it
  * here, so that a platform added to one and forgotten in another fails this test.
  */
 class CountersTest {
@@ -86,7 +86,7 @@ class CountersTest {
 
     @Test
     void theDashboardShowsEveryCounterAndPlatform() throws IOException {
-        String script = Files.readString(Path.of("src/main/resources/dashboard/dashboard.js"));
+        String script = Files.readString(Path.of("src/main/resources/dashboard/platforms.js"));
         assertThat(quoted(constant(script, "COUNTERS"))).isEqualTo(Counters.NAMES);
         List<String> series = new ArrayList<>();
         for (Platform platform : Platform.values()) {
@@ -128,7 +128,7 @@ class CountersTest {
     /** The text of {@code const NAME = …;} in the script. */
     private static String constant(String script, String name) {
         Matcher m = Pattern.compile("const " + name + " = ([^;]*);").matcher(script);
-        assertThat(m.find()).as("const %s in dashboard.js", name).isTrue();
+        assertThat(m.find()).as("const %s in the dashboard's platforms.js", name).isTrue();
         return m.group(1);
     }
 

@@ -1,0 +1,90 @@
+// Clicks over time by uPlot: a line per platform and one for the bots, a time axis in the browser's
+// time zone, the values of every series at the pointer in the legend (a click there hides a series),
+// zoom by dragging (double-click: back), and a square-root scale so that one burst does not flatten the rest.
+import uPlot from './uplot.js';
+import { SERIES, COUNTER_LABELS } from './platforms.js';
+import * as format from './format.js';
+
+let plot = null;
+let shown = { buckets: [], interval: 'minute', sqrt: false };
+
+function data(buckets, sqrt) {
+  const scale = sqrt ? Math.sqrt : v => v;
+  return [buckets.map(b => Date.parse(b.start) / 1000)]
+    .concat(SERIES.map(([, key]) => buckets.map(b => scale(b[key]))));
+}
+
+function options(container, interval, sqrt) {
+  const raw = (seriesIndex, index) => shown.buckets[index][SERIES[seriesIndex - 1][1]];
+  return {
+    width: Math.max(280, container.clientWidth),
+    height: 260,
+    cursor: { drag: { x: true, y: false } },
+    hooks: { setSeries: [u => syncToggles(u)] },
+    scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(sqrt ? 2 : 4, max)] } },
+    axes: [
+      { label: 'Time (' + format.zone() + ')', labelSize: 20 },
+      {
+        label: 'Clicks per ' + interval + (sqrt ? ' (square-root scale)' : ''),
+        labelSize: 20,
+        size: 56,
+        values: (u, splits) => splits.map(v => format.number(sqrt ? Math.round(v * v) : v))
+      }
+    ],
+    series: [{ label: 'Time', value: (u, ts) => ts == null ? '–' : format.bucketTime(new Date(ts * 1000), interval) }]
+      .concat(SERIES.map(([name, key, colour], i) => ({
+        label: COUNTER_LABELS[key],
+        class: 'series-' + name,
+        stroke: colour,
+        width: 2,
+        points: { show: interval !== 'minute' },
+        value: (u, v, s, index) => index == null ? '–' : format.number(raw(i + 1, index))
+      })))
+  };
+}
+
+/** Draws the buckets; a chart already drawn keeps its zoom and hidden series when only the values moved. */
+export function draw(buckets, interval, sqrt) {
+  const container = document.getElementById('chart');
+  const same = plot && shown.interval === interval && shown.sqrt === sqrt && shown.buckets.length === buckets.length
+    && shown.buckets.length > 0 && shown.buckets[0].start === buckets[0].start;
+  shown = { buckets, interval, sqrt };
+  container.dataset.total = buckets.reduce((sum, b) => sum + SERIES.reduce((s, [, key]) => s + b[key], 0), 0);
+  if (same) {
+    const zoomed = plot.scales.x.min > plot.data[0][0] || plot.scales.x.max < plot.data[0][plot.data[0].length - 1];
+    plot.setData(data(buckets, sqrt), !zoomed);
+    return;
+  }
+  const hidden = plot ? plot.series.map(s => !s.show) : [];
+  if (plot) plot.destroy();
+  container.replaceChildren();
+  plot = new uPlot(options(container, interval, sqrt), data(buckets, sqrt), container);
+  hidden.forEach((off, i) => { if (off && i > 0) plot.setSeries(i, { show: false }); });
+  toggles();
+}
+
+/** A checkbox per series beside the chart: the legend's toggles, for the keyboard too. */
+function toggles() {
+  const box = document.getElementById('series-toggles');
+  box.replaceChildren(...SERIES.map(([name, key], i) => {
+    const label = document.createElement('label');
+    label.className = 'check';
+    const input = document.createElement('input');
+    input.type = 'checkbox';
+    input.checked = plot.series[i + 1].show;
+    input.dataset.series = name;
+    input.addEventListener('change', () => plot.setSeries(i + 1, { show: input.checked }));
+    label.append(input, ' ' + COUNTER_LABELS[key]);
+    return label;
+  }));
+}
+
+function syncToggles(u) {
+  document.querySelectorAll('#series-toggles input').forEach((input, i) => { input.checked = u.series[i + 1].show; });
+}
+
+export function resize() {
+  if (plot) plot.setSize({ width: Math.max(280, document.getElementById('chart').clientWidth), height: 260 });
+}
+
+window.addEventListener('resize', () => resize());

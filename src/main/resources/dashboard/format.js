@@ -1,0 +1,42 @@
+// Numbers, times and changes in the browser's locale and time zone.
+
+const numbers = new Intl.NumberFormat();
+const percents = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0, signDisplay: 'exceptZero' });
+const dateTimes = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dates = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const times = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+
+export function number(n) {
+  return numbers.format(n);
+}
+
+/** A bucket's start as fits its width: a day as a date, a minute or hour as date and time. */
+export function bucketTime(date, interval) {
+  return interval === 'day' ? dates.format(date) : dateTimes.format(date);
+}
+
+export function dateTime(date) {
+  return dateTimes.format(date);
+}
+
+export function date(date) {
+  return dates.format(date);
+}
+
+export function time(date) {
+  return times.format(date);
+}
+
+/** The change from the previous period's count: "+12%", "−5%", "new" when it had none. */
+export function change(now, before) {
+  if (before === 0) return now === 0 ? '±0' : 'new';
+  return percents.format((now - before) / before);
+}
+
+/** The browser's UTC offset, e.g. "UTC+01:00". */
+export function zone(at) {
+  const minutes = -(at || new Date()).getTimezoneOffset();
+  const sign = minutes < 0 ? '−' : '+';
+  const abs = Math.abs(minutes);
+  return 'UTC' + sign + String(Math.floor(abs / 60)).padStart(2, '0') + ':' + String(abs % 60).padStart(2, '0');
+}

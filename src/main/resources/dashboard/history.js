@@ -1,0 +1,50 @@
+// The range's buckets as a table, newest first, with stretches of empty buckets folded into one row.
+import { COUNTERS } from './platforms.js';
+import * as format from './format.js';
+
+function empty(bucket) {
+  return COUNTERS.every(c => bucket[c] === 0);
+}
+
+function cell(tag, text) {
+  const node = document.createElement(tag);
+  node.textContent = text;
+  return node;
+}
+
+export function render(buckets, interval) {
+  const rows = [];
+  const newestFirst = buckets.slice().reverse();
+  for (let i = 0; i < newestFirst.length;) {
+    const bucket = newestFirst[i];
+    if (!empty(bucket)) {
+      const row = document.createElement('tr');
+      row.dataset.start = bucket.start;
+      row.appendChild(cell('th', format.bucketTime(new Date(bucket.start), interval))).scope = 'row';
+      COUNTERS.forEach(c => {
+        const td = cell('td', format.number(bucket[c]));
+        td.dataset.counter = c;
+        row.appendChild(td);
+      });
+      rows.push(row);
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < newestFirst.length && empty(newestFirst[j])) j++;
+    const row = document.createElement('tr');
+    row.className = 'folded';
+    const oldest = new Date(newestFirst[j - 1].start);
+    const newest = new Date(newestFirst[i].start);
+    const count = j - i;
+    const when = count === 1 ? format.bucketTime(newest, interval)
+      : format.bucketTime(oldest, interval) + ' – ' + format.bucketTime(newest, interval);
+    row.appendChild(cell('th', when)).scope = 'row';
+    const note = cell('td', count === 1 ? 'no clicks' : 'no clicks in ' + format.number(count) + ' ' + interval + 's');
+    note.colSpan = COUNTERS.length;
+    row.appendChild(note);
+    rows.push(row);
+    i = j;
+  }
+  document.querySelector('#history tbody').replaceChildren(...rows);
+}

@@ -1,0 +1,54 @@
+// Tracking links with copy buttons.
+import { PLATFORMS, PLATFORM_LABELS } from './platforms.js';
+import { confirm } from './feedback.js';
+
+export function trackingLink(id, platform) {
+  return window.location.origin + '/track/' + id + (platform ? '?platform=' + platform : '');
+}
+
+export async function copy(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch (e) {
+    // Without the clipboard API (a page served over plain http to another host): the old way.
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.className = 'offscreen';
+    document.body.appendChild(area);
+    area.select();
+    const done = document.execCommand('copy');
+    area.remove();
+    if (!done) {
+      confirm('Copying is not allowed here: select the link and copy it.');
+      return;
+    }
+  }
+  confirm('Copied ' + text);
+}
+
+export function copyButton(text, what) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'copy';
+  button.textContent = 'Copy';
+  button.setAttribute('aria-label', 'Copy ' + what);
+  button.addEventListener('click', () => copy(text));
+  return button;
+}
+
+/** The campaign's links: any platform (told by the browser), then one per platform. */
+export function render(id) {
+  const list = document.getElementById('links');
+  list.replaceChildren(...[['Any platform (told by the browser)', null]].concat(PLATFORMS.map(p => [PLATFORM_LABELS[p], p]))
+    .map(([label, platform]) => {
+      const url = trackingLink(id, platform);
+      const item = document.createElement('li');
+      const name = document.createElement('span');
+      name.textContent = label;
+      const code = document.createElement('code');
+      code.textContent = url;
+      item.append(name, code, copyButton(url, label + ' link'));
+      return item;
+    }));
+}

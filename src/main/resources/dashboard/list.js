@@ -1,0 +1,206 @@
+// The list of campaigns: search, sort by any column, a totals row, every campaign reachable page by
+// page (the API's Link cursor), counters moving with the live clicks, and the create form.
+import { api, request } from './api.js';
+import { COUNTERS, add } from './platforms.js';
+import * as format from './format.js';
+import * as form from './campaign-form.js';
+import * as live from './live.js';
+import { clearErrors, confirm, showError } from './feedback.js';
+import { copyButton, trackingLink } from './links.js';
+
+const PAGE = '/admin/campaigns?limit=1000';
+const state = { campaigns: new Map(), next: null, sort: { key: 'created_at', descending: true }, query: '', queued: false };
+
+const COLUMNS = {
+  id: c => c.id,
+  redirect_url: c => c.redirect_url.toLowerCase(),
+  created_at: c => c.created_at
+};
+COUNTERS.forEach(counter => { COLUMNS[counter] = c => c[counter]; });
+
+function td(text, className) {
+  const cell = document.createElement('td');
+  cell.textContent = text;
+  if (className) cell.className = className;
+  return cell;
+}
+
+function row(campaign) {
+  const tr = document.createElement('tr');
+  tr.dataset.id = campaign.id;
+  tr.appendChild(td(campaign.id, 'id'));
+  const name = document.createElement('th');
+  name.scope = 'row';
+  const link = document.createElement('a');
+  link.href = '#campaign/' + campaign.id;
+  link.textContent = campaign.redirect_url;
+  name.appendChild(link);
+  tr.appendChild(name);
+  tr.appendChild(td(campaign.created_at ? format.date(new Date(campaign.created_at)) : '', 'created'));
+  COUNTERS.forEach(counter => {
+    const cell = td(format.number(campaign[counter]), 'number');
+    cell.dataset.counter = counter;
+    tr.appendChild(cell);
+  });
+  const tracking = td('', 'tracking');
+  const code = document.createElement('code');
+  // The path only, to keep the row narrow; the button copies the whole link.
+  code.textContent = '/track/' + campaign.id;
+  code.title = trackingLink(campaign.id);
+  tracking.append(code, copyButton(trackingLink(campaign.id), 'tracking link of campaign ' + campaign.id));
+  tr.appendChild(tracking);
+  const actions = td('');
+  const remove = document.createElement('button');
+  remove.type = 'button';
+  remove.textContent = 'Delete';
+  remove.className = 'small danger';
+  remove.setAttribute('aria-label', 'Delete campaign ' + campaign.id);
+  remove.addEventListener('click', () => deleteCampaign(campaign.id));
+  actions.appendChild(remove);
+  tr.appendChild(actions);
+  return tr;
+}
+
+function matches(campaign) {
+  const q = state.query;
+  return !q || String(campaign.id).includes(q) || campaign.redirect_url.toLowerCase().includes(q)
+    || Object.values(campaign.platform_urls || {}).some(url => url.toLowerCase().includes(q));
+}
+
+function render() {
+  state.queued = false;
+  const { key, descending } = state.sort;
+  const value = COLUMNS[key];
+  const shown = [...state.campaigns.values()].filter(matches).sort((a, b) => {
+    const x = value(a);
+    const y = value(b);
+    const order = x < y ? -1 : x > y ? 1 : b.id - a.id;
+    return descending ? -order : order;
+  });
+  document.querySelector('#campaigns tbody').replaceChildren(...shown.map(row));
+  const total = document.querySelector('#campaigns tfoot tr');
+  const label = document.createElement('th');
+  label.scope = 'row';
+  label.colSpan = 3;
+  label.textContent = 'Total of ' + format.number(shown.length) + (shown.length === 1 ? ' campaign' : ' campaigns');
+  total.replaceChildren(label, ...COUNTERS.map(counter => {
+    const cell = td(format.number(shown.reduce((sum, c) => sum + c[counter], 0)), 'number');
+    cell.dataset.counter = counter;
+    return cell;
+  }), td(''), td(''));
+  document.querySelectorAll('#campaigns thead th[data-sort]').forEach(th => {
+    th.setAttribute('aria-sort', th.dataset.sort === key ? (descending ? 'descending' : 'ascending') : 'none');
+  });
+  const more = document.getElementById('more');
+  more.hidden = !state.next;
+}
+
+/** Renders once per frame however many live events arrive. */
+function queue() {
+  if (!state.queued) {
+    state.queued = true;
+    requestAnimationFrame(render);
+  }
+}
+
+async function page(path) {
+  const response = await request(path);
+  const campaigns = await response.json();
+  const next = (response.headers.get('Link') || '').match(/^<([^>]+)>; rel="next"/);
+  return { campaigns, next: next ? next[1] : null };
+}
+
+/** Reads the campaigns again, as many pages as were shown; campaigns deleted meanwhile go. */
+export async function load() {
+  const pages = Math.max(1, state.pages || 1);
+  const all = [];
+  let path = PAGE;
+  let read = 0;
+  while (path && read < pages) {
+    const answer = await page(path);
+    all.push(...answer.campaigns);
+    path = answer.next;
+    read++;
+  }
+  state.pages = read;
+  state.next = path;
+  state.campaigns = new Map(all.map(c => [String(c.id), c]));
+  queue();
+}
+
+async function loadMore() {
+  const answer = await page(state.next);
+  answer.campaigns.forEach(c => state.campaigns.set(String(c.id), c));
+  state.next = answer.next;
+  state.pages++;
+  queue();
+}
+
+export function update(campaign) {
+  state.campaigns.set(String(campaign.id), campaign);
+  queue();
+}
+
+async function deleteCampaign(id) {
+  if (!window.confirm('Delete campaign ' + id + '? Its link then goes to the fallback.')) return false;
+  try {
+    await api('/admin/campaigns/' + id, { method: 'DELETE' });
+  } catch (e) {
+    confirm('The campaign was not deleted: ' + e.message);
+    return false;
+  }
+  state.campaigns.delete(String(id));
+  queue();
+  confirm('Campaign ' + id + ' deleted.');
+  return true;
+}
+
+export const remove = deleteCampaign;
+
+export function init() {
+  document.querySelectorAll('#campaigns thead th[data-sort] button').forEach(button => {
+    button.addEventListener('click', () => {
+      const key = button.parentElement.dataset.sort;
+      state.sort = { key, descending: state.sort.key === key ? !state.sort.descending : key !== 'redirect_url' };
+      render();
+    });
+  });
+  document.getElementById('search').addEventListener('input', event => {
+    state.query = event.target.value.trim().toLowerCase();
+    queue();
+  });
+  document.getElementById('load-more').addEventListener('click', () => loadMore().catch(e => confirm(e.message)));
+  document.getElementById('create').addEventListener('submit', async event => {
+    event.preventDefault();
+    try {
+      const campaign = await api('/admin/campaigns', { method: 'POST', body: form.body('', false) });
+      clearErrors(event.target);
+      event.target.reset();
+      update(campaign);
+      window.location.hash = '#campaign/' + campaign.id;
+      confirm('Campaign ' + campaign.id + ' created: its tracking links are on this page.');
+    } catch (e) {
+      showError(event.target, e.message, form.fields(''));
+    }
+  });
+  live.on('clicks', delta => {
+    const campaign = state.campaigns.get(String(delta.campaign_id));
+    if (campaign) {
+      add(campaign, delta);
+      queue();
+    }
+  });
+  live.on('campaign', async change => {
+    if (change.change === 'deleted') {
+      state.campaigns.delete(String(change.campaign_id));
+      queue();
+      return;
+    }
+    try {
+      update(await api('/admin/campaigns/' + change.campaign_id));
+    } catch (e) {
+      // deleted meanwhile: its own event follows
+    }
+  });
+  live.on('reconnect', () => load().catch(e => confirm(e.message)));
+}

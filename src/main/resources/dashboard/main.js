@@ -1,0 +1,47 @@
+// o7tracker's dashboard: the admin JSON API and its live events, as ES modules served from the jar
+// (no build step, no framework, no inline code). This module routes between the pages.
+import * as list from './list.js';
+import * as campaign from './campaign.js';
+import * as live from './live.js';
+import { pageError } from './feedback.js';
+
+const VIEWS = ['list-view', 'campaign-view', 'not-found'];
+
+function showView(id, title) {
+  VIEWS.forEach(view => { document.getElementById(view).hidden = view !== id; });
+  document.title = title + ' · o7tracker';
+}
+
+async function route() {
+  pageError('');
+  const hash = window.location.hash;
+  const match = hash.match(/^#campaign\/(\d+)$/);
+  if (match) {
+    if (await campaign.show(match[1])) {
+      showView('campaign-view', 'Campaign ' + match[1]);
+      campaign.resize();
+      document.getElementById('campaign-title').focus();
+      return;
+    }
+    notFound('There is no campaign ' + match[1] + ': it may have been deleted.');
+  } else if (hash === '' || hash === '#') {
+    campaign.hide();
+    showView('list-view', 'Campaigns');
+  } else {
+    notFound('There is no page ' + hash.slice(1) + ' on this dashboard.');
+  }
+}
+
+function notFound(message) {
+  campaign.hide();
+  document.getElementById('not-found-message').textContent = message;
+  showView('not-found', 'Not found');
+}
+
+list.init();
+campaign.init();
+window.addEventListener('hashchange', () => route().catch(e => pageError(e.message)));
+list.load().catch(e => pageError(e.message)).then(() => {
+  live.connect();
+  return route();
+}).catch(e => pageError(e.message));

@@ -1,0 +1,139 @@
+// The range picker (last hour … 90 days, or custom), the interval that follows it, and the
+// headline totals of the range against the previous period of the same length.
+import { COUNTERS, COUNTER_LABELS, zeros } from './platforms.js';
+import * as format from './format.js';
+
+const MINUTE = 60000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+export const WIDTH = { minute: MINUTE, hour: HOUR, day: DAY };
+/** Minute buckets are answered for the last 7 days (STATS_MINUTE_RETENTION's default). */
+const MINUTES_KEPT = 7 * DAY - HOUR;
+
+export const RANGES = [
+  { key: '1h', label: 'Last hour', length: HOUR, interval: 'minute' },
+  { key: '24h', label: '24 hours', length: DAY, interval: 'hour' },
+  { key: '7d', label: '7 days', length: 7 * DAY, interval: 'hour' },
+  { key: '30d', label: '30 days', length: 30 * DAY, interval: 'day' },
+  { key: '90d', label: '90 days', length: 90 * DAY, interval: 'day' }
+];
+
+let chosen = '1h';
+let custom = null;
+let listener = () => {};
+
+/**
+ * The range to show: whole buckets (the API's, in UTC) up to the one now is in, or the custom
+ * range rounded out to whole buckets. `live` when now is inside it.
+ */
+export function current(now) {
+  now = now || Date.now();
+  let from;
+  let to;
+  let interval;
+  if (chosen === 'custom' && custom) {
+    const length = custom.to - custom.from;
+    // Minutes only while the previous period's are kept too.
+    interval = length <= 6 * HOUR && custom.from - length > now - MINUTES_KEPT ? 'minute' : length <= 14 * DAY ? 'hour' : 'day';
+    const width = WIDTH[interval];
+    from = Math.floor(custom.from / width) * width;
+    to = Math.ceil(custom.to / width) * width;
+  } else {
+    const range = RANGES.find(r => r.key === chosen);
+    interval = range.interval;
+    const width = WIDTH[interval];
+    to = Math.floor(now / width) * width + width;
+    from = to - range.length;
+  }
+  return { key: chosen, interval, from: new Date(from), to: new Date(to), live: to > now };
+}
+
+/** The period of the same length just before the range. */
+export function previous(range) {
+  const length = range.to - range.from;
+  return { interval: range.interval, from: new Date(range.from - length), to: range.from };
+}
+
+/** Builds the picker in its fieldset; onChange runs when another range is chosen. */
+export function picker(onChange) {
+  listener = onChange;
+  const buttons = document.getElementById('range-buttons');
+  const form = document.getElementById('custom-range');
+  RANGES.concat([{ key: 'custom', label: 'Custom' }]).forEach(range => {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = range.label;
+    button.dataset.range = range.key;
+    button.addEventListener('click', () => {
+      if (range.key === 'custom') {
+        form.hidden = false;
+        document.getElementById('custom-from').focus();
+        return;
+      }
+      form.hidden = true;
+      choose(range.key);
+    });
+    buttons.appendChild(button);
+  });
+  form.addEventListener('submit', event => {
+    event.preventDefault();
+    const from = new Date(document.getElementById('custom-from').value).getTime();
+    const to = new Date(document.getElementById('custom-to').value).getTime();
+    const error = document.getElementById('custom-range-error');
+    if (!(from < to)) {
+      error.textContent = 'The start must be before the end.';
+      return;
+    }
+    error.textContent = '';
+    custom = { from, to };
+    choose('custom');
+  });
+  pressed();
+}
+
+function choose(key) {
+  chosen = key;
+  pressed();
+  listener(current());
+}
+
+function pressed() {
+  document.querySelectorAll('#range-buttons button').forEach(b => b.setAttribute('aria-pressed', String(b.dataset.range === chosen)));
+}
+
+export function sum(buckets) {
+  const total = zeros();
+  buckets.forEach(b => COUNTERS.forEach(c => { total[c] += b[c]; }));
+  return total;
+}
+
+/** The headline: each counter's total over the range and its change against the previous period. */
+export function totals(range, buckets, before) {
+  const now = sum(buckets);
+  const then = sum(before);
+  const cards = document.getElementById('totals');
+  cards.replaceChildren(...COUNTERS.map(counter => {
+    const card = document.createElement('div');
+    card.className = 'total ' + counter;
+    card.dataset.counter = counter;
+    const label = document.createElement('span');
+    label.className = 'label';
+    label.textContent = COUNTER_LABELS[counter];
+    const value = document.createElement('strong');
+    value.className = 'value';
+    value.dataset.value = now[counter];
+    value.textContent = format.number(now[counter]);
+    const delta = document.createElement('span');
+    delta.className = 'change';
+    delta.textContent = format.change(now[counter], then[counter]) + ' vs previous';
+    delta.title = format.number(then[counter]) + ' in the previous period';
+    card.append(label, value, delta);
+    return card;
+  }));
+  const period = document.getElementById('period');
+  period.textContent = format.bucketTime(range.from, range.interval) + ' – ' + format.bucketTime(range.to, range.interval)
+    + ' (' + format.zone(range.from) + '), per ' + range.interval + (range.live ? ', live' : ', a snapshot');
+  period.dataset.interval = range.interval;
+  period.dataset.from = range.from.toISOString();
+  period.dataset.to = range.to.toISOString();
+}

@@ -1,0 +1,158 @@
+package com.o7tracker.dashboard;
+
+import com.o7tracker.support.Http;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.logging.Level;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Debian's headless chromium through chromium-driver, signed in to the dashboard, with what the
+ * dashboard's tests ask of it: its sizes, waits, screenshots (to target/), the console's errors and
+ * axe-core's accessibility check (from npm, injected into the page as the test's own script,
+ * which the page's Content-Security-Policy does not govern).
+ */
+final class Browser implements AutoCloseable {
+
+    static final Dimension DESKTOP = new Dimension(1280, 900);
+    static final Dimension PHONE = new Dimension(390, 844);
+    /** axe-core from npm (no WebJar of it is on Maven Central), fetched once into target/. */
+    private static final String AXE_PACKAGE = "axe-core@4.10.3";
+    private static final Path AXE_FOLDER = Path.of("target", "axe-core");
+
+    final ChromeDriver driver;
+
+    Browser() throws IOException {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=en-US",
+                "--user-data-dir=" + Files.createTempDirectory("chromium-test"));
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        driver = new ChromeDriver(service, options);
+        driver.manage().window().setSize(DESKTOP);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+    }
+
+    /** Signs in once per port, in the URL, as a person types the credentials into the browser's prompt. */
+    void signIn(int port) {
+        driver.get("http://" + Http.USER + ":" + Http.PASSWORD + "@127.0.0.1:" + port + "/admin/");
+    }
+
+    /** Opens the dashboard at {@code fragment} ("" for the list, "#campaign/5" …) and waits for its live stream. */
+    void open(int port, String fragment) {
+        driver.get("http://127.0.0.1:" + port + "/admin/" + fragment);
+        waitUp().until(b -> b.findElement(By.id("live")).getAttribute("class").contains("on"));
+    }
+
+    /** Waits up to 10 s; an element the page replaced meanwhile (it renders its tables anew) is looked up again. */
+    WebDriverWait waitUp() {
+        return within(Duration.ofSeconds(10));
+    }
+
+    WebDriverWait within(Duration timeout) {
+        WebDriverWait wait = new WebDriverWait(driver, timeout);
+        wait.pollingEvery(Duration.ofMillis(20));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
+    }
+
+    WebElement find(String css) {
+        return driver.findElement(By.cssSelector(css));
+    }
+
+    String text(String css) {
+        return find(css).getText();
+    }
+
+    Object script(String script, Object... arguments) {
+        return ((JavascriptExecutor) driver).executeScript(script, arguments);
+    }
+
+    void size(Dimension size) {
+        driver.manage().window().setSize(size);
+    }
+
+    void screenshot(String name) throws IOException {
+        File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), Path.of("target", name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** axe-core's serious and critical violations on the page as it is, one line each (rule, help, where). */
+    @SuppressWarnings("unchecked")
+    List<String> seriousAccessibilityViolations() {
+        script(axeSource());
+        return (List<String>) ((JavascriptExecutor) driver).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                axe.run(document, { resultTypes: ['violations'] }).then(result => done(result.violations
+                    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                    .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' at ' + v.nodes.map(n => n.target.join(' ')).join(', '))),
+                  e => done(['axe-core failed: ' + e]));
+                """);
+    }
+
+    private static String axeSource() {
+        Path script = AXE_FOLDER.resolve("package/axe.min.js");
+        try {
+            if (!Files.exists(script)) {
+                Files.createDirectories(AXE_FOLDER);
+                run("npm", "pack", "--silent", AXE_PACKAGE);
+                try (Stream<Path> files = Files.list(AXE_FOLDER)) {
+                    Path tarball = files.filter(f -> f.toString().endsWith(".tgz")).findFirst().orElseThrow();
+                    run("tar", "-xzf", tarball.getFileName().toString());
+                }
+            }
+            return Files.readString(script, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void run(String... command) throws IOException {
+        Process process = new ProcessBuilder(command).directory(AXE_FOLDER.toFile())
+                .redirectErrorStream(true).redirectOutput(AXE_FOLDER.resolve("npm.log").toFile()).start();
+        try {
+            if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new IllegalStateException("failed: " + String.join(" ", command));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    List<LogEntry> consoleErrors() {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}
