@@ -15,6 +15,10 @@ import java.text.Normalizer;
 final class AsciiUrl {
 
     private static final String HEX = "0123456789ABCDEF";
+    /** What a host may not hold once in ASCII (a port's colon is outside the host here). */
+    private static final String NOT_IN_A_HOST = "/?#@:[]\\%\"<>^`|";
+    /** ß, final sigma, zero-width non-joiner and joiner: IDNA 2003 maps them away, browsers do not. */
+    private static final String MAPPED_AWAY = "\u00DF\u03C2\u200C\u200D";
 
     private AsciiUrl() {
     }
@@ -85,17 +89,27 @@ final class AsciiUrl {
     /**
      * A host as DNS names it: labels with non-ASCII characters in punycode ({@code bücher.de} is
      * {@code xn--bcher-kva.de}, IDNA 2003 as {@link IDN} has it), or null if it is no such name
-     * (then it is percent-encoded like the rest, and {@link CampaignRequest} refuses it).
+     * (then it is percent-encoded like the rest, and {@link CampaignRequest} refuses it). Also null
+     * where IDNA 2003 would send visitors elsewhere than the name reads: a full-width delimiter it
+     * maps to an ASCII one ({@code a.example＠evil.example} would become a user name and the host
+     * {@code evil.example}), and the characters it maps away where browsers (IDNA 2008) keep them
+     * ({@code faß.de} would become {@code fass.de}, another domain).
      */
     static String asciiHost(String host) {
         if (host.chars().allMatch(c -> c < 0x80)) {
             return host;
         }
+        if (host.chars().anyMatch(c -> MAPPED_AWAY.indexOf(c) >= 0)) {
+            return null;
+        }
+        String ascii;
         try {
-            return IDN.toASCII(host);
+            ascii = IDN.toASCII(host);
         } catch (IllegalArgumentException e) {
             return null;
         }
+        // {platform} and friends are placeholders of Destination, filled later: braces stay.
+        return ascii.chars().allMatch(c -> c > 0x20 && c < 0x7F && NOT_IN_A_HOST.indexOf(c) < 0) ? ascii : null;
     }
 
     /** Where the host of {@code scheme://[userinfo@]host[:port]…} begins, or -1 if the URL has no authority. */

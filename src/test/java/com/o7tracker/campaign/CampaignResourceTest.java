@@ -159,6 +159,14 @@ class CampaignResourceTest {
                 new Bad(() -> post("{\"redirect_url\":\"http:///nohost\"}"), "redirect_url must have a host."),
                 new Bad(() -> post("{\"redirect_url\":\"https://b\uFFFDcher.de/\"}"), "redirect_url must have a host."),
                 new Bad(() -> post("{\"redirect_url\":\"http:///n\u00f6host\"}"), "redirect_url must have a host."),
+                // Full-width delimiters that IDNA 2003 would turn into their ASCII twins, sending
+                // visitors to another host than the one shown (accounts.example.com@evil.example).
+                new Bad(() -> post("{\"redirect_url\":\"https://accounts.example.com\uFF20evil.example/\"}"),
+                        "redirect_url must have a host."),
+                new Bad(() -> post("{\"redirect_url\":\"https://evil.example\uFF0F.good.example/\"}"),
+                        "redirect_url must have a host."),
+                // Characters IDNA 2003 maps away (faß.de would become fass.de, another domain).
+                new Bad(() -> post("{\"redirect_url\":\"https://fa\u00df.de/\"}"), "redirect_url must have a host."),
                 new Bad(() -> post("{\"redirect_url\":\"https://b\u00fc" + "x".repeat(64) + ".de/\"}"),
                         "redirect_url must have a host."),
                 new Bad(() -> post("{\"redirect_url\":\"http://a b.example\"}"),

@@ -32,6 +32,11 @@ class DestinationTest {
                 .isEqualTo("http://j%C3%B6:p%C3%A4@xn--bcher-kva.de:8080/%C3%A4?b=http://%C3%BC.example#%C3%BC");
         assertThat(AsciiUrl.toAscii("https://bu\u0308cher.de/")).as("normalised first (NFC)").isEqualTo("https://xn--bcher-kva.de/");
         assertThat(AsciiUrl.toAscii("https://{platform}.bücher.de/")).isEqualTo("https://{platform}.xn--bcher-kva.de/");
+        assertThat(AsciiUrl.asciiHost("accounts.example.com\uFF20evil.example")).as("a full-width @").isNull();
+        assertThat(AsciiUrl.asciiHost("evil.example\uFF0F.good.example")).as("a full-width /").isNull();
+        assertThat(AsciiUrl.asciiHost("a\uFF1Fb.example")).as("a full-width ?").isNull();
+        assertThat(AsciiUrl.asciiHost("fa\u00df.de")).as("IDNA 2003 makes it fass.de, browsers xn--fa-hia.de").isNull();
+        assertThat(AsciiUrl.asciiHost("b\u00fccher\uFF0Ede")).as("a full-width dot is a dot").isEqualTo("xn--bcher-kva.de");
         assertThat(AsciiUrl.toAscii("https://b\uFFFDcher.de/"))
                 .as("no name DNS could carry: percent-encoded like the rest (and refused as a campaign's URL)")
                 .isEqualTo("https://b%EF%BF%BDcher.de/");
