@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.MetricRegistry;
 import com.o7tracker.campaign.CampaignDao;
-import com.o7tracker.db.DatabaseFactory;
 import com.o7tracker.notify.Channel;
 import com.o7tracker.notify.Notifications;
 import com.o7tracker.notify.Subscriber;
@@ -46,7 +45,7 @@ class CampaignChangeListenerTest {
         assertThat(targets.find(id).location()).as("cached before listening").isEqualTo("https://before.example/");
         TestPostgres postgres = TestPostgres.shared();
         Notifications notifications = new Notifications(
-                new DatabaseFactory.Endpoint(postgres.jdbcUrl(), postgres.user(), postgres.password(), Optional.empty()), jdbi);
+                postgres.endpoint(), jdbi);
         AtomicInteger connections = new AtomicInteger();
         notifications.subscribe(Channel.CAMPAIGN_CHANGED, new Subscriber() {
             @Override

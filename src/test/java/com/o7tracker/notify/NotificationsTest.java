@@ -2,12 +2,10 @@ package com.o7tracker.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.o7tracker.db.DatabaseFactory;
 import com.o7tracker.support.Await;
 import com.o7tracker.support.TestPostgres;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Jdbi;
@@ -80,7 +78,7 @@ class NotificationsTest {
         TestPostgres postgres = TestPostgres.shared();
         Jdbi jdbi = Jdbi.create(postgres.migratedDataSource()).installPlugin(new SqlObjectPlugin());
         Notifications notifications = new Notifications(
-                new DatabaseFactory.Endpoint(postgres.jdbcUrl(), postgres.user(), postgres.password(), Optional.empty()), jdbi);
+                postgres.endpoint(), jdbi);
         Throwing throwing = new Throwing(notifications);
         Recording sameChannel = new Recording(notifications);
         Recording otherChannel = new Recording(notifications);

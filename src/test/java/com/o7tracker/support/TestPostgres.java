@@ -1,5 +1,7 @@
 package com.o7tracker.support;
 
+import com.o7tracker.db.DatabaseFactory;
+
 import com.o7tracker.db.Migrations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -9,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -62,6 +65,11 @@ public final class TestPostgres {
 
     public String password() {
         return "postgres";
+    }
+
+    /** This database as the service's own connections take it (an external database, no embedded one). */
+    public DatabaseFactory.Endpoint endpoint() {
+        return new DatabaseFactory.Endpoint(jdbcUrl(), user(), password(), Optional.empty());
     }
 
     /** A plain data source on the database, with the service's migrations applied. */
