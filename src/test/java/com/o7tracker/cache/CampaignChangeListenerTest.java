@@ -8,11 +8,10 @@ import com.o7tracker.notify.Channel;
 import com.o7tracker.notify.Notifications;
 import com.o7tracker.notify.Subscriber;
 import com.o7tracker.support.Await;
+import com.o7tracker.support.Tables;
 import com.o7tracker.support.TestPostgres;
 import io.dropwizard.jackson.Jackson;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +36,7 @@ class CampaignChangeListenerTest {
         Jdbi jdbi = Jdbi.create(TestPostgres.shared().migratedDataSource()).installPlugin(new SqlObjectPlugin());
         CampaignDao dao = jdbi.onDemand(CampaignDao.class);
         long id = ThreadLocalRandom.current().nextLong(1L << 33, 1L << 52);
-        sql("INSERT INTO campaigns (id, redirect_url) VALUES (" + id + ", 'https://before.example/')");
+        Tables.execute("INSERT INTO campaigns (id, redirect_url) VALUES (" + id + ", 'https://before.example/')");
 
         MetricRegistry metrics = new MetricRegistry();
         CacheFactory settings = Jackson.newObjectMapper().convertValue(Map.of(), CacheFactory.class);
@@ -56,7 +55,7 @@ class CampaignChangeListenerTest {
             public void connected(Listening listening) throws SQLException {
                 if (connections.incrementAndGet() == 1) {
                     try {
-                        sql("UPDATE campaigns SET redirect_url = 'https://during.example/' WHERE id = " + id);
+                        Tables.execute("UPDATE campaigns SET redirect_url = 'https://during.example/' WHERE id = " + id);
                         Await.until("the change's notification", Duration.ofSeconds(10), () -> {
                             listening.hearPending();
                             return "https://during.example/".equals(targets.find(id).location());
@@ -74,19 +73,13 @@ class CampaignChangeListenerTest {
         try {
             Await.until("the campaigns loaded", Duration.ofSeconds(30),
                     () -> (Integer) metrics.getGauges().get("cache.local.complete").getValue() == 1);
-            sql("UPDATE campaigns SET redirect_url = 'https://after.example/' WHERE id = " + id);
+            Tables.execute("UPDATE campaigns SET redirect_url = 'https://after.example/' WHERE id = " + id);
             Await.until("the later change heard", Duration.ofSeconds(10),
                     () -> "https://after.example/".equals(targets.find(id).location()));
             assertThat(connections.get()).as("listening connections").isEqualTo(1);
         } finally {
             notifications.stop();
             targets.stop();
-        }
-    }
-
-    private static void sql(String statement) throws SQLException {
-        try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement()) {
-            s.execute(statement);
         }
     }
 }

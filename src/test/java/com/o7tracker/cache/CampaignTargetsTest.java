@@ -125,16 +125,12 @@ class CampaignTargetsTest {
     }
 
     private static long insertBehindTheCachesBack(long id, String url) throws Exception {
-        try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO campaigns (id, redirect_url) VALUES (" + id + ", '" + url + "')");
-        }
+        Tables.execute("INSERT INTO campaigns (id, redirect_url) VALUES (" + id + ", '" + url + "')");
         return id;
     }
 
     private static void updateBehindTheCachesBack(long id, String url) throws Exception {
-        try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement()) {
-            s.execute("UPDATE campaigns SET redirect_url = '" + url + "' WHERE id = " + id); // PostgreSQL moves the version
-        }
+        Tables.execute("UPDATE campaigns SET redirect_url = '" + url + "' WHERE id = " + id); // PostgreSQL moves the version
     }
 
     @Test

@@ -71,6 +71,15 @@ public final class Tables {
         return number("SELECT coalesce(sum(click_count), 0) FROM campaigns");
     }
 
+    /** Runs {@code sql} (a write behind the service's back) in a connection of its own. */
+    public static void execute(String sql) {
+        try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The one number {@code sql} answers (a count, a sum). */
     public static long number(String sql) {
         try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement();
