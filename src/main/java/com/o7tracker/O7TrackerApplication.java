@@ -2,6 +2,7 @@ package com.o7tracker;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.o7tracker.cache.CampaignTargets;
+import com.o7tracker.campaign.AppliedPositions;
 import com.o7tracker.campaign.CampaignDao;
 import com.o7tracker.campaign.CampaignResource;
 import com.o7tracker.campaign.CampaignService;
@@ -166,10 +167,12 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         environment.jersey().register(new EventsResource(events));
         environment.jersey().register(new DashboardResource());
         // A campaign written here: the caches re-read it, then every instance's live events hear of it.
-        environment.jersey().register(new CampaignResource(new CampaignService(campaignDao, targets, events), json));
+        // Reads of the counters say which flushes they hold, so that the dashboard adds each live event once.
+        AppliedPositions positions = new AppliedPositions(database.jdbi());
+        environment.jersey().register(new CampaignResource(new CampaignService(campaignDao, targets, events), positions, json));
         environment.jersey().register(new UpdateStatsResource(counting));
         // Clicks over time; minute buckets rolled up into hours after STATS_MINUTE_RETENTION.
-        config.getStats().build(environment, database.jdbi(), campaignDao);
+        config.getStats().build(environment, database.jdbi(), campaignDao, positions);
     }
 
     /**

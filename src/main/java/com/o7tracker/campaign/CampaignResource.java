@@ -43,10 +43,12 @@ public class CampaignResource {
     private static final Instant END_OF_TIME = Instant.parse("9999-12-31T00:00:00Z");
 
     private final CampaignService campaigns;
+    private final AppliedPositions positions;
     private final JsonBody json;
 
-    public CampaignResource(CampaignService campaigns, JsonBody json) {
+    public CampaignResource(CampaignService campaigns, AppliedPositions positions, JsonBody json) {
         this.campaigns = campaigns;
+        this.positions = positions;
         this.json = json;
     }
 
@@ -72,8 +74,10 @@ public class CampaignResource {
         String[] wanted = parsePlatforms(platforms, platform);
         int pageSize = LIMIT.read(limit);
         Cursor cursor = after == null ? new Cursor(END_OF_TIME, Long.MAX_VALUE) : Cursor.parse(after);
-        List<Campaign> page = campaigns.list(wanted, cursor.createdAt(), cursor.id(), pageSize);
-        Response.ResponseBuilder response = Response.ok(page);
+        AppliedPositions.Read<List<Campaign>> read = positions.read(
+                () -> campaigns.list(wanted, cursor.createdAt(), cursor.id(), pageSize));
+        List<Campaign> page = read.value();
+        Response.ResponseBuilder response = Response.ok(page).header(AppliedPositions.HEADER, read.positions());
         if (page.size() == pageSize) {
             Campaign last = page.get(page.size() - 1);
             URI next = UriBuilder.fromUri(uriInfo.getRequestUri())

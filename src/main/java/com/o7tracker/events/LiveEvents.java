@@ -143,7 +143,7 @@ public class LiveEvents implements CampaignChanges, Managed {
 
     /** A batch of clicks this instance's flusher applied (committed): told to every instance's streams. */
     public void applied(String journalId, long upToSeq, ClickCounts counts) {
-        tell(Channel.CLICKS_APPLIED, AppliedClicks.encode(counts));
+        tell(Channel.CLICKS_APPLIED, AppliedClicks.encode(journalId, upToSeq, counts));
     }
 
     private void tell(Channel channel, List<String> payloads) {
@@ -162,20 +162,31 @@ public class LiveEvents implements CampaignChanges, Managed {
         });
     }
 
-    /** The deltas of one flush of some instance ({@link Channel#CLICKS_APPLIED}). */
+    /**
+     * The deltas of one flush of some instance ({@link Channel#CLICKS_APPLIED}), with the flush's
+     * position ({@code journal}, {@code seq}) when it was told: a page that read the counters as of
+     * a position at or past it has these clicks already.
+     */
     public void clicksHeard(String payload) {
         if (broadcaster == null) {
             return; // nobody has listened yet
         }
         sender.execute(() -> {
+            AppliedClicks.Heard heard = AppliedClicks.parse(payload);
             List<Map<String, Object>> campaigns = new ArrayList<>();
-            AppliedClicks.parse(payload).forEach((id, c) -> {
+            heard.campaigns().forEach((id, c) -> {
                 Map<String, Object> delta = new LinkedHashMap<>();
                 delta.put("campaign_id", id);
                 delta.putAll(Counters.named(c));
                 campaigns.add(delta);
             });
-            send("clicks", Map.of("campaigns", campaigns));
+            Map<String, Object> data = new LinkedHashMap<>();
+            heard.position().ifPresent(position -> {
+                data.put("journal", position.journalId());
+                data.put("seq", position.seq());
+            });
+            data.put("campaigns", campaigns);
+            send("clicks", data);
         });
     }
 

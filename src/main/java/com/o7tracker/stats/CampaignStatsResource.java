@@ -1,6 +1,7 @@
 package com.o7tracker.stats;
 
 import com.codahale.metrics.annotation.Timed;
+import com.o7tracker.campaign.AppliedPositions;
 import com.o7tracker.campaign.CampaignDao;
 import com.o7tracker.campaign.CampaignIdParam;
 import jakarta.ws.rs.GET;
@@ -27,11 +28,13 @@ public class CampaignStatsResource {
     private final CampaignDao campaigns;
     private final StatsDao stats;
     private final StatsQuery.Reader queries;
+    private final AppliedPositions positions;
 
-    public CampaignStatsResource(CampaignDao campaigns, StatsDao stats, StatsQuery.Reader queries) {
+    public CampaignStatsResource(CampaignDao campaigns, StatsDao stats, StatsQuery.Reader queries, AppliedPositions positions) {
         this.campaigns = campaigns;
         this.stats = stats;
         this.queries = queries;
+        this.positions = positions;
     }
 
     @GET
@@ -45,13 +48,15 @@ public class CampaignStatsResource {
         if (campaigns.findById(campaignId).isEmpty()) {
             throw id.unknown();
         }
-        List<Bucket> buckets = stats.buckets(campaignId, query.from(), query.to(), query.interval());
+        AppliedPositions.Read<List<Bucket>> read = positions.read(
+                () -> stats.buckets(campaignId, query.from(), query.to(), query.interval()));
+        List<Bucket> buckets = read.value();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("campaign_id", campaignId);
         body.put("interval", query.interval().id());
         body.put("from", query.from());
         body.put("to", query.to());
         body.put("buckets", buckets);
-        return query.answer(body, buckets, "campaign-" + campaignId);
+        return query.answer(body, buckets, "campaign-" + campaignId, read.positions());
     }
 }

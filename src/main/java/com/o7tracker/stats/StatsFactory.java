@@ -1,5 +1,6 @@
 package com.o7tracker.stats;
 
+import com.o7tracker.campaign.AppliedPositions;
 import com.o7tracker.campaign.CampaignDao;
 import com.o7tracker.settings.Setting;
 import io.dropwizard.core.setup.Environment;
@@ -19,12 +20,12 @@ public class StatsFactory {
     private Duration minuteRetention = Duration.days(7);
 
     /** Registers {@code /admin/stats} and {@code /admin/campaigns/{id}/stats}, and manages the rollup. */
-    public void build(Environment environment, Jdbi jdbi, CampaignDao campaigns) {
+    public void build(Environment environment, Jdbi jdbi, CampaignDao campaigns, AppliedPositions positions) {
         StatsDao stats = jdbi.onDemand(StatsDao.class);
         java.time.Duration kept = minuteRetention.toJavaDuration();
         StatsQuery.Reader queries = new StatsQuery.Reader(kept, Clock.systemUTC());
-        environment.jersey().register(new CampaignStatsResource(campaigns, stats, queries));
-        environment.jersey().register(new StatsResource(stats, queries));
+        environment.jersey().register(new CampaignStatsResource(campaigns, stats, queries, positions));
+        environment.jersey().register(new StatsResource(stats, queries, positions));
         // The lifecycle shuts it down as the service stops; a rollup under way (one statement) gets
         // the 10 s it always had to end.
         ScheduledExecutorService rollups = environment.lifecycle().scheduledExecutorService("stats-rollup", true)

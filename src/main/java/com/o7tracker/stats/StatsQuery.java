@@ -1,5 +1,6 @@
 package com.o7tracker.stats;
 
+import com.o7tracker.campaign.AppliedPositions;
 import com.o7tracker.campaign.Counters;
 import com.o7tracker.web.ApiException;
 import jakarta.ws.rs.core.MediaType;
@@ -58,13 +59,14 @@ record StatsQuery(Instant from, Instant to, Interval interval, boolean csv) {
     }
 
     /** The answer: {@code body} as JSON (its "buckets" among its fields), or the buckets alone as CSV. */
-    Response answer(Map<String, Object> body, List<Bucket> buckets, String fileName) {
+    Response answer(Map<String, Object> body, List<Bucket> buckets, String fileName, String positions) {
         if (csv) {
             return Response.ok(csv(buckets), CSV + "; charset=utf-8")
                     .header("Content-Disposition", "attachment; filename=\"" + fileName + "-" + interval.id() + ".csv\"")
+                    .header(AppliedPositions.HEADER, positions)
                     .build();
         }
-        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
+        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).header(AppliedPositions.HEADER, positions).build();
     }
 
     private static boolean csv(String format, String accept) {

@@ -1,6 +1,7 @@
 package com.o7tracker.stats;
 
 import com.codahale.metrics.annotation.Timed;
+import com.o7tracker.campaign.AppliedPositions;
 import com.o7tracker.web.IntQueryParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -24,12 +25,18 @@ public class StatsResource {
     static final int MAX_TOP = 100;
     private static final IntQueryParam TOP = new IntQueryParam("top", 1, MAX_TOP, 10);
 
+    /** The buckets and the top campaigns, read from one snapshot. */
+    private record Clicks(List<Bucket> buckets, List<StatsDao.CampaignClicks> top) {
+    }
+
     private final StatsDao stats;
     private final StatsQuery.Reader queries;
+    private final AppliedPositions positions;
 
-    public StatsResource(StatsDao stats, StatsQuery.Reader queries) {
+    public StatsResource(StatsDao stats, StatsQuery.Reader queries, AppliedPositions positions) {
         this.stats = stats;
         this.queries = queries;
+        this.positions = positions;
     }
 
     @GET
@@ -40,13 +47,14 @@ public class StatsResource {
                         @QueryParam("top") String top, @HeaderParam("Accept") String accept) {
         StatsQuery query = queries.read(from, to, interval, format, accept);
         int topN = TOP.read(top);
-        List<Bucket> buckets = stats.buckets(null, query.from(), query.to(), query.interval());
+        AppliedPositions.Read<Clicks> read = positions.read(() -> new Clicks(
+                stats.buckets(null, query.from(), query.to(), query.interval()), stats.top(query.from(), query.to(), topN)));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("interval", query.interval().id());
         body.put("from", query.from());
         body.put("to", query.to());
-        body.put("buckets", buckets);
-        body.put("top_campaigns", stats.top(query.from(), query.to(), topN));
-        return query.answer(body, buckets, "all-campaigns");
+        body.put("buckets", read.value().buckets());
+        body.put("top_campaigns", read.value().top());
+        return query.answer(body, read.value().buckets(), "all-campaigns", read.positions());
     }
 }

@@ -38,8 +38,8 @@ class CampaignResourceTest {
 
     private static final ObjectMapper MAPPER = Jackson.newObjectMapper()
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    private static final CampaignDao DAO = Jdbi.create(TestPostgres.shared().migratedDataSource())
-            .installPlugin(new SqlObjectPlugin()).onDemand(CampaignDao.class);
+    private static final Jdbi JDBI = Jdbi.create(TestPostgres.shared().migratedDataSource()).installPlugin(new SqlObjectPlugin());
+    private static final CampaignDao DAO = JDBI.onDemand(CampaignDao.class);
     private static final String SEED = """
             {"redirect_url":"https://github.com/otobrglez/o7tracker","platforms":["WindowsPhone","Android","IPhone"]}""";
     private static final String KNOWN = "known: Android, IPhone, WindowsPhone, Other.";
@@ -49,7 +49,7 @@ class CampaignResourceTest {
             .setMapper(MAPPER)
             .setRegisterDefaultExceptionMappers(false) // as config.yml says
             .addProperty(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true)
-            .addResource(new CampaignResource(new CampaignService(DAO), new JsonBody(MAPPER)))
+            .addResource(new CampaignResource(new CampaignService(DAO), new AppliedPositions(JDBI), new JsonBody(MAPPER)))
             .addProvider(new AdminFeature())
             .addProvider(new ErrorMapper(new Fallback("https://fallback.example/", new MetricRegistry())))
             .build();

@@ -11,6 +11,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -55,8 +58,12 @@ class LiveEventsIT {
             other.get("/track/" + id + "?platform=IPhone");
         }
         long seen = 0;
+        Map<String, Long> positions = new HashMap<>();
         while (seen < 6) { // in one flush's event or several, of either instance
             String clicks = awaitEvent(lines, "clicks", "\"campaign_id\":" + id);
+            Matcher position = Pattern.compile("^\\{\"journal\":\"([0-9a-f-]{36})\",\"seq\":(\\d+),\"campaigns\":").matcher(clicks);
+            assertThat(position.find()).as("the flush's position leads its event: " + clicks).isTrue();
+            positions.merge(position.group(1), Long.parseLong(position.group(2)), Math::max);
             Matcher iphone = Pattern.compile("\"campaign_id\":" + id + ",\"click_count\":(\\d+),\"android_click_count\":0,"
                     + "\"iphone_click_count\":(\\d+)").matcher(clicks);
             assertThat(iphone.find()).as(clicks).isTrue();
@@ -64,6 +71,19 @@ class LiveEventsIT {
             seen += Long.parseLong(iphone.group(2));
         }
         assertThat(seen).isEqualTo(6);
+        // Two instances, two journals: a read of the counters from now on holds both flushes, and says so.
+        assertThat(positions).hasSize(2);
+        for (String path : List.of("/admin/campaigns", "/admin/campaigns/" + id + "/stats", "/admin/stats")) {
+            HttpResponse<String> read = http.send(http.admin(path).GET());
+            Map<String, Long> applied = new HashMap<>();
+            for (String entry : read.headers().firstValue("O7tracker-Applied").orElse("").split(",")) {
+                int equals = entry.lastIndexOf('=');
+                if (equals > 0) {
+                    applied.put(entry.substring(0, equals), Long.parseLong(entry.substring(equals + 1)));
+                }
+            }
+            positions.forEach((journal, seq) -> assertThat(applied.get(journal)).as(path + " " + applied).isGreaterThanOrEqualTo(seq));
+        }
         assertThat(other.adminDelete("/admin/campaigns/" + id).statusCode()).isEqualTo(204);
         awaitEvent(lines, "campaign", "{\"campaign_id\":" + id + ",\"change\":\"deleted\"}");
         // The stream is left open: the service's stop must end it (the extension's stop fails with a

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.o7tracker.campaign.AppliedPositions;
 import com.o7tracker.campaign.CampaignDao;
 import com.o7tracker.campaign.CampaignRequest;
 import com.o7tracker.support.TestPostgres;
@@ -44,8 +45,8 @@ class StatsResourceTest {
     static final ResourceExtension RESOURCES = ResourceExtension.builder()
             .setMapper(Jackson.newObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS))
             .setRegisterDefaultExceptionMappers(false) // as config.yml says
-            .addResource(new CampaignStatsResource(CAMPAIGNS, STATS, QUERIES))
-            .addResource(new StatsResource(STATS, QUERIES))
+            .addResource(new CampaignStatsResource(CAMPAIGNS, STATS, QUERIES, new AppliedPositions(JDBI)))
+            .addResource(new StatsResource(STATS, QUERIES, new AppliedPositions(JDBI)))
             .addProvider(new AdminFeature())
             .addProvider(new ErrorMapper(new Fallback("https://fallback.example/", new MetricRegistry())))
             .build();
