@@ -1,13 +1,18 @@
 package com.o7tracker.settings;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
@@ -22,6 +27,11 @@ import java.util.Set;
  * beside it, 0600 from its creation, synced, then renamed over it), so a crash while writing never
  * leaves a half-written secret that the next start would take for the whole one, and the secret is
  * never readable by others, not even for a moment.
+ *
+ * <p>Only a regular file of the service's own OS user is read, never through a symbolic link: a
+ * link (planted by another user, or left by an operator) would otherwise have the service make its
+ * target the service's alone and read it, and root, which may change any file, would do so to
+ * another user's file as well.
  */
 public final class KeptSecret {
 
@@ -39,14 +49,33 @@ public final class KeptSecret {
 
     /**
      * The secret kept in {@code file} (without its line end), or empty if there is no such file.
-     * The file is made readable by its owner only again, whatever was done to it meanwhile.
+     * The file is made readable by its owner only again, whatever was done to it meanwhile. Refused,
+     * and left as it is, if it is a symbolic link, not a regular file, or another user's.
      */
     public static Optional<String> read(Path file) throws IOException {
-        if (!Files.exists(file)) {
+        PosixFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
             return Optional.empty();
         }
-        Files.setPosixFilePermissions(file, OWNER_ONLY);
-        return Optional.of(Files.readString(file).strip());
+        String whatToDo = ": a secret is kept only in a regular file of the service's own user; remove it to have a"
+                + " new secret drawn, or put the secret itself there";
+        if (attributes.isSymbolicLink()) {
+            throw new IOException(file + " is a symbolic link (to " + Files.readSymbolicLink(file) + ")" + whatToDo);
+        }
+        if (!attributes.isRegularFile()) {
+            throw new IOException(file + " is not a regular file" + whatToDo);
+        }
+        int owner = (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        if (owner != serviceUid()) {
+            throw new IOException(file + " belongs to another user (uid " + owner + ", the service runs as uid "
+                    + serviceUid() + ")" + whatToDo);
+        }
+        Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setPermissions(OWNER_ONLY);
+        try (InputStream in = Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).strip());
+        }
     }
 
     /** Keeps {@code secret} in {@code file}, replacing what it held, atomically. */
@@ -70,5 +99,9 @@ public final class KeptSecret {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
         }
+    }
+
+    private static int serviceUid() {
+        return (int) new com.sun.security.auth.module.UnixSystem().getUid();
     }
 }

@@ -1,10 +1,15 @@
 package com.o7tracker.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,5 +44,54 @@ class KeptSecretTest {
         assertThat(KeptSecret.read(file)).hasValue("second-secret-value");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         assertThat(KeptSecret.draw(18)).as("drawn at random").isNotEqualTo(KeptSecret.draw(18));
+    }
+
+    /**
+     * A link planted where the secret is kept (by another user, or left by an operator) would have
+     * the service make its target the service's and read it: refused, the target left as it was.
+     */
+    @Test
+    void aSymbolicLinkIsRefusedAndItsTargetLeftAsItWas() throws Exception {
+        Path target = Files.writeString(directory.resolve("elsewhere"), "planted-secret-value\n");
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+        Path file = Files.createSymbolicLink(directory.resolve("secret"), target);
+
+        assertThatThrownBy(() -> KeptSecret.read(file))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(file + " is a symbolic link");
+        assertThat(Files.readString(target)).isEqualTo("planted-secret-value\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-r--r--");
+        assertThat(Files.isSymbolicLink(file)).isTrue();
+    }
+
+    @Test
+    void aDirectoryInPlaceOfTheFileIsRefusedAndLeftAsItWas() throws Exception {
+        Path file = Files.createDirectory(directory.resolve("secret"));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        assertThatThrownBy(() -> KeptSecret.read(file))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(file + " is not a regular file");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rwxr-xr-x");
+    }
+
+    /** Root may make any file its own; it must not do so to another user's file that was put there. */
+    @Test
+    void aFileOfAnotherUserIsRefusedAndLeftAsItWas() throws Exception {
+        assumeTrue(isRoot(), "only root can give a file to another user");
+        Path file = Files.writeString(directory.resolve("secret"), "planted-secret-value\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        UserPrincipal nobody = directory.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        Files.setOwner(file, nobody);
+
+        assertThatThrownBy(() -> KeptSecret.read(file))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(file + " belongs to another user");
+        assertThat(Files.getOwner(file, LinkOption.NOFOLLOW_LINKS)).isEqualTo(nobody);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
+    }
+
+    private static boolean isRoot() {
+        return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
     }
 }
