@@ -32,10 +32,19 @@ import java.util.Set;
  * link (planted by another user, or left by an operator) would otherwise have the service make its
  * target the service's alone and read it, and root, which may change any file, would do so to
  * another user's file as well.
+ *
+ * <p>Nor is a secret kept in a directory that another user may write to, or that belongs to another
+ * user (root aside): that user could remove the file, or put one of their own in its place between
+ * the service's look at it and its read. The service refuses to start then, and says what to
+ * change, rather than warn in a log read after the fact: it is the rule PostgreSQL keeps for its
+ * data directory and ssh for a user's keys, and the embedded default already refuses to run
+ * PostgreSQL's binaries from under such a directory ({@code PrivateBinaries}). A directory that
+ * the service makes for a secret is its user's alone (0700).
  */
 public final class KeptSecret {
 
     public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
 
     private KeptSecret() {
     }
@@ -50,9 +59,15 @@ public final class KeptSecret {
     /**
      * The secret kept in {@code file} (without its line end), or empty if there is no such file.
      * The file is made readable by its owner only again, whatever was done to it meanwhile. Refused,
-     * and left as it is, if it is a symbolic link, not a regular file, or another user's.
+     * and left as it is, if it is a symbolic link, not a regular file, or another user's, or if its
+     * directory is not the service's to keep a secret in.
      */
     public static Optional<String> read(Path file) throws IOException {
+        Path directory = file.toAbsolutePath().getParent();
+        if (Files.notExists(directory)) {
+            return Optional.empty();
+        }
+        checkDirectory(directory);
         PosixFileAttributes attributes;
         try {
             attributes = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -78,9 +93,14 @@ public final class KeptSecret {
         }
     }
 
-    /** Keeps {@code secret} in {@code file}, replacing what it held, atomically. */
+    /**
+     * Keeps {@code secret} in {@code file}, replacing what it held, atomically; makes its directory
+     * (0700) if there is none, and refuses one that is not the service's to keep a secret in.
+     */
     public static void write(Path file, String secret) throws IOException {
         Path directory = file.toAbsolutePath().getParent();
+        Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+        checkDirectory(directory);
         Path temporary = Files.createTempFile(directory, "." + file.getFileName() + ".", ".tmp",
                 PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         try {
@@ -98,6 +118,25 @@ public final class KeptSecret {
         // The rename itself, on disk: otherwise a power loss could bring back the directory without the file.
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
+        }
+    }
+
+    /**
+     * Refuses a directory that a user other than the service's (or root) could change. Followed if it
+     * is a link: a data directory is often a link to the disk it is kept on, and the link's own
+     * directory is the operator's choice.
+     */
+    private static void checkDirectory(Path directory) throws IOException {
+        int owner = (Integer) Files.getAttribute(directory, "unix:uid");
+        if (owner != serviceUid() && owner != 0) {
+            throw new IOException(directory + " belongs to another user (uid " + owner + ", the service runs as uid "
+                    + serviceUid() + "), who could replace the secrets kept in it: give it to the service's user"
+                    + " (chown), or set DATA_DIR to a directory of its own");
+        }
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(directory);
+        if (permissions.contains(PosixFilePermission.GROUP_WRITE) || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new IOException(directory + " is writable by other users, who could replace the secrets kept in it:"
+                    + " chmod go-w " + directory);
         }
     }
 

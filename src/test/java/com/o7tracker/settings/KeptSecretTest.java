@@ -91,6 +91,60 @@ class KeptSecretTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
     }
 
+    /** Others who may write to the directory could put their file in the secret's place, or remove it. */
+    @Test
+    void aDirectoryOthersCanWriteToIsRefusedSayingWhatToDo() throws Exception {
+        for (String mode : new String[] {"rwxrwxrwx", "rwxrwxr-x"}) {
+            Path open = Files.createDirectory(directory.resolve("open-" + mode));
+            Path file = open.resolve("secret");
+            KeptSecret.write(file, "kept-secret-value");
+            Files.setPosixFilePermissions(open, PosixFilePermissions.fromString(mode));
+
+            assertThatThrownBy(() -> KeptSecret.read(file))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining(open + " is writable by other users")
+                    .hasMessageContaining("chmod go-w " + open);
+            assertThatThrownBy(() -> KeptSecret.write(file, "another-secret-value"))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining(open + " is writable by other users");
+            assertThat(Files.readString(file)).isEqualTo("kept-secret-value\n");
+            try (Stream<Path> files = Files.list(open)) {
+                assertThat(files).containsExactly(file);
+            }
+        }
+    }
+
+    @Test
+    void aDirectoryOfAnotherUserIsRefused() throws Exception {
+        assumeTrue(isRoot(), "only root can give a directory to another user");
+        Path theirs = Files.createDirectory(directory.resolve("theirs"));
+        Path file = theirs.resolve("secret");
+        KeptSecret.write(file, "kept-secret-value");
+        Files.setOwner(theirs, directory.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+
+        assertThatThrownBy(() -> KeptSecret.read(file))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(theirs + " belongs to another user");
+        assertThatThrownBy(() -> KeptSecret.write(file, "another-secret-value"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(theirs + " belongs to another user");
+        assertThat(Files.readString(file)).isEqualTo("kept-secret-value\n");
+    }
+
+    /** Made with the permissions the umask would leave (0755 here), others could list the secrets' names and more. */
+    @Test
+    void aDirectoryNotThereYetIsMadeTheServiceUsersAlone() throws Exception {
+        Path data = directory.resolve("data");
+        Path file = data.resolve("deeper").resolve("secret");
+        assertThat(KeptSecret.read(file)).isEmpty();
+        assertThat(data).doesNotExist();
+
+        KeptSecret.write(file, "kept-secret-value");
+        assertThat(KeptSecret.read(file)).hasValue("kept-secret-value");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
+    }
+
     private static boolean isRoot() {
         return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
     }
