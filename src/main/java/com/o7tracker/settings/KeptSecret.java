@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -19,6 +20,9 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A secret the service draws at random and keeps in a file of its data directory, readable by its
@@ -26,7 +30,9 @@ import java.util.Set;
  * embedded default when none is set. The file is written whole or not at all (a temporary file
  * beside it, 0600 from its creation, synced, then renamed over it), so a crash while writing never
  * leaves a half-written secret that the next start would take for the whole one, and the secret is
- * never readable by others, not even for a moment.
+ * never readable by others, not even for a moment. A temporary that a crash left before its rename is
+ * removed at the next read or write of its file (one process keeps a data directory's secrets at a
+ * time: {@code DataDirectoryLock}), so none piles up from crash to crash.
  *
  * <p>Only a regular file of the service's own OS user is read, never through a symbolic link: a
  * link (planted by another user, or left by an operator) would otherwise have the service make its
@@ -43,8 +49,12 @@ import java.util.Set;
  */
 public final class KeptSecret {
 
+    private static final Logger LOG = LoggerFactory.getLogger(KeptSecret.class);
+
     public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+
+    private static final String TEMPORARY_SUFFIX = ".tmp";
 
     private KeptSecret() {
     }
@@ -68,6 +78,7 @@ public final class KeptSecret {
             return Optional.empty();
         }
         checkDirectory(directory);
+        removeTemporaries(file);
         PosixFileAttributes attributes;
         try {
             attributes = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -101,7 +112,8 @@ public final class KeptSecret {
         Path directory = file.toAbsolutePath().getParent();
         Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
         checkDirectory(directory);
-        Path temporary = Files.createTempFile(directory, "." + file.getFileName() + ".", ".tmp",
+        removeTemporaries(file);
+        Path temporary = Files.createTempFile(directory, temporaryPrefix(file), TEMPORARY_SUFFIX,
                 PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         try {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
@@ -118,6 +130,30 @@ public final class KeptSecret {
         // The rename itself, on disk: otherwise a power loss could bring back the directory without the file.
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
+        }
+    }
+
+    /** Where a write of {@code file} begins the name of its temporary. */
+    private static String temporaryPrefix(Path file) {
+        return "." + file.getFileName() + ".";
+    }
+
+    /**
+     * Removes the temporaries that writes of {@code file} left: named as {@link Files#createTempFile}
+     * names them, with a random number between the prefix and the suffix, so that neither the
+     * temporaries of a file whose name begins with this one's ({@code .secret.x.123.tmp} beside
+     * {@code secret}) nor an operator's files are taken for them.
+     */
+    private static void removeTemporaries(Path file) throws IOException {
+        Pattern temporary = Pattern.compile(Pattern.quote(temporaryPrefix(file)) + "\\d+" + Pattern.quote(TEMPORARY_SUFFIX));
+        Path directory = file.toAbsolutePath().getParent();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory,
+                entry -> temporary.matcher(entry.getFileName().toString()).matches())) {
+            for (Path entry : entries) {
+                if (Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(entry)) {
+                    LOG.info("Removed {}, left by a write of {} that a crash interrupted", entry, file);
+                }
+            }
         }
     }
 

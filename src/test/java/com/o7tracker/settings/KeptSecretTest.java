@@ -145,6 +145,39 @@ class KeptSecretTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
     }
 
+    /**
+     * A crash between the temporary's creation and its rename leaves it behind; the next read or
+     * write removes it. Only the temporaries of that file: not another file's whose name begins
+     * with this one's, nor the operator's files.
+     */
+    @Test
+    void temporariesThatAnInterruptedWriteLeftAreRemovedAtTheNextReadAndWrite() throws Exception {
+        Path file = directory.resolve("secret");
+        Path[] others = {
+                Files.createTempFile(directory, ".secret.x.", ".tmp"), // a temporary of secret.x
+                Files.createTempFile(directory, ".other.", ".tmp"),
+                Files.writeString(directory.resolve(".secret.old.tmp"), "an operator's"),
+                Files.writeString(directory.resolve("secret.tmp"), "an operator's"),
+        };
+
+        Path leftByTheFirstWrite = Files.createTempFile(directory, ".secret.", ".tmp");
+        Files.writeString(leftByTheFirstWrite, "half-writ");
+        assertThat(KeptSecret.read(file)).as("no secret kept yet").isEmpty();
+        assertThat(leftByTheFirstWrite).doesNotExist();
+
+        KeptSecret.write(file, "first-secret-value");
+        Path leftByTheSecondWrite = Files.createTempFile(directory, ".secret.", ".tmp");
+        Path andAnother = Files.createTempFile(directory, ".secret.", ".tmp");
+        KeptSecret.write(file, "second-secret-value");
+        assertThat(leftByTheSecondWrite).doesNotExist();
+        assertThat(andAnother).doesNotExist();
+
+        assertThat(KeptSecret.read(file)).hasValue("second-secret-value");
+        try (Stream<Path> files = Files.list(directory)) {
+            assertThat(files).containsExactlyInAnyOrder(file, others[0], others[1], others[2], others[3]);
+        }
+    }
+
     private static boolean isRoot() {
         return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
     }
