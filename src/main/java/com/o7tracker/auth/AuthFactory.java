@@ -18,7 +18,6 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -137,7 +136,6 @@ public class AuthFactory {
                 LOG.info("AUTH_PASSWORD is not set; the admin API password (user '{}') is the one kept in {}", user, file);
                 return kept.get();
             }
-            Files.createDirectories(file.toAbsolutePath().getParent());
             String generated = KeptSecret.draw(18);
             KeptSecret.write(file, generated);
             LOG.warn("AUTH_PASSWORD is not set; the admin API password generated for this data directory is: {}"

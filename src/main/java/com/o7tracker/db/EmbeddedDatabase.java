@@ -41,7 +41,8 @@ public class EmbeddedDatabase implements Managed {
 
     /** Starts PostgreSQL at once (migrations and the pool need it before the server starts). */
     public String startAndGetJdbcUrl() throws IOException, InterruptedException {
-        Files.createDirectories(directory);
+        // The service's data directory too, if this makes it: not with the umask's permissions, open to all.
+        Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
         lock = DataDirectoryLock.take(directory);
         try {
             lock.stopStalePostmaster();

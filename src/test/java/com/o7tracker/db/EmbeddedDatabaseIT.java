@@ -141,6 +141,25 @@ class EmbeddedDatabaseIT {
         }
     }
 
+    /**
+     * Made with the umask's permissions (0755 as a rule), the data directory would be open to every
+     * local user to look into; it holds the admin password and the embedded PostgreSQL's data.
+     */
+    @Test
+    void aDataDirectoryNotThereYetIsMadeTheServiceUsersAlone() throws Exception {
+        Path data = TestApp.tempDir("embedded-new").resolve("data");
+        Path directory = data.resolve("postgresql");
+        EmbeddedDatabase database = new EmbeddedDatabase(directory);
+        String url = database.startAndGetJdbcUrl();
+        try {
+            assertAnswers(url, database.password());
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory))).isEqualTo("rwx------");
+        } finally {
+            database.stop();
+        }
+    }
+
     /** A data directory as the previous version left it: initdb -A trust, every local user a superuser. */
     @Test
     void aDataDirectoryOfThePreviousVersionIsLockedDownAndKeepsItsData() throws Exception {
