@@ -1,4 +1,5 @@
 // The admin JSON API, from the page's origin.
+import { positions } from './applied.js';
 
 export class ApiError extends Error {
   constructor(status, message) {
@@ -13,7 +14,10 @@ export async function request(path, options) {
     Object.assign({ headers: { 'Content-Type': 'application/json' } }, options));
   if (!response.ok) {
     let message = 'The service answered ' + response.status + '.';
-    try { message = (await response.json()).msg; } catch (e) { /* not JSON */ }
+    try {
+      const body = await response.json();
+      if (body && typeof body.msg === 'string' && body.msg.trim()) message = body.msg;
+    } catch (e) { /* not JSON: the status says it */ }
     throw new ApiError(response.status, message);
   }
   return response;
@@ -22,6 +26,12 @@ export async function request(path, options) {
 export async function api(path, options) {
   const response = await request(path, options);
   return response.status === 204 ? null : response.json();
+}
+
+/** A read of the counters: its JSON and the flushes it holds (see applied.js). */
+export async function counters(path) {
+  const response = await request(path);
+  return { body: await response.json(), applied: positions(response.headers.get('O7tracker-Applied')), response };
 }
 
 /** The stats path of a campaign (or of all, without an id) over a range. */

@@ -1,46 +1,60 @@
 // A campaign's page: the headline totals and chart of the chosen range, its history, its links and
 // its edit form; every number moves with the live clicks while the range reaches now.
-import { api, ApiError, statsPath } from './api.js';
-import { add, zeros } from './platforms.js';
+import { api, ApiError, counters, statsPath } from './api.js';
+import { Reads, holds } from './applied.js';
+import { add } from './platforms.js';
 import * as chart from './chart.js';
 import * as history from './history.js';
 import * as links from './links.js';
+import { asciiHost } from './links.js';
 import * as range from './range.js';
 import * as form from './campaign-form.js';
 import * as live from './live.js';
 import { clearErrors, confirm, pageError, showError } from './feedback.js';
 import * as list from './list.js';
 
-const state = { id: null, campaign: null, range: null, buckets: [], before: [], loading: 0, deleting: null };
+const state = { id: null, campaign: null, range: null, previous: null, buckets: [], before: [], applied: null, loading: 0, deleting: null };
+const reads = new Reads(clicks);
 
 function sqrt() {
   return document.getElementById('sqrt-scale').checked;
 }
 
 function render() {
-  range.totals(state.range, state.buckets, state.before);
+  range.totals(state.range, state.buckets, state.previous, state.before);
   chart.draw(state.buckets, state.range.interval, sqrt());
   history.render(state.buckets, state.range.interval);
   document.getElementById('csv').href = statsPath(state.id, state.range) + '&format=csv';
 }
 
-/** Reads the range's buckets and the previous period's; a later read wins over an earlier one. */
-async function load() {
+/**
+ * Reads the range's buckets and the previous period's; a later read wins over an earlier one.
+ * Live deltas heard meanwhile wait for it, then count unless it holds their flush already.
+ */
+function load() {
   const ticket = ++state.loading;
-  const shown = range.current();
-  const [now, before] = await Promise.all([
-    api(statsPath(state.id, shown)), api(statsPath(state.id, range.previous(shown)))]);
-  if (ticket !== state.loading || state.id === null) return;
-  state.range = shown;
-  state.buckets = now.buckets;
-  state.before = before.buckets;
-  render();
+  const id = state.id;
+  return reads.run(async () => {
+    const now = Date.now();
+    const shown = range.current(now);
+    const earlier = range.previous(shown, now);
+    const [read, before] = await Promise.all([counters(statsPath(id, shown)), api(statsPath(id, earlier))]);
+    if (ticket !== state.loading || state.id !== id) return;
+    state.range = shown;
+    state.previous = earlier;
+    state.buckets = read.body.buckets;
+    state.applied = read.applied;
+    state.before = before.buckets;
+    render();
+  });
 }
 
 function showCampaign(campaign) {
   state.campaign = campaign;
   document.getElementById('campaign-title').textContent = campaign.redirect_url;
-  document.getElementById('campaign-meta').textContent = 'Campaign ' + campaign.id;
+  // A host written in other scripts is also shown as browsers send visitors to it, where a lookalike shows.
+  const ascii = asciiHost(campaign.redirect_url);
+  document.getElementById('campaign-meta').textContent = 'Campaign ' + campaign.id + (ascii ? ' · host ' + ascii : '');
   form.fill('edit-', campaign);
   clearErrors(document.getElementById('edit'));
 }
@@ -72,26 +86,24 @@ export function hide() {
   state.loading++;
 }
 
-/** A live delta in the bucket of the browser's clock, if the range reaches now (else the page is a snapshot). */
-function clicks(delta) {
-  if (state.id !== String(delta.campaign_id) || !state.range || !state.range.live) return;
+/**
+ * A live delta, in the bucket of the browser's clock if the range has it (a range that ends in the
+ * past is a snapshot). A live range that now has left is read again (moved on with its previous
+ * period, or a custom one found past): that read begins after this delta's flush was applied, so
+ * it holds the delta, which is left to it.
+ */
+function clicks(delta, flush) {
+  if (state.id !== String(delta.campaign_id) || !state.range || !state.range.live || holds(state.applied, flush)) return;
   const width = range.WIDTH[state.range.interval];
-  const start = Math.floor(Date.now() / width) * width;
-  let last = state.buckets[state.buckets.length - 1];
-  if (!last || Date.parse(last.start) < start) {
-    // The range moves on to the bucket of now, keeping its length; buckets it skips had no clicks.
-    const to = start + width;
-    const from = to - (state.range.to - state.range.from);
-    const buckets = state.buckets.filter(b => Date.parse(b.start) >= from);
-    for (let t = Math.max(from, state.range.to.getTime()); t < to; t += width) {
-      buckets.push(zeros({ start: new Date(t).toISOString().replace('.000Z', 'Z') }));
-    }
-    last = buckets[buckets.length - 1];
-    state.buckets = buckets;
-    state.range = Object.assign({}, state.range, { from: new Date(from), to: new Date(to) });
+  const now = Date.now();
+  const start = Math.floor(now / width) * width;
+  const bucket = state.buckets.find(b => Date.parse(b.start) === start);
+  if (bucket) {
+    add(bucket, delta);
+    render();
+  } else if (now >= state.range.to.getTime()) {
+    load().catch(e => pageError(e.message));
   }
-  add(last, delta);
-  render();
 }
 
 export function init() {
@@ -115,16 +127,23 @@ export function init() {
   });
   document.getElementById('delete').addEventListener('click', async () => {
     // Deleted from here: its live event needs no second word.
-    state.deleting = state.id;
-    if (await list.remove(state.id)) {
+    const id = state.id;
+    state.deleting = id;
+    if (await list.remove(id)) {
       hide();
       window.location.hash = '';
+    } else {
+      state.deleting = null; // kept: a deletion by someone else later is told
     }
   });
-  live.on('clicks', clicks);
-  // A quiet live range moves on too: read again once now has left its last bucket.
+  live.on('clicks', (delta, flush) => reads.heard(delta, flush));
+  // A quiet live range moves on too: read again once now has left its last bucket, or the previous
+  // period's point to compare with has moved on a bucket of its own.
   setInterval(() => {
-    if (state.id && state.range && state.range.live && Date.now() >= state.range.to.getTime()) load().catch(() => {});
+    if (!state.id || !state.range || !state.range.live) return;
+    const now = Date.now();
+    const length = state.range.to - state.range.from;
+    if (now >= state.range.to.getTime() || now - length >= state.previous.to.getTime()) load().catch(() => {});
   }, 15000);
   live.on('reconnect', () => { if (state.id) load().catch(() => {}); });
   live.on('campaign', async change => {

@@ -22,8 +22,10 @@ function options(container, interval, sqrt) {
     cursor: { drag: { x: true, y: false } },
     hooks: { setSeries: [u => syncToggles(u)] },
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(sqrt ? 2 : 4, max)] } },
+    // Day buckets are UTC days: their axis is in UTC, so that a tick names the day a bucket counts.
+    tzDate: interval === 'day' ? ts => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC') : ts => new Date(ts * 1000),
     axes: [
-      { label: 'Time (' + format.zone() + ')', labelSize: 20 },
+      { label: interval === 'day' ? 'Day (UTC)' : 'Time (' + format.zone() + ')', labelSize: 20 },
       {
         label: 'Clicks per ' + interval + (sqrt ? ' (square-root scale)' : ''),
         labelSize: 20,

@@ -10,9 +10,27 @@ export function number(n) {
   return numbers.format(n);
 }
 
-/** A bucket's start as fits its width: a day as a date, a minute or hour as date and time. */
+// Day buckets are UTC days (the API's): shown as the UTC date they are, never as the local date
+// their start falls on (a day starting at 00:00 UTC is still the day before west of Greenwich).
+const utcDates = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
+const DAY = 24 * 60 * 60 * 1000;
+
+/** A bucket's start as fits its width: a day as its UTC date, a minute or hour as local date and time. */
 export function bucketTime(date, interval) {
-  return interval === 'day' ? dates.format(date) : dateTimes.format(date);
+  return interval === 'day' ? utcDates.format(date) : dateTimes.format(date);
+}
+
+/**
+ * A range of buckets [from, to): days from the first to the last (UTC days, said so), minutes and
+ * hours from the first's start to the end, in the browser's zone (its offset said).
+ */
+export function period(from, to, interval) {
+  if (interval === 'day') {
+    const last = new Date(to.getTime() - DAY);
+    return (last.getTime() <= from.getTime() ? utcDates.format(from) : utcDates.format(from) + ' – ' + utcDates.format(last))
+      + ' (UTC days)';
+  }
+  return dateTimes.format(from) + ' – ' + dateTimes.format(to) + ' (' + zone(from) + ')';
 }
 
 export function dateTime(date) {

@@ -2,6 +2,19 @@
 import { PLATFORMS, PLATFORM_LABELS } from './platforms.js';
 import { confirm } from './feedback.js';
 
+/**
+ * The host of url as browsers send visitors to it (punycode), when url writes it otherwise (in
+ * other scripts): shown beside it, so that a lookalike of a known name (Cyrillic а for Latin a) shows.
+ */
+export function asciiHost(url) {
+  try {
+    const host = new URL(url).hostname;
+    return host.split('.').some(label => label.startsWith('xn--')) && !url.toLowerCase().includes(host) ? host : null;
+  } catch (e) {
+    return null;
+  }
+}
+
 export function trackingLink(id, platform) {
   return window.location.origin + '/track/' + id + (platform ? '?platform=' + platform : '');
 }

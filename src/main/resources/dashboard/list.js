@@ -1,15 +1,26 @@
 // The list of campaigns: search, sort by any column, a totals row, every campaign reachable page by
 // page (the API's Link cursor), counters moving with the live clicks, and the create form.
-import { api, request } from './api.js';
+import { api, counters } from './api.js';
+import { Reads, holds } from './applied.js';
 import { COUNTERS, add } from './platforms.js';
 import * as format from './format.js';
 import * as form from './campaign-form.js';
 import * as live from './live.js';
 import { clearErrors, confirm, showError } from './feedback.js';
-import { copyButton, trackingLink } from './links.js';
+import { asciiHost, copyButton, trackingLink } from './links.js';
 
 const PAGE = '/admin/campaigns?limit=1000';
-const state = { campaigns: new Map(), next: null, sort: { key: 'created_at', descending: true }, query: '', queued: false };
+const state = { campaigns: new Map(), next: null, sort: { key: 'created_at', descending: true }, query: '', queued: false,
+  // Each campaign's read's positions: a live delta it holds already is not added again.
+  applied: new Map() };
+const reads = new Reads((delta, flush) => {
+  const id = String(delta.campaign_id);
+  const campaign = state.campaigns.get(id);
+  if (campaign && !holds(state.applied.get(id), flush)) {
+    add(campaign, delta);
+    queue();
+  }
+});
 
 const COLUMNS = {
   id: c => c.id,
@@ -35,6 +46,13 @@ function row(campaign) {
   link.href = '#campaign/' + campaign.id;
   link.textContent = campaign.redirect_url;
   name.appendChild(link);
+  const ascii = asciiHost(campaign.redirect_url);
+  if (ascii) {
+    const host = document.createElement('small');
+    host.className = 'ascii-host';
+    host.textContent = 'host ' + ascii;
+    name.append(' ', host);
+  }
   tr.appendChild(name);
   tr.appendChild(td(campaign.created_at ? format.date(new Date(campaign.created_at)) : '', 'created'));
   COUNTERS.forEach(counter => {
@@ -104,40 +122,61 @@ function queue() {
 }
 
 async function page(path) {
-  const response = await request(path);
-  const campaigns = await response.json();
+  const { body, applied, response } = await counters(path);
   const next = (response.headers.get('Link') || '').match(/^<([^>]+)>; rel="next"/);
-  return { campaigns, next: next ? next[1] : null };
+  return { campaigns: body, applied, next: next ? next[1] : null };
+}
+
+function keep(answer) {
+  answer.campaigns.forEach(c => {
+    state.campaigns.set(String(c.id), c);
+    state.applied.set(String(c.id), answer.applied);
+  });
 }
 
 /** Reads the campaigns again, as many pages as were shown; campaigns deleted meanwhile go. */
-export async function load() {
-  const pages = Math.max(1, state.pages || 1);
-  const all = [];
-  let path = PAGE;
-  let read = 0;
-  while (path && read < pages) {
-    const answer = await page(path);
-    all.push(...answer.campaigns);
-    path = answer.next;
-    read++;
+export function load() {
+  return reads.run(async () => {
+    const pages = Math.max(1, state.pages || 1);
+    const answers = [];
+    let path = PAGE;
+    while (path && answers.length < pages) {
+      const answer = await page(path);
+      answers.push(answer);
+      path = answer.next;
+    }
+    state.pages = answers.length;
+    state.next = path;
+    state.campaigns = new Map();
+    state.applied = new Map();
+    answers.forEach(keep);
+    queue();
+  });
+}
+
+function loadMore() {
+  return reads.run(async () => {
+    const answer = await page(state.next);
+    keep(answer);
+    state.next = answer.next;
+    state.pages++;
+    queue();
+  });
+}
+
+/**
+ * A campaign created or changed: its settings as answered; the counters of one already listed stay
+ * those the live events keep (a write's answer says nothing of the flushes it holds).
+ */
+export function update(campaign, applied) {
+  const id = String(campaign.id);
+  const known = state.campaigns.get(id);
+  if (known) {
+    COUNTERS.forEach(c => { campaign[c] = known[c]; });
+  } else {
+    state.applied.set(id, applied || new Map());
   }
-  state.pages = read;
-  state.next = path;
-  state.campaigns = new Map(all.map(c => [String(c.id), c]));
-  queue();
-}
-
-async function loadMore() {
-  const answer = await page(state.next);
-  answer.campaigns.forEach(c => state.campaigns.set(String(c.id), c));
-  state.next = answer.next;
-  state.pages++;
-  queue();
-}
-
-export function update(campaign) {
-  state.campaigns.set(String(campaign.id), campaign);
+  state.campaigns.set(id, campaign);
   queue();
 }
 
@@ -183,13 +222,7 @@ export function init() {
       showError(event.target, e.message, form.fields(''));
     }
   });
-  live.on('clicks', delta => {
-    const campaign = state.campaigns.get(String(delta.campaign_id));
-    if (campaign) {
-      add(campaign, delta);
-      queue();
-    }
-  });
+  live.on('clicks', (delta, flush) => reads.heard(delta, flush));
   live.on('campaign', async change => {
     if (change.change === 'deleted') {
       state.campaigns.delete(String(change.campaign_id));
@@ -197,7 +230,11 @@ export function init() {
       return;
     }
     try {
-      update(await api('/admin/campaigns/' + change.campaign_id));
+      // Deltas heard meanwhile wait for it: a new campaign's first clicks may come before its answer.
+      await reads.run(async () => {
+        const { body, applied } = await counters('/admin/campaigns/' + change.campaign_id);
+        update(body, applied);
+      });
     } catch (e) {
       // deleted meanwhile: its own event follows
     }

@@ -5,18 +5,31 @@ import { time } from './format.js';
 
 const handlers = { clicks: [], campaign: [], reconnect: [] };
 let lastHeard = new Date();
+let opened = () => {};
+/** Settled once the stream is open (or has failed to open for 3 s: the page then reads without it). */
+const ready = new Promise(resolve => {
+  opened = resolve;
+  setTimeout(resolve, 3000);
+});
 
-/** Registers fn for 'clicks' (one delta per campaign), 'campaign' (a change) or 'reconnect'. */
+/**
+ * Registers fn for 'clicks' (fn(delta, flush): one delta per campaign, and the flush's position,
+ * {journal, seq}, or null from a version that tells none), 'campaign' (a change) or 'reconnect'.
+ */
 export function on(kind, fn) {
   handlers[kind].push(fn);
 }
 
-function emit(kind, value) {
+function emit(kind, ...values) {
   handlers[kind].forEach(fn => {
-    try { fn(value); } catch (e) { console.warn('live ' + kind, e); }
+    try { fn(...values); } catch (e) { console.warn('live ' + kind, e); }
   });
 }
 
+/**
+ * Opens the stream; the promise settles once it is open, so that a read made after it misses no
+ * flush applied in between (see applied.js for those heard while it is on its way).
+ */
 export function connect() {
   let dropped = false;
   let events = null;
@@ -24,6 +37,7 @@ export function connect() {
     events = new EventSource(window.location.origin + '/admin/events');
     events.addEventListener('open', () => {
       lastHeard = new Date();
+      opened();
       if (dropped) {
         // Deltas sent while the stream was down are missed: every part reads its numbers again.
         dropped = false;
@@ -45,7 +59,9 @@ export function connect() {
     });
     events.addEventListener('clicks', message => {
       lastHeard = new Date();
-      JSON.parse(message.data).campaigns.forEach(delta => emit('clicks', delta));
+      const data = JSON.parse(message.data);
+      const flush = typeof data.journal === 'string' && Number.isSafeInteger(data.seq) ? { journal: data.journal, seq: data.seq } : null;
+      data.campaigns.forEach(delta => emit('clicks', delta, flush));
     });
     events.addEventListener('campaign', message => {
       lastHeard = new Date();
@@ -62,4 +78,5 @@ export function connect() {
       open();
     }
   });
+  return ready;
 }

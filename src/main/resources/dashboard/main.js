@@ -41,7 +41,5 @@ function notFound(message) {
 list.init();
 campaign.init();
 window.addEventListener('hashchange', () => route().catch(e => pageError(e.message)));
-list.load().catch(e => pageError(e.message)).then(() => {
-  live.connect();
-  return route();
-}).catch(e => pageError(e.message));
+// The stream first: a click applied between the first read and the stream's opening would be missed.
+live.connect().then(() => list.load()).catch(e => pageError(e.message)).then(() => route()).catch(e => pageError(e.message));

@@ -48,10 +48,26 @@ export function current(now) {
   return { key: chosen, interval, from: new Date(from), to: new Date(to), live: to > now };
 }
 
-/** The period of the same length just before the range. */
-export function previous(range) {
+/** The next finer interval the API answers for a range starting at from (minutes only while kept). */
+function finer(interval, from, now) {
+  if (interval === 'day') return 'hour';
+  if (interval === 'hour' && from > now - MINUTES_KEPT) return 'minute';
+  return interval;
+}
+
+/**
+ * The period of the same length just before the range, to compare with. A live range holds its
+ * last bucket only up to now: its previous period is read up to the same point (in the next finer
+ * buckets, whole, as the range's last one is), not as a whole period against a partial one.
+ */
+export function previous(range, now) {
   const length = range.to - range.from;
-  return { interval: range.interval, from: new Date(range.from - length), to: range.from };
+  const from = new Date(range.from - length);
+  if (!range.live) return { interval: range.interval, from, to: range.from };
+  const interval = finer(range.interval, from.getTime(), now || Date.now());
+  const width = WIDTH[interval];
+  const to = Math.floor(((now || Date.now()) - length) / width) * width + width;
+  return { interval, from, to: new Date(Math.min(Math.max(to, from.getTime() + width), range.from.getTime())) };
 }
 
 /** Builds the picker in its fieldset; onChange runs when another range is chosen. */
@@ -107,8 +123,11 @@ export function sum(buckets) {
   return total;
 }
 
-/** The headline: each counter's total over the range and its change against the previous period. */
-export function totals(range, buckets, before) {
+/**
+ * The headline: each counter's total over the range and its change against the previous period
+ * (read up to the same point, see previous()).
+ */
+export function totals(range, buckets, previous, before) {
   const now = sum(buckets);
   const then = sum(before);
   const cards = document.getElementById('totals');
@@ -126,13 +145,13 @@ export function totals(range, buckets, before) {
     const delta = document.createElement('span');
     delta.className = 'change';
     delta.textContent = format.change(now[counter], then[counter]) + ' vs previous';
-    delta.title = format.number(then[counter]) + ' in the previous period';
+    delta.title = format.number(then[counter]) + ' in ' + format.period(previous.from, previous.to, previous.interval);
     card.append(label, value, delta);
     return card;
   }));
   const period = document.getElementById('period');
-  period.textContent = format.bucketTime(range.from, range.interval) + ' – ' + format.bucketTime(range.to, range.interval)
-    + ' (' + format.zone(range.from) + '), per ' + range.interval + (range.live ? ', live' : ', a snapshot');
+  period.textContent = format.period(range.from, range.to, range.interval)
+    + ', per ' + range.interval + (range.live ? ', live' : ', a snapshot');
   period.dataset.interval = range.interval;
   period.dataset.from = range.from.toISOString();
   period.dataset.to = range.to.toISOString();

@@ -23,6 +23,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -62,8 +63,9 @@ public class CampaignResource {
     @GET
     @Path("/{id}")
     @Timed
-    public Campaign get(@PathParam("id") CampaignIdParam id) {
-        return campaigns.find(id.value()).orElseThrow(id::unknown);
+    public Response get(@PathParam("id") CampaignIdParam id) {
+        AppliedPositions.Read<Optional<Campaign>> read = positions.read(() -> campaigns.find(id.value()));
+        return Response.ok(read.value().orElseThrow(id::unknown)).header(AppliedPositions.HEADER, read.positions()).build();
     }
 
     @GET

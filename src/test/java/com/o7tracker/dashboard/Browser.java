@@ -56,7 +56,41 @@ final class Browser implements AutoCloseable {
         driver = new ChromeDriver(service, options);
         driver.manage().window().setSize(DESKTOP);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", HOOKS));
     }
+
+    /**
+     * Hooks on every page, inert until a test sets them: {@code window.__o7.holdClicks} (ms a live
+     * clicks event is held before the page hears it) and {@code holdStats} (ms a stats answer the
+     * service has given is held before the page has it), with counts of what was heard and handed on.
+     * They make a read and the live events of its moment cross in the order a test needs.
+     */
+    private static final String HOOKS = """
+            (() => {
+              const hooks = window.__o7 = { holdClicks: 0, holdStats: 0, clicksHeard: 0, clicksHandedOn: 0,
+                statsAnswered: 0, statsHandedOn: 0 };
+              const Source = window.EventSource;
+              window.EventSource = class extends Source {
+                addEventListener(type, listener, options) {
+                  if (type !== 'clicks') return super.addEventListener(type, listener, options);
+                  return super.addEventListener(type, event => {
+                    hooks.clicksHeard++;
+                    const hand = () => { listener(event); hooks.clicksHandedOn++; };
+                    if (hooks.holdClicks > 0) setTimeout(hand, hooks.holdClicks); else hand();
+                  }, options);
+                }
+              };
+              const fetch = window.fetch;
+              window.fetch = (input, init) => {
+                if (!String(input).includes('/stats?')) return fetch(input, init);
+                const hold = hooks.holdStats;
+                return fetch(input, init).then(answer => new Promise(done => {
+                  hooks.statsAnswered++;
+                  setTimeout(() => { hooks.statsHandedOn++; done(answer); }, hold);
+                }));
+              };
+            })();
+            """;
 
     /** Signs in once per port, in the URL, as a person types the credentials into the browser's prompt. */
     void signIn(int port) {
@@ -91,6 +125,11 @@ final class Browser implements AutoCloseable {
 
     Object script(String script, Object... arguments) {
         return ((JavascriptExecutor) driver).executeScript(script, arguments);
+    }
+
+    /** Runs an asynchronous script: it ends by calling its last argument with what it answers. */
+    Object asyncScript(String script) {
+        return ((JavascriptExecutor) driver).executeAsyncScript(script);
     }
 
     void size(Dimension size) {

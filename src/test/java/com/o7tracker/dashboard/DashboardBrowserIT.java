@@ -11,10 +11,13 @@ import com.o7tracker.support.TcpProxy;
 import com.o7tracker.support.TestApp;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.net.IDN;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -232,6 +235,20 @@ class DashboardBrowserIT {
         browser.waitUp().until(b -> "custom".equals(browser.find("#range-buttons button[aria-pressed=true]").getAttribute("data-range"))
                 && "minute".equals(browser.find("#period").getAttribute("data-interval")));
         assertTotalsAreTheApis(id, 3);
+        // It ends in an hour: a live click is in the bucket of now, as the API has it, not in the range's last.
+        clicks(id, "IPhone", 1);
+        browser.waitUp().until(b -> "4".equals(browser.find("#totals [data-counter=click_count] .value").getAttribute("data-value")));
+        assertTotalsAreTheApis(id, 4);
+        Map<String, String> api = new LinkedHashMap<>();
+        stats(id).get("buckets").forEach(bucket -> {
+            if (bucket.get("click_count").asLong() > 0) {
+                api.put(bucket.get("start").asText(), bucket.get("click_count").asText());
+            }
+        });
+        Map<String, String> page = new LinkedHashMap<>();
+        browser.driver.findElements(By.cssSelector("#history tbody tr:not(.folded)")).forEach(row -> page.put(
+                row.getAttribute("data-start"), row.findElement(By.cssSelector("[data-counter=click_count]")).getText()));
+        assertThat(page).isEqualTo(reversed(api));
     }
 
     @Test
@@ -251,6 +268,128 @@ class DashboardBrowserIT {
         clicks(id, "Android", 1);
         browser.within(Duration.ofSeconds(2)).until(b -> "4".equals(listCounter(id, "click_count"))
                 && "1".equals(listCounter(id, "android_click_count")));
+    }
+
+    @Test
+    void aReadAndTheLiveEventsOfItsMomentCountEachClickOnce() throws Exception {
+        long id = create("https://crossing.example/");
+        browser.open(port, "#campaign/" + id);
+        browser.waitUp().until(b -> "0".equals(browser.find("#chart").getAttribute("data-total")));
+
+        // A flush's event on its way while the page reads again: the read holds the flush already.
+        browser.script("window.__o7.holdClicks = 3000;");
+        long heard = hook("clicksHeard");
+        clicks(id, "Android", 2);
+        http.adminGet("/tasks/update_stats");
+        browser.waitUp().until(b -> hook("clicksHeard") > heard);
+        browser.find("#range-buttons button[data-range=\"1h\"]").click();
+        browser.waitUp().until(b -> "2".equals(totalClicks()));
+        browser.waitUp().until(b -> hook("clicksHandedOn") >= hook("clicksHeard"));
+        assertThat(totalClicks()).as("the held event after the read that holds its flush").isEqualTo("2");
+        assertTotalsAreTheApis(id, 2);
+
+        // A flush applied after the read, its event heard before the read's answer is in: it waits for it.
+        browser.script("window.__o7.holdClicks = 0; window.__o7.holdStats = 3000;");
+        long answered = hook("statsAnswered");
+        long heardBefore = hook("clicksHeard");
+        browser.find("#range-buttons button[data-range=\"1h\"]").click();
+        browser.waitUp().until(b -> hook("statsAnswered") >= answered + 2); // the range's and the previous period's
+        clicks(id, "IPhone", 3);
+        http.adminGet("/tasks/update_stats");
+        browser.waitUp().until(b -> hook("clicksHeard") > heardBefore);
+        browser.waitUp().until(b -> hook("statsHandedOn") >= hook("statsAnswered"));
+        browser.waitUp().until(b -> "5".equals(totalClicks()));
+        assertTotalsAreTheApis(id, 5);
+        assertThat(historyClicks()).isEqualTo("5");
+    }
+
+    @Test
+    void aDeletionCancelledHereLeavesADeletionElsewhereTold() {
+        long id = create("https://kept.example/");
+        browser.open(port, "#campaign/" + id);
+        browser.waitUp().until(b -> "https://kept.example/".equals(browser.text("#campaign-title")));
+        browser.find("#delete").click();
+        browser.driver.switchTo().alert().dismiss();
+        assertThat(http.adminGet("/admin/campaigns/" + id).statusCode()).isEqualTo(200);
+        assertThat(http.adminDelete("/admin/campaigns/" + id).statusCode()).isEqualTo(204);
+        browser.waitUp().until(b -> b.findElement(By.id("list-view")).isDisplayed()
+                && "This campaign was deleted.".equals(browser.text("#toast")));
+    }
+
+    @Test
+    void aHostInOtherScriptsIsAlsoShownAsVisitorsAreSentThere() {
+        String lookalike = "https://\u0430pple.example/offer"; // Cyrillic а, then "pple"
+        long id = create(lookalike);
+        String ascii = IDN.toASCII("\u0430pple.example");
+        browser.open(port, "");
+        WebElement row = browser.waitUp().until(b -> b.findElement(By.cssSelector("#campaigns tbody tr[data-id=\"" + id + "\"]")));
+        assertThat(row.findElement(By.cssSelector(".ascii-host")).getText()).isEqualTo("host " + ascii);
+        browser.open(port, "#campaign/" + id);
+        browser.waitUp().until(b -> browser.text("#campaign-meta").endsWith("host " + ascii));
+        assertThat(ascii).startsWith("xn--");
+        WebElement plain = browser.waitUp().until(b -> b.findElement(By.cssSelector("#campaign-title")));
+        assertThat(plain.getText()).isEqualTo(lookalike);
+    }
+
+    @Test
+    void dayBucketsAreTheUtcDaysTheyCountInEveryTimeZone() {
+        browser.driver.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", "America/Los_Angeles"));
+        try {
+            browser.open(port, "");
+            @SuppressWarnings("unchecked")
+            List<String> texts = (List<String>) browser.asyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    import('/admin/ui/format.js').then(f => done([
+                      f.bucketTime(new Date('2026-12-07T00:00:00Z'), 'day'),
+                      f.period(new Date('2026-11-08T00:00:00Z'), new Date('2026-12-08T00:00:00Z'), 'day'),
+                      f.bucketTime(new Date('2026-12-07T00:00:00Z'), 'hour')]));
+                    """);
+            assertThat(texts.get(0)).as("the UTC day, not the local date its start falls on (Dec 6)").isEqualTo("Dec 7, 2026");
+            assertThat(texts.get(1)).as("first to last day, not to the exclusive end").isEqualTo("Nov 8, 2026 – Dec 7, 2026 (UTC days)");
+            assertThat(texts.get(2)).as("an hour in the browser's zone").isEqualTo("Dec 6, 2026, 4:00 PM");
+        } finally {
+            browser.driver.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", ""));
+        }
+    }
+
+    @Test
+    void aLiveRangeIsComparedWithThePreviousPeriodUpToTheSamePoint() {
+        browser.open(port, "");
+        @SuppressWarnings("unchecked")
+        List<String> periods = (List<String>) browser.asyncScript("""
+                const done = arguments[arguments.length - 1];
+                const now = Date.parse('2026-12-07T20:17:30Z');
+                const H = 3600000, D = 24 * H;
+                const show = p => p.interval + ' ' + p.from.toISOString() + ' ' + p.to.toISOString();
+                import('/admin/ui/range.js').then(r => done([
+                  // 24 hours in hour buckets up to the end of this one: the day before, by minute, up to 20:18 then
+                  show(r.previous({ interval: 'hour', from: new Date('2026-12-06T21:00:00Z'), to: new Date('2026-12-07T21:00:00Z'), live: true }, now)),
+                  // 30 days in day buckets: the 30 before, by hour, up to the end of the hour of 20:17 then
+                  show(r.previous({ interval: 'day', from: new Date('2026-11-08T00:00:00Z'), to: new Date('2026-12-08T00:00:00Z'), live: true }, now)),
+                  // a past range: the whole period before, in its own buckets
+                  show(r.previous({ interval: 'day', from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-10-08T00:00:00Z'), live: false }, now))]));
+                """);
+        assertThat(periods).containsExactly(
+                "minute 2026-12-05T21:00:00.000Z 2026-12-06T20:18:00.000Z",
+                "hour 2026-10-09T00:00:00.000Z 2026-11-07T21:00:00.000Z",
+                "day 2026-09-24T00:00:00.000Z 2026-10-01T00:00:00.000Z");
+    }
+
+    /** The map's entries newest first, as the history table lists its buckets. */
+    private static Map<String, String> reversed(Map<String, String> oldestFirst) {
+        List<String> keys = new ArrayList<>(oldestFirst.keySet());
+        Collections.reverse(keys);
+        Map<String, String> newestFirst = new LinkedHashMap<>();
+        keys.forEach(k -> newestFirst.put(k, oldestFirst.get(k)));
+        return newestFirst;
+    }
+
+    private static long hook(String name) {
+        return ((Number) browser.script("return window.__o7." + name + ";")).longValue();
+    }
+
+    private static String totalClicks() {
+        return browser.find("#totals [data-counter=click_count] .value").getAttribute("data-value");
     }
 
     @Test
@@ -361,8 +500,7 @@ class DashboardBrowserIT {
 
     /**
      * Clicks while the list is open, until their live events have reached it: a page opened after
-     * that reads them all from the API. (A page that reads the API while a flush's event is on its
-     * way counts those clicks twice: the events carry nothing to tell them from the ones read.)
+     * that reads them all from the API, and nothing is on its way any more.
      */
     private void settled(long id, Runnable clicks) {
         browser.open(port, "");
