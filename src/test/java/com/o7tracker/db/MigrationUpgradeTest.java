@@ -16,6 +16,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
@@ -211,6 +213,52 @@ class MigrationUpgradeTest {
             List<String> heard = awaitNotificationsUntil(listening, "end");
             assertThat(heard).containsExactly("4294967296", "4294967296", "4294967297", "4294967296", "end");
         }
+    }
+
+    /**
+     * Schema 9 (the version before reads told their positions): its journal rows keep their
+     * positions and start without an applied time; the previous version's flush, beside this one
+     * during a rolling deploy, stamps it as this version's does, and nothing else does (a
+     * heartbeat, a clean stop's release), so the positions a read tells are those of journals
+     * whose clicks moved lately.
+     */
+    @Test
+    void aDatabaseOfSchema9StampsEveryFlushOfThePreviousVersionAndNothingElse() throws Exception {
+        PGSimpleDataSource dataSource = databaseAtSchema("9");
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO click_journals (journal_id, applied_seq, owner) VALUES ('j-moved', 10, 'o'), ('j-idle', 20, 'o')");
+        }
+
+        Migrations.migrate(dataSource);
+
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            assertThat(appliedAt(s)).as("no row was applied since the upgrade").containsOnly(
+                    Map.entry("j-moved", "null"), Map.entry("j-idle", "null"));
+            // the previous version's flush, its heartbeat and its release at a clean stop, as it sends them
+            s.execute("UPDATE click_journals SET applied_seq = 15, updated_at = clock_timestamp()"
+                    + " WHERE journal_id = 'j-moved' AND applied_seq = 10 AND owner = 'o'");
+            s.execute("UPDATE click_journals SET updated_at = clock_timestamp() WHERE journal_id = 'j-idle' AND owner = 'o'");
+            s.execute("UPDATE click_journals SET updated_at = '-infinity' WHERE journal_id = 'j-idle' AND owner = 'o'");
+            Map<String, String> stamped = appliedAt(s);
+            assertThat(stamped.get("j-moved")).isNotEqualTo("null");
+            assertThat(stamped.get("j-idle")).isEqualTo("null");
+            try (ResultSet rs = s.executeQuery("SELECT applied_seq FROM click_journals ORDER BY journal_id")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isEqualTo(20);
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isEqualTo(15);
+            }
+        }
+    }
+
+    private static Map<String, String> appliedAt(Statement s) throws SQLException {
+        Map<String, String> stamps = new TreeMap<>();
+        try (ResultSet rs = s.executeQuery("SELECT journal_id, coalesce(applied_at::text, 'null') FROM click_journals")) {
+            while (rs.next()) {
+                stamps.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return stamps;
     }
 
     /** The payloads heard on {@code listening} up to {@code last}, or those heard within 5 s. */
