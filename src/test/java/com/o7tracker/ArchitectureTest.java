@@ -63,6 +63,7 @@ class ArchitectureTest {
                 .layer("Dashboard").definedBy("com.o7tracker.dashboard..")
                 .layer("Auth").definedBy("com.o7tracker.auth..")
                 .layer("Cache").definedBy("com.o7tracker.cache..")
+                .layer("Geo").definedBy("com.o7tracker.geo..")
                 .layer("Notify").definedBy("com.o7tracker.notify..")
                 .layer("Counting").definedBy("com.o7tracker.counting..")
                 .layer("Campaign").definedBy("com.o7tracker.campaign..")
@@ -79,6 +80,9 @@ class ArchitectureTest {
                 .whereLayer("Auth").mayOnlyBeAccessedByLayers("Wiring")
                 // Campaign lookups serve the click path alone.
                 .whereLayer("Cache").mayOnlyBeAccessedByLayers("Wiring", "Track")
+                // A click's country: read on the click path, from the one rule of the client's address.
+                .whereLayer("Geo").mayOnlyBeAccessedByLayers("Wiring", "Track")
+                .whereLayer("Geo").mayOnlyAccessLayers("Web", "Settings")
                 // Notifications hand each channel to its subscribers; they know none of them.
                 .whereLayer("Notify").mayOnlyBeAccessedByLayers("Wiring", "Cache", "Events")
                 .whereLayer("Notify").mayOnlyAccessLayers("Campaign", "Counting", "Db")

@@ -1,0 +1,98 @@
+package com.o7tracker.geo;
+
+import com.o7tracker.web.ClientAddress;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * A click's country, ISO 3166-1 alpha-2 in upper case, {@link #UNKNOWN} when it cannot be told:
+ * what a trusted edge says in its header (App Engine's X-Appengine-Country, Cloudflare's
+ * CF-IPCountry), unless it says it does not know; otherwise what the country database has for the
+ * client's address, the one the whole service takes ({@link ClientAddress}). A private, loopback
+ * or unparseable address has no country.
+ */
+public final class Countries {
+
+    /** App Engine's word for a country it cannot tell. */
+    public static final String UNKNOWN = "ZZ";
+
+    private final Optional<String> edgeHeader;
+    private final ClientAddress clientAddress;
+    private final Optional<CountryDatabase> database;
+
+    /** {@code edgeHeader}: the header a trusted edge sets, or empty when none is trusted. */
+    public Countries(Optional<String> edgeHeader, ClientAddress clientAddress, Optional<CountryDatabase> database) {
+        this.edgeHeader = edgeHeader;
+        this.clientAddress = clientAddress;
+        this.database = database;
+    }
+
+    /** The name of the trusted edge's header, if one is. */
+    public Optional<String> edgeHeader() {
+        return edgeHeader;
+    }
+
+    /**
+     * The country of a request: {@code edgeValue} (the trusted header's value, or null) when it
+     * names one, else the database's for the client's address ({@code remoteAddress} and the
+     * request's X-Forwarded-For headers, by {@link ClientAddress}).
+     */
+    public String of(String edgeValue, String remoteAddress, List<String> forwardedFor) {
+        Optional<String> told = code(edgeValue);
+        if (told.isPresent()) {
+            return told.get();
+        }
+        if (database.isEmpty()) {
+            return UNKNOWN;
+        }
+        InetAddress client;
+        try {
+            client = clientAddress.of(remoteAddress, forwardedFor);
+        } catch (IllegalArgumentException e) {
+            return UNKNOWN;
+        }
+        if (!isPublic(client)) {
+            return UNKNOWN;
+        }
+        return database.get().lookup(client).flatMap(Countries::code).orElse(UNKNOWN);
+    }
+
+    /** Two ASCII letters other than ZZ and XX (the edges' words for "unknown"), in upper case; else empty. */
+    static Optional<String> code(String value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        String code = value.trim();
+        if (code.length() != 2 || !letter(code.charAt(0)) || !letter(code.charAt(1))) {
+            return Optional.empty();
+        }
+        code = code.toUpperCase(Locale.ROOT);
+        return code.equals(UNKNOWN) || code.equals("XX") ? Optional.empty() : Optional.of(code);
+    }
+
+    private static boolean letter(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    }
+
+    /** Whether an address can be anywhere in particular: not loopback, private, link-local, multicast or unspecified. */
+    static boolean isPublic(InetAddress address) {
+        if (address.isLoopbackAddress() || address.isAnyLocalAddress() || address.isLinkLocalAddress()
+                || address.isSiteLocalAddress() || address.isMulticastAddress()) {
+            return false;
+        }
+        byte[] bytes = address.getAddress();
+        if (address instanceof Inet6Address) {
+            return (bytes[0] & 0xfe) != 0xfc; // fc00::/7, unique local
+        }
+        if (address instanceof Inet4Address) {
+            int first = bytes[0] & 0xff;
+            int second = bytes[1] & 0xff;
+            return first != 0 && !(first == 100 && second >= 64 && second < 128); // 0/8, 100.64/10 (carrier NAT)
+        }
+        return true;
+    }
+}
