@@ -1,6 +1,7 @@
 package com.o7tracker.dashboard;
 
 import com.o7tracker.support.Http;
+import com.o7tracker.support.NpmPackage;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,8 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import java.util.logging.Level;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -155,33 +154,10 @@ final class Browser implements AutoCloseable {
     }
 
     private static String axeSource() {
-        Path script = AXE_FOLDER.resolve("package/axe.min.js");
         try {
-            if (!Files.exists(script)) {
-                Files.createDirectories(AXE_FOLDER);
-                run("npm", "pack", "--silent", AXE_PACKAGE);
-                try (Stream<Path> files = Files.list(AXE_FOLDER)) {
-                    Path tarball = files.filter(f -> f.toString().endsWith(".tgz")).findFirst().orElseThrow();
-                    run("tar", "-xzf", tarball.getFileName().toString());
-                }
-            }
-            return Files.readString(script, StandardCharsets.UTF_8);
+            return Files.readString(NpmPackage.file(AXE_PACKAGE, AXE_FOLDER, "package/axe.min.js"), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void run(String... command) throws IOException {
-        Process process = new ProcessBuilder(command).directory(AXE_FOLDER.toFile())
-                .redirectErrorStream(true).redirectOutput(AXE_FOLDER.resolve("npm.log").toFile()).start();
-        try {
-            if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                process.destroyForcibly();
-                throw new IllegalStateException("failed: " + String.join(" ", command));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

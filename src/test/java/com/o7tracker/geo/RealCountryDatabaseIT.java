@@ -4,16 +4,13 @@ import static com.o7tracker.geo.CountryDatabaseTest.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.MetricRegistry;
+import com.o7tracker.support.NpmPackage;
 import com.o7tracker.web.ClientAddress;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,21 +23,12 @@ import org.junit.jupiter.api.Test;
 class RealCountryDatabaseIT {
 
     private static final String PACKAGE = "@ip-location-db/geo-whois-asn-country-mmdb@2.3.2026061719";
-    private static final Path FOLDER = Path.of("target", "ip-location-db");
     private static final ScheduledExecutorService CHECKS = Executors.newSingleThreadScheduledExecutor();
     private static CountryDatabase database;
 
     @BeforeAll
     static void fetch() throws Exception {
-        Path file = FOLDER.resolve("package/geo-whois-asn-country.mmdb");
-        if (!Files.exists(file)) {
-            Files.createDirectories(FOLDER);
-            run("npm", "pack", "--silent", PACKAGE);
-            try (Stream<Path> files = Files.list(FOLDER)) {
-                Path tarball = files.filter(f -> f.toString().endsWith(".tgz")).findFirst().orElseThrow();
-                run("tar", "-xzf", tarball.getFileName().toString());
-            }
-        }
+        Path file = NpmPackage.file(PACKAGE, Path.of("target", "ip-location-db"), "package/geo-whois-asn-country.mmdb");
         database = CountryDatabase.open(file, CHECKS, 3_600_000, new MetricRegistry());
     }
 
@@ -63,14 +51,5 @@ class RealCountryDatabaseIT {
         Countries countries = new Countries(Optional.empty(), new ClientAddress(0, List.of()), Optional.of(database));
         assertThat(countries.of(null, "193.0.6.139", List.of())).isEqualTo("NL");
         assertThat(countries.of(null, "192.168.0.10", List.of())).isEqualTo(Countries.UNKNOWN);
-    }
-
-    private static void run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).directory(FOLDER.toFile())
-                .redirectErrorStream(true).redirectOutput(FOLDER.resolve("npm.log").toFile()).start();
-        if (!process.waitFor(3, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            process.destroyForcibly();
-            throw new IllegalStateException("failed: " + String.join(" ", command) + " (see " + FOLDER.resolve("npm.log") + ")");
-        }
     }
 }
