@@ -8,10 +8,19 @@ export class ApiError extends Error {
   }
 }
 
+/** How long an answer may take: a read that never ends would hold the live numbers back (applied.js). */
+const TIMEOUT_MS = 20000;
+
 export async function request(path, options) {
   // From the origin: a page opened as http://user:password@host/ may not fetch relative URLs.
-  const response = await fetch(window.location.origin + path,
-    Object.assign({ headers: { 'Content-Type': 'application/json' } }, options));
+  let response;
+  try {
+    response = await fetch(window.location.origin + path,
+      Object.assign({ headers: { 'Content-Type': 'application/json' }, signal: AbortSignal.timeout(TIMEOUT_MS) }, options));
+  } catch (e) {
+    if (e.name === 'TimeoutError') throw new ApiError(0, 'The service did not answer within ' + TIMEOUT_MS / 1000 + ' s.');
+    throw e;
+  }
   if (!response.ok) {
     let message = 'The service answered ' + response.status + '.';
     try {

@@ -19,7 +19,10 @@ export function holds(read, flush) {
   return Boolean(read && flush && flush.journal && read.has(flush.journal) && read.get(flush.journal) >= flush.seq);
 }
 
-/** Runs reads, holding back the deltas heard meanwhile: `add` has them once the last read is in. */
+/**
+ * Runs reads, holding back the deltas heard meanwhile: `add` has them once the last read is in
+ * (every read ends: api.js gives up on an answer after 20 s).
+ */
 export class Reads {
   constructor(add) {
     this.add = add;
@@ -43,7 +46,13 @@ export class Reads {
       if (--this.pending === 0) {
         const held = this.held;
         this.held = [];
-        held.forEach(([delta, flush]) => this.add(delta, flush));
+        held.forEach(([delta, flush]) => {
+          try {
+            this.add(delta, flush);
+          } catch (e) {
+            console.warn('live delta', e); // the others still count
+          }
+        });
       }
     }
   }

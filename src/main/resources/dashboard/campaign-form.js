@@ -4,22 +4,23 @@ function field(prefix, name) {
   return document.getElementById(prefix + name);
 }
 
+/** Each platform's URL input (its id after the prefix), by the API's platform name. */
+const PLATFORM_FIELDS = { Android: 'android-url', IPhone: 'iphone-url', WindowsPhone: 'windowsphone-url', Other: 'other-url' };
+
 /** The API's field names for the inputs of the form whose ids begin with prefix ('' or 'edit-'). */
 export function fields(prefix) {
-  return {
-    redirect_url: field(prefix, 'redirect-url'),
-    'platform_urls.Android': field(prefix, 'android-url'),
-    'platform_urls.IPhone': field(prefix, 'iphone-url')
-  };
+  const named = { redirect_url: field(prefix, 'redirect-url') };
+  Object.entries(PLATFORM_FIELDS).forEach(([platform, id]) => { named['platform_urls.' + platform] = field(prefix, id); });
+  return named;
 }
 
-/** The request body; on edit, an empty store URL removes it (the other platforms' URLs are kept). */
+/** The request body; on edit, an empty platform URL removes it (its visitors go to the redirect URL). */
 export function body(prefix, editing) {
-  const android = field(prefix, 'android-url').value.trim();
-  const iphone = field(prefix, 'iphone-url').value.trim();
-  const urls = editing ? { Android: android || null, IPhone: iphone || null } : {};
-  if (!editing && android) urls.Android = android;
-  if (!editing && iphone) urls.IPhone = iphone;
+  const urls = {};
+  Object.entries(PLATFORM_FIELDS).forEach(([platform, id]) => {
+    const url = field(prefix, id).value.trim();
+    if (url || editing) urls[platform] = url || null;
+  });
   return JSON.stringify({
     redirect_url: field(prefix, 'redirect-url').value.trim(),
     platform_urls: urls,
@@ -29,7 +30,8 @@ export function body(prefix, editing) {
 
 export function fill(prefix, campaign) {
   field(prefix, 'redirect-url').value = campaign.redirect_url;
-  field(prefix, 'android-url').value = (campaign.platform_urls || {}).Android || '';
-  field(prefix, 'iphone-url').value = (campaign.platform_urls || {}).IPhone || '';
+  Object.entries(PLATFORM_FIELDS).forEach(([platform, id]) => {
+    field(prefix, id).value = (campaign.platform_urls || {})[platform] || '';
+  });
   field(prefix, 'forward-query').checked = !!campaign.forward_query;
 }

@@ -13,7 +13,8 @@ import * as live from './live.js';
 import { clearErrors, confirm, pageError, showError } from './feedback.js';
 import * as list from './list.js';
 
-const state = { id: null, campaign: null, range: null, previous: null, buckets: [], before: [], applied: null, loading: 0, deleting: null };
+const state = { id: null, campaign: null, range: null, previous: null, buckets: [], before: [], applied: null, loading: 0, deleting: null,
+  offline: false };
 const reads = new Reads(clicks);
 
 function sqrt() {
@@ -21,7 +22,7 @@ function sqrt() {
 }
 
 function render() {
-  range.totals(state.range, state.buckets, state.previous, state.before);
+  range.totals(state.range, state.buckets, state.previous, state.before, state.offline);
   chart.draw(state.buckets, state.range.interval, sqrt());
   history.render(state.buckets, state.range.interval);
   document.getElementById('csv').href = statsPath(state.id, state.range) + '&format=csv';
@@ -37,16 +38,32 @@ function load() {
   return reads.run(async () => {
     const now = Date.now();
     const shown = range.current(now);
-    const earlier = range.previous(shown, now);
-    const [read, before] = await Promise.all([counters(statsPath(id, shown)), api(statsPath(id, earlier))]);
+    const [read, before] = await Promise.all([counters(statsPath(id, shown)), previousPeriod(id, shown, now)]);
     if (ticket !== state.loading || state.id !== id) return;
     state.range = shown;
-    state.previous = earlier;
+    state.previous = before.period;
     state.buckets = read.body.buckets;
     state.applied = read.applied;
     state.before = before.buckets;
     render();
   });
+}
+
+/**
+ * The previous period's buckets, in finer ones up to the same point (range.previous); where the
+ * service keeps minutes for less long than that needs (STATS_MINUTE_RETENTION), the whole period
+ * in the range's own buckets.
+ */
+async function previousPeriod(id, shown, now) {
+  const period = range.previous(shown, now);
+  try {
+    return { period, buckets: (await api(statsPath(id, period))).buckets };
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 400 || period.interval !== 'minute' || shown.interval === 'minute') throw e;
+    range.minutesRefused(period.from.getTime(), now);
+    const whole = range.previous(shown, now);
+    return { period: whole, buckets: (await api(statsPath(id, whole))).buckets };
+  }
 }
 
 function showCampaign(campaign) {
@@ -145,7 +162,14 @@ export function init() {
     const length = state.range.to - state.range.from;
     if (now >= state.range.to.getTime() || now - length >= state.previous.to.getTime()) load().catch(() => {});
   }, 15000);
-  live.on('reconnect', () => { if (state.id) load().catch(() => {}); });
+  live.on('lost', () => {
+    state.offline = true;
+    if (state.id && state.range) render();
+  });
+  live.on('reconnect', () => {
+    state.offline = false;
+    if (state.id) load().catch(() => {});
+  });
   live.on('campaign', async change => {
     if (state.id !== String(change.campaign_id)) return;
     if (change.change === 'deleted') {

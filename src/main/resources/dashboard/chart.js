@@ -27,9 +27,11 @@ function options(container, interval, sqrt) {
     axes: [
       { label: interval === 'day' ? 'Day (UTC)' : 'Time (' + format.zone() + ')', labelSize: 20 },
       {
-        label: 'Clicks per ' + interval + (sqrt ? ' (square-root scale)' : ''),
+        label: 'Clicks per ' + interval + (sqrt ? ', √ scale' : ''),
         labelSize: 20,
         size: 56,
+        // On the square-root scale the ticks are round counts placed where their roots fall.
+        splits: sqrt ? (u, axis, min, max) => rootTicks(max) : undefined,
         values: (u, splits) => splits.map(v => format.number(sqrt ? Math.round(v * v) : v))
       }
     ],
@@ -43,6 +45,23 @@ function options(container, interval, sqrt) {
         value: (u, v, s, index) => index == null ? '–' : format.number(raw(i + 1, index))
       })))
   };
+}
+
+/**
+ * Ticks for a square-root axis up to `max` (a root): about five, even on the drawn scale, each
+ * rounded to a whole count below 10, else to 1, 2 or 5 times a power of ten (0, 1, 4, 20, 50 …), each once.
+ */
+export function rootTicks(max) {
+  const top = max * max;
+  const counts = new Set([0]);
+  for (let i = 1; i <= 5; i++) {
+    const raw = (i * max / 5) ** 2;
+    const magnitude = 10 ** Math.floor(Math.log10(Math.max(raw, 1)));
+    const step = raw < 10 ? Math.max(1, Math.round(raw))
+      : [1, 2, 5, 10].map(m => m * magnitude).reduce((a, b) => Math.abs(b - raw) < Math.abs(a - raw) ? b : a);
+    if (step <= top) counts.add(step);
+  }
+  return [...counts].sort((a, b) => a - b).map(Math.sqrt);
 }
 
 /** Draws the buckets; a chart already drawn keeps its zoom and hidden series when only the values moved. */

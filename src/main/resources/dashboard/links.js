@@ -7,12 +7,17 @@ import { confirm } from './feedback.js';
  * other scripts): shown beside it, so that a lookalike of a known name (Cyrillic а for Latin a) shows.
  */
 export function asciiHost(url) {
+  let host;
   try {
-    const host = new URL(url).hostname;
-    return host.split('.').some(label => label.startsWith('xn--')) && !url.toLowerCase().includes(host) ? host : null;
+    host = new URL(url).hostname;
   } catch (e) {
     return null;
   }
+  // The host as written: the authority, without user name and port (a path or query naming the
+  // punycode must not hide it).
+  const authority = url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[/?#]/)[0];
+  const written = authority.slice(authority.lastIndexOf('@') + 1).replace(/:\d*$/, '').toLowerCase();
+  return host.split('.').some(label => label.startsWith('xn--')) && written !== host ? host : null;
 }
 
 export function trackingLink(id, platform) {

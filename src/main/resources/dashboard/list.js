@@ -67,7 +67,7 @@ function row(campaign) {
   code.title = trackingLink(campaign.id);
   tracking.append(code, copyButton(trackingLink(campaign.id), 'tracking link of campaign ' + campaign.id));
   tr.appendChild(tracking);
-  const actions = td('');
+  const actions = td('', 'row-actions');
   const remove = document.createElement('button');
   remove.type = 'button';
   remove.textContent = 'Delete';
@@ -82,6 +82,7 @@ function row(campaign) {
 function matches(campaign) {
   const q = state.query;
   return !q || String(campaign.id).includes(q) || campaign.redirect_url.toLowerCase().includes(q)
+    || (asciiHost(campaign.redirect_url) || '').includes(q)
     || Object.values(campaign.platform_urls || {}).some(url => url.toLowerCase().includes(q));
 }
 
@@ -100,17 +101,23 @@ function render() {
   const label = document.createElement('th');
   label.scope = 'row';
   label.colSpan = 3;
-  label.textContent = 'Total of ' + format.number(shown.length) + (shown.length === 1 ? ' campaign' : ' campaigns');
+  label.textContent = 'Total of ' + format.number(shown.length) + (shown.length === 1 ? ' campaign' : ' campaigns')
+    + (state.next ? ' (of those loaded)' : '');
   total.replaceChildren(label, ...COUNTERS.map(counter => {
     const cell = td(format.number(shown.reduce((sum, c) => sum + c[counter], 0)), 'number');
     cell.dataset.counter = counter;
     return cell;
-  }), td(''), td(''));
+  }), td('', 'tracking'), td('', 'row-actions'));
   document.querySelectorAll('#campaigns thead th[data-sort]').forEach(th => {
     th.setAttribute('aria-sort', th.dataset.sort === key ? (descending ? 'descending' : 'ascending') : 'none');
   });
   const more = document.getElementById('more');
   more.hidden = !state.next;
+  // The search and the totals are those of the campaigns loaded: said while more are to be had.
+  const scope = document.getElementById('search-scope');
+  scope.hidden = !state.next;
+  scope.textContent = state.next ? 'The search, the sums and the sorting cover the ' + format.number(state.campaigns.size)
+    + ' campaigns loaded; "Load more" at the end of the list adds the next ' + format.number(1000) + '.' : '';
 }
 
 /** Renders once per frame however many live events arrive. */
@@ -207,6 +214,10 @@ export function init() {
   document.getElementById('search').addEventListener('input', event => {
     state.query = event.target.value.trim().toLowerCase();
     queue();
+  });
+  document.getElementById('to-create').addEventListener('click', () => {
+    document.getElementById('create').scrollIntoView({ block: 'start' });
+    document.getElementById('redirect-url').focus();
   });
   document.getElementById('load-more').addEventListener('click', () => loadMore().catch(e => confirm(e.message)));
   document.getElementById('create').addEventListener('submit', async event => {

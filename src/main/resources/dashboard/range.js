@@ -7,8 +7,16 @@ const MINUTE = 60000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 export const WIDTH = { minute: MINUTE, hour: HOUR, day: DAY };
-/** Minute buckets are answered for the last 7 days (STATS_MINUTE_RETENTION's default). */
-const MINUTES_KEPT = 7 * DAY - HOUR;
+/**
+ * How far back minute buckets are answered: the last 7 days (STATS_MINUTE_RETENTION's default)
+ * until a read of minutes is refused as older than the service keeps them (see minutesRefused).
+ */
+let minutesKept = 7 * DAY - HOUR;
+
+/** A read of minutes from `from` was refused at `now`: minutes that old are not asked for again. */
+export function minutesRefused(from, now) {
+  minutesKept = Math.max(HOUR, Math.min(minutesKept, now - from - MINUTE));
+}
 
 export const RANGES = [
   { key: '1h', label: 'Last hour', length: HOUR, interval: 'minute' },
@@ -34,7 +42,7 @@ export function current(now) {
   if (chosen === 'custom' && custom) {
     const length = custom.to - custom.from;
     // Minutes only while the previous period's are kept too.
-    interval = length <= 6 * HOUR && custom.from - length > now - MINUTES_KEPT ? 'minute' : length <= 14 * DAY ? 'hour' : 'day';
+    interval = length <= 6 * HOUR && custom.from - length > now - minutesKept ? 'minute' : length <= 14 * DAY ? 'hour' : 'day';
     const width = WIDTH[interval];
     from = Math.floor(custom.from / width) * width;
     to = Math.ceil(custom.to / width) * width;
@@ -51,7 +59,7 @@ export function current(now) {
 /** The next finer interval the API answers for a range starting at from (minutes only while kept). */
 function finer(interval, from, now) {
   if (interval === 'day') return 'hour';
-  if (interval === 'hour' && from > now - MINUTES_KEPT) return 'minute';
+  if (interval === 'hour' && from > now - minutesKept) return 'minute';
   return interval;
 }
 
@@ -82,8 +90,14 @@ export function picker(onChange) {
     button.dataset.range = range.key;
     button.addEventListener('click', () => {
       if (range.key === 'custom') {
+        // Starts from the range shown, to be changed rather than typed anew.
+        const shown = current();
+        const from = document.getElementById('custom-from');
+        const to = document.getElementById('custom-to');
+        if (!from.value) from.value = localInput(shown.from);
+        if (!to.value) to.value = localInput(shown.to);
         form.hidden = false;
-        document.getElementById('custom-from').focus();
+        from.focus();
         return;
       }
       form.hidden = true;
@@ -107,6 +121,11 @@ export function picker(onChange) {
   pressed();
 }
 
+/** A time as a datetime-local input holds it: the browser's local date and time, to the minute. */
+function localInput(date) {
+  return new Date(date.getTime() - date.getTimezoneOffset() * MINUTE).toISOString().slice(0, 16);
+}
+
 function choose(key) {
   chosen = key;
   pressed();
@@ -127,7 +146,7 @@ export function sum(buckets) {
  * The headline: each counter's total over the range and its change against the previous period
  * (read up to the same point, see previous()).
  */
-export function totals(range, buckets, previous, before) {
+export function totals(range, buckets, previous, before, offline) {
   const now = sum(buckets);
   const then = sum(before);
   const cards = document.getElementById('totals');
@@ -151,7 +170,7 @@ export function totals(range, buckets, previous, before) {
   }));
   const period = document.getElementById('period');
   period.textContent = format.period(range.from, range.to, range.interval)
-    + ', per ' + range.interval + (range.live ? ', live' : ', a snapshot');
+    + ', per ' + range.interval + (!range.live ? ', a snapshot' : offline ? ', live updates stopped' : ', live');
   period.dataset.interval = range.interval;
   period.dataset.from = range.from.toISOString();
   period.dataset.to = range.to.toISOString();

@@ -117,7 +117,7 @@ public record CampaignRequest(String redirectUrl, String[] platforms, UrlChanges
             String reason = filled.indexOf('{') >= 0 || filled.indexOf('}') >= 0
                     ? "only " + Destination.CLICK_ID + ", " + Destination.CAMPAIGN_ID + " and " + Destination.PLATFORM
                             + " may stand in braces"
-                    : e.getReason();
+                    : readable(e);
             throw ApiException.unprocessable(field + " is not a valid URL: " + reason + ".");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
@@ -132,6 +132,29 @@ public record CampaignRequest(String redirectUrl, String[] platforms, UrlChanges
                     + " percent-encoded and its placeholders filled (at most " + Destination.MAX_LOCATION + " characters).");
         }
         return url;
+    }
+
+    /**
+     * java.net.URI's reason in the words of the people who write URLs: "Illegal character in
+     * authority at index 12" says neither which character nor what to do.
+     */
+    private static String readable(URISyntaxException e) {
+        String reason = e.getReason();
+        if (!reason.startsWith("Illegal character in ") || e.getIndex() < 0) {
+            return reason;
+        }
+        // The index names where the part begins, not always the character: the first one URLs may not hold from there.
+        String input = e.getInput();
+        for (int i = e.getIndex(); i < input.length(); i = input.offsetByCodePoints(i, 1)) {
+            int c = input.codePointAt(i);
+            if (c <= ' ' || c == 0x7f || "\"<>\\^`{|}".indexOf(c) >= 0) {
+                String which = c == ' ' ? "a space" : Character.isISOControl(c) ? "a control character" : "the character " + (char) c;
+                String part = reason.substring("Illegal character in ".length());
+                return "it holds " + which + " in its " + (part.equals("authority") ? "host" : part)
+                        + " (at position " + (i + 1) + "), where URLs may not; percent-encode it or leave it out";
+            }
+        }
+        return reason;
     }
 
     private static boolean hasHost(URI uri) {

@@ -170,7 +170,11 @@ class CampaignResourceTest {
                 new Bad(() -> post("{\"redirect_url\":\"https://b\u00fc" + "x".repeat(64) + ".de/\"}"),
                         "redirect_url must have a host."),
                 new Bad(() -> post("{\"redirect_url\":\"http://a b.example\"}"),
-                        "redirect_url is not a valid URL: Illegal character in authority."),
+                        "redirect_url is not a valid URL: it holds a space in its host (at position 9), where URLs may not;"
+                                + " percent-encode it or leave it out."),
+                new Bad(() -> post("{\"redirect_url\":\"https://x.example/a|b\"}"),
+                        "redirect_url is not a valid URL: it holds the character | in its path (at position 20), where URLs"
+                                + " may not; percent-encode it or leave it out."),
                 new Bad(() -> post("{\"redirect_url\":\"https://x.example/" + "a".repeat(2100) + "\"}"),
                         "redirect_url must be at most 2048 characters."),
                 new Bad(() -> post("{\"redirect_url\":\"https://x.example/" + "\u00e4".repeat(1200) + "\"}"),

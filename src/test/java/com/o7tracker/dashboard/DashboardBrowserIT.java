@@ -82,14 +82,22 @@ class DashboardBrowserIT {
     @Test
     void createAClickAndSeeItLive() throws Exception {
         browser.open(port, "");
+        browser.find("#to-create").click();
+        assertThat(browser.driver.switchTo().activeElement()).isEqualTo(browser.find("#redirect-url"));
         browser.find("#redirect-url").sendKeys("https://browser.example/app");
         browser.find("#android-url").sendKeys("https://play.google.com/store/apps/details?id=example");
+        browser.find("#windowsphone-url").sendKeys("https://browser.example/windows");
         browser.find("#create button[type=submit]").click();
         // After create: the new campaign's page with its links, and a confirmation.
         browser.waitUp().until(b -> b.getCurrentUrl().matches(".*#campaign/\\d+")
                 && "https://browser.example/app".equals(browser.text("#campaign-title")));
         long id = Long.parseLong(browser.driver.getCurrentUrl().replaceAll(".*#campaign/", ""));
         assertThat(browser.text("#toast")).contains("Campaign " + id + " created");
+        assertThat(Json.parse(http.adminGet("/admin/campaigns/" + id).body()).get("platform_urls").toString())
+                .isEqualTo("{\"Android\":\"https://play.google.com/store/apps/details?id=example\","
+                        + "\"WindowsPhone\":\"https://browser.example/windows\"}");
+        assertThat(browser.find("#edit-windowsphone-url").getAttribute("value")).isEqualTo("https://browser.example/windows");
+        assertThat(browser.find("#edit-other-url").getAttribute("value")).isEmpty();
         assertThat(browser.text("#links")).contains(origin + "/track/" + id + "?platform=IPhone");
 
         browser.open(port, "");
@@ -223,8 +231,10 @@ class DashboardBrowserIT {
             assertTotalsAreTheApis(id, 3);
             assertThat(stats(id).get("buckets").size()).isEqualTo(Integer.parseInt(range[2]));
         }
-        // A custom range of two hours: per minute.
+        // A custom range of two hours: per minute. It opens on the range shown.
         browser.find("#range-buttons button[data-range=custom]").click();
+        assertThat(browser.find("#custom-from").getAttribute("value")).isNotEmpty();
+        assertThat(browser.find("#custom-to").getAttribute("value")).isNotEmpty();
         browser.script("document.getElementById('custom-from').value = arguments[0];"
                 + "document.getElementById('custom-to').value = arguments[1];",
                 browser.script("const d = new Date(Date.now() - 3600000); d.setMinutes(d.getMinutes() - d.getTimezoneOffset());"
@@ -318,7 +328,8 @@ class DashboardBrowserIT {
 
     @Test
     void aHostInOtherScriptsIsAlsoShownAsVisitorsAreSentThere() {
-        String lookalike = "https://\u0430pple.example/offer"; // Cyrillic а, then "pple"
+        // Cyrillic а, then "pple"; the punycode in the query must not hide the host's
+        String lookalike = "https://\u0430pple.example/offer?ref=xn--pple-43d.example";
         long id = create(lookalike);
         String ascii = IDN.toASCII("\u0430pple.example");
         browser.open(port, "");
@@ -382,6 +393,19 @@ class DashboardBrowserIT {
         Map<String, String> newestFirst = new LinkedHashMap<>();
         keys.forEach(k -> newestFirst.put(k, oldestFirst.get(k)));
         return newestFirst;
+    }
+
+    @Test
+    void theSquareRootScalesTicksAreRoundCountsEachOnce() {
+        browser.open(port, "");
+        @SuppressWarnings("unchecked")
+        List<Object> ticks = (List<Object>) browser.asyncScript("""
+                const done = arguments[arguments.length - 1];
+                import('/admin/ui/chart.js').then(c => done([4, 9, 37, 1000, 123456]
+                  .map(top => c.rootTicks(Math.sqrt(top)).map(v => Math.round(v * v)).join(' '))));
+                """);
+        assertThat(ticks).containsExactly("0 1 3 4", "0 1 3 6 9", "0 1 6 10 20", "0 50 200 500 1000",
+                "0 5000 20000 50000 100000");
     }
 
     private static long hook(String name) {
@@ -448,6 +472,21 @@ class DashboardBrowserIT {
     }
 
     @Test
+    void whileTheLiveConnectionIsDownTheRangeDoesNotSayLive() throws Exception {
+        long id = create("https://offline.example/");
+        try (TcpProxy proxy = new TcpProxy("127.0.0.1", port)) {
+            expectedErrors = "/admin/events - Failed to load resource: net::ERR_";
+            browser.signIn(proxy.port());
+            browser.open(proxy.port(), "#campaign/" + id);
+            browser.waitUp().until(b -> browser.text("#period").endsWith("per minute, live"));
+            proxy.cutAll();
+            browser.within(Duration.ofSeconds(5)).until(b -> browser.text("#period").endsWith("per minute, live updates stopped"));
+            browser.within(Duration.ofSeconds(15)).until(b -> browser.text("#period").endsWith("per minute, live"));
+            browser.driver.get("about:blank");
+        }
+    }
+
+    @Test
     void everyPageAtEverySizeHasNoSeriousAccessibilityViolation() throws Exception {
         expectedErrors = "/admin/campaigns/999999999998 - Failed to load resource: the server responded with a status of 404";
         long id = create("https://a11y.example/");
@@ -478,11 +517,16 @@ class DashboardBrowserIT {
         int totals = browser.find("#totals").getLocation().getY();
         assertThat(totals).isLessThan(browser.find("#chart").getLocation().getY());
         assertThat(browser.find("#history").getLocation().getY()).isLessThan(browser.find("#links").getLocation().getY());
+        assertThat(browser.script("const t = document.getElementById('history'); return t.scrollWidth <= t.parentElement.clientWidth"))
+                .as("the history's numbers on screen, not in a sideways scroll").isEqualTo(true);
+        assertThat(browser.find("#history tbody tr:not(.folded) [data-counter=click_count]").isDisplayed()).isTrue();
         browser.screenshot("dashboard-campaign-phone");
         browser.open(port, "");
         browser.waitUp().until(b -> "4".equals(listCounter(id, "click_count")));
         assertThat(browser.script("return document.documentElement.scrollWidth <= window.innerWidth"))
                 .as("no sideways scrolling on a phone").isEqualTo(true);
+        assertThat(browser.script("const t = document.getElementById('campaigns'); return t.scrollWidth <= t.parentElement.clientWidth"))
+                .as("the list's clicks on screen, not in a sideways scroll").isEqualTo(true);
         browser.screenshot("dashboard-list-phone");
     }
 
