@@ -100,10 +100,12 @@ function render() {
   const total = document.querySelector('#campaigns tfoot tr');
   const label = document.createElement('th');
   label.scope = 'row';
-  label.colSpan = 3;
+  label.className = 'total-label';
   label.textContent = 'Total of ' + format.number(shown.length) + (shown.length === 1 ? ' campaign' : ' campaigns')
     + (state.next ? ' (of those loaded)' : '');
-  total.replaceChildren(label, ...COUNTERS.map(counter => {
+  // A cell under each column, none spanning: on a phone some columns are hidden, and a spanning
+  // label would stretch the footer over columns of its own.
+  total.replaceChildren(td('', 'id'), label, td('', 'created'), ...COUNTERS.map(counter => {
     const cell = td(format.number(shown.reduce((sum, c) => sum + c[counter], 0)), 'number');
     cell.dataset.counter = counter;
     return cell;
