@@ -64,6 +64,7 @@ class ArchitectureTest {
                 .layer("Auth").definedBy("com.o7tracker.auth..")
                 .layer("Cache").definedBy("com.o7tracker.cache..")
                 .layer("Geo").definedBy("com.o7tracker.geo..")
+                .layer("Dimension").definedBy("com.o7tracker.dimension..")
                 .layer("Notify").definedBy("com.o7tracker.notify..")
                 .layer("Counting").definedBy("com.o7tracker.counting..")
                 .layer("Campaign").definedBy("com.o7tracker.campaign..")
@@ -83,6 +84,9 @@ class ArchitectureTest {
                 // A click's country: read on the click path, from the one rule of the client's address.
                 .whereLayer("Geo").mayOnlyBeAccessedByLayers("Wiring", "Track")
                 .whereLayer("Geo").mayOnlyAccessLayers("Web", "Settings")
+                // What a click records besides its counters: rules on what visitors send, using nothing.
+                .whereLayer("Dimension").mayOnlyBeAccessedByLayers("Wiring", "Track", "Counting", "Stats")
+                .whereLayer("Dimension").mayNotAccessAnyLayer()
                 // Notifications hand each channel to its subscribers; they know none of them.
                 .whereLayer("Notify").mayOnlyBeAccessedByLayers("Wiring", "Cache", "Events")
                 .whereLayer("Notify").mayOnlyAccessLayers("Campaign", "Counting", "Db")

@@ -1,0 +1,147 @@
+package com.o7tracker.dimension;
+
+import java.util.Locale;
+
+/**
+ * The value of each visitor-sent dimension, by the rule every instance applies alike: read from the
+ * header or parameter as sent, bounded, {@link #NONE} when not told or not readable, {@link #OTHER}
+ * when it holds control characters. Never fails, whatever a visitor sends.
+ */
+public final class Values {
+
+    /** Not told, or not readable as what it should be. */
+    public static final String NONE = "(none)";
+    /** Told, but not kept as itself (control characters; past the bound of distinct values). */
+    public static final String OTHER = "(other)";
+    /** A utm value's bound, in characters (cut there). */
+    public static final int MAX_UTM = 100;
+    /** A host name's bound: DNS allows 253 characters. */
+    public static final int MAX_HOST = 253;
+
+    private Values() {
+    }
+
+    /**
+     * The host of a Referer, lower case, without user name and port, whatever the scheme
+     * ({@code android-app://com.google.android.gm/} is {@code com.google.android.gm}).
+     */
+    public static String referrer(String referer) {
+        if (referer == null) {
+            return NONE;
+        }
+        String s = referer.strip();
+        int scheme = s.indexOf("://");
+        if (scheme <= 0 || !isScheme(s, scheme)) {
+            return NONE;
+        }
+        int start = scheme + 3;
+        int end = start;
+        while (end < s.length() && "/?#".indexOf(s.charAt(end)) < 0) {
+            end++;
+        }
+        String authority = s.substring(start, end);
+        String host = authority.substring(authority.lastIndexOf('@') + 1);
+        if (host.startsWith("[")) {
+            int close = host.indexOf(']');
+            host = close < 0 ? "" : host.substring(0, close + 1);
+        } else {
+            int colon = host.indexOf(':');
+            host = colon < 0 ? host : host.substring(0, colon);
+        }
+        while (host.endsWith(".")) {
+            host = host.substring(0, host.length() - 1);
+        }
+        if (host.isEmpty() || host.length() > MAX_HOST || host.indexOf(' ') >= 0) {
+            return NONE; // not a host
+        }
+        if (host.chars().anyMatch(c -> c < ' ' || c == 0x7f)) {
+            return OTHER;
+        }
+        return host.toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean isScheme(String s, int end) {
+        if (!Character.isLetter(s.charAt(0)) || s.charAt(0) > 'z') {
+            return false;
+        }
+        for (int i = 1; i < end; i++) {
+            char c = s.charAt(i);
+            if (!(c < 128 && (Character.isLetterOrDigit(c) || c == '+' || c == '-' || c == '.'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A utm parameter's value as decoded: trimmed, cut at {@link #MAX_UTM} characters (whole code points). */
+    public static String utm(String decoded) {
+        if (decoded == null) {
+            return NONE;
+        }
+        String s = decoded.strip();
+        if (s.isEmpty()) {
+            return NONE;
+        }
+        if (s.codePoints().anyMatch(Character::isISOControl)) {
+            return OTHER;
+        }
+        if (s.codePointCount(0, s.length()) > MAX_UTM) {
+            s = s.substring(0, s.offsetByCodePoints(0, MAX_UTM)).strip();
+        }
+        return s;
+    }
+
+    /**
+     * The primary subtag, lower case, of the language an Accept-Language header weighs most (the
+     * first of equal weights; {@code *} and weight 0 never): {@code de} for
+     * {@code de-AT,de;q=0.9,en;q=0.8}.
+     */
+    public static String language(String acceptLanguage) {
+        if (acceptLanguage == null || acceptLanguage.length() > 1_000) {
+            return NONE;
+        }
+        String best = null;
+        double bestWeight = 0;
+        for (String range : acceptLanguage.split(",", 50)) {
+            String[] parts = range.split(";");
+            String tag = parts[0].strip();
+            double weight = 1;
+            for (int i = 1; i < parts.length; i++) {
+                String parameter = parts[i].strip();
+                if (parameter.startsWith("q=") || parameter.startsWith("Q=")) {
+                    weight = weight(parameter.substring(2));
+                }
+            }
+            String primary = primary(tag);
+            if (primary != null && weight > bestWeight) {
+                best = primary;
+                bestWeight = weight;
+            }
+        }
+        return best == null ? NONE : best;
+    }
+
+    /** A q value, 0 to 1 with at most three decimals; anything else weighs 0. */
+    private static double weight(String q) {
+        if (!q.matches("(0(\\.\\d{0,3})?|1(\\.0{0,3})?)")) {
+            return 0;
+        }
+        return Double.parseDouble(q);
+    }
+
+    /** The primary subtag of a language tag, 2-3 ASCII letters, lower case; null otherwise. */
+    private static String primary(String tag) {
+        int dash = tag.indexOf('-');
+        String primary = dash < 0 ? tag : tag.substring(0, dash);
+        if (primary.length() < 2 || primary.length() > 3) {
+            return null;
+        }
+        for (int i = 0; i < primary.length(); i++) {
+            char c = primary.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
+                return null;
+            }
+        }
+        return primary.toLowerCase(Locale.ROOT);
+    }
+}
