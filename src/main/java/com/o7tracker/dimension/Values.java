@@ -54,7 +54,7 @@ public final class Values {
         if (host.isEmpty() || host.length() > MAX_HOST || host.indexOf(' ') >= 0) {
             return NONE; // not a host
         }
-        if (host.chars().anyMatch(c -> c < ' ' || c == 0x7f)) {
+        if (host.chars().anyMatch(Character::isISOControl)) {
             return OTHER;
         }
         return host.toLowerCase(Locale.ROOT);
@@ -103,7 +103,7 @@ public final class Values {
         String best = null;
         double bestWeight = 0;
         for (String range : acceptLanguage.split(",", 50)) {
-            String[] parts = range.split(";");
+            String[] parts = range.split(";", -1);
             String tag = parts[0].strip();
             double weight = 1;
             for (int i = 1; i < parts.length; i++) {

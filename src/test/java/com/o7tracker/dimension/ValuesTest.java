@@ -25,6 +25,7 @@ class ValuesTest {
             assertThat(Values.referrer(none)).as(String.valueOf(none)).isEqualTo(Values.NONE);
         }
         assertThat(Values.referrer("https://a\u0007b.example/")).isEqualTo(Values.OTHER);
+        assertThat(Values.referrer("https://a\u009db.example/")).as("a C1 control").isEqualTo(Values.OTHER);
         assertThat(Values.referrer("https://a b.example/")).as("no host").isEqualTo(Values.NONE);
         assertThat(Values.referrer("https://\"><script>alert(1)</script>")).as("text, escaped wherever shown")
                 .isEqualTo("\"><script>alert(1)<");
@@ -49,7 +50,8 @@ class ValuesTest {
         assertThat(Values.language("en;q=0.7,de;q=0.7")).as("the first of equal weights").isEqualTo("en");
         assertThat(Values.language("haw-US")).isEqualTo("haw");
         assertThat(Values.language("en;q=0, de;q=0.001")).isEqualTo("de");
-        for (String none : new String[] {null, "", "*", "e", "english", "12", "en;q=0", "en;q=2", "en;q=abc", "x-klingon"}) {
+        for (String none : new String[] {null, "", "*", "e", "english", "12", "en;q=0", "en;q=2", "en;q=abc", "x-klingon",
+                ";", ",;,", ";;q=1"}) {
             assertThat(Values.language(none)).as(String.valueOf(none)).isEqualTo(Values.NONE);
         }
         assertThat(Values.language("en".repeat(600))).as("over 1,000 characters").isEqualTo(Values.NONE);
