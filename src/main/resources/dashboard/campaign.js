@@ -6,7 +6,6 @@ import { add } from './platforms.js';
 import * as chart from './chart.js';
 import * as history from './history.js';
 import * as links from './links.js';
-import { asciiHost } from './links.js';
 import * as range from './range.js';
 import * as form from './campaign-form.js';
 import * as live from './live.js';
@@ -70,7 +69,7 @@ function showCampaign(campaign) {
   state.campaign = campaign;
   document.getElementById('campaign-title').textContent = campaign.redirect_url;
   // A host written in other scripts is also shown as browsers send visitors to it, where a lookalike shows.
-  const ascii = asciiHost(campaign.redirect_url);
+  const ascii = links.asciiHost(campaign.redirect_url);
   document.getElementById('campaign-meta').textContent = 'Campaign ' + campaign.id + (ascii ? ' · host ' + ascii : '');
   form.fill('edit-', campaign);
   clearErrors(document.getElementById('edit'));

@@ -173,6 +173,12 @@ function loadMore() {
   });
 }
 
+/** A campaign gone: its row, and the positions of its read. */
+function forget(id) {
+  state.campaigns.delete(String(id));
+  state.applied.delete(String(id));
+}
+
 /**
  * A campaign created or changed: its settings as answered; the counters of one already listed stay
  * those the live events keep (a write's answer says nothing of the flushes it holds).
@@ -197,7 +203,7 @@ async function deleteCampaign(id) {
     confirm('The campaign was not deleted: ' + e.message);
     return false;
   }
-  state.campaigns.delete(String(id));
+  forget(id);
   queue();
   confirm('Campaign ' + id + ' deleted.');
   return true;
@@ -238,7 +244,7 @@ export function init() {
   live.on('clicks', (delta, flush) => reads.heard(delta, flush));
   live.on('campaign', async change => {
     if (change.change === 'deleted') {
-      state.campaigns.delete(String(change.campaign_id));
+      forget(change.campaign_id);
       queue();
       return;
     }

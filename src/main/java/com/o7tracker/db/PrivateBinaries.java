@@ -1,5 +1,6 @@
 package com.o7tracker.db;
 
+import com.o7tracker.settings.ServiceUser;
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
 import java.io.IOException;
@@ -43,7 +44,7 @@ final class PrivateBinaries {
         } catch (FileAlreadyExistsException e) {
             // made by an earlier start; checked below like every directory above it
         }
-        if (!Files.isDirectory(binaries, LinkOption.NOFOLLOW_LINKS) || ownerOf(binaries) != myUid()) {
+        if (!Files.isDirectory(binaries, LinkOption.NOFOLLOW_LINKS) || ServiceUser.ownerOf(binaries, LinkOption.NOFOLLOW_LINKS) != ServiceUser.uid()) {
             throw new IOException(binaries + " is not a directory of the service's user; remove it");
         }
         Files.setPosixFilePermissions(binaries, EmbeddedDatabase.OWNER_ONLY_DIRECTORY);
@@ -81,10 +82,10 @@ final class PrivateBinaries {
      * (which, as on /tmp, keeps others from renaming or removing what is not theirs).
      */
     private static void checkOnlyTheServiceCanWrite(Path path) throws IOException {
-        int me = myUid();
+        int me = ServiceUser.uid();
         Path real = path.toRealPath();
         for (Path p = real; p != null; p = p.getParent()) {
-            int owner = ownerOf(p);
+            int owner = ServiceUser.ownerOf(p, LinkOption.NOFOLLOW_LINKS);
             int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
             boolean sticky = (mode & 01000) != 0;
             if (owner != me && owner != 0) {
@@ -96,14 +97,6 @@ final class PrivateBinaries {
                         + " from " + path + " only if no other user can replace them (chmod go-w " + p + ")");
             }
         }
-    }
-
-    private static int ownerOf(Path path) throws IOException {
-        return (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-    }
-
-    private static int myUid() {
-        return (int) new com.sun.security.auth.module.UnixSystem().getUid();
     }
 
     /**

@@ -1,8 +1,6 @@
 package com.o7tracker.geo;
 
 import com.o7tracker.web.ClientAddress;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +17,10 @@ public final class Countries {
 
     /** App Engine's word for a country it cannot tell. */
     public static final String UNKNOWN = "ZZ";
+
+    /** What InetAddress does not tell: "this network", carrier-grade NAT, IPv6 unique local addresses. */
+    private static final List<ClientAddress.Range> NOWHERE = List.of(ClientAddress.Range.parse("0.0.0.0/8"),
+            ClientAddress.Range.parse("100.64.0.0/10"), ClientAddress.Range.parse("fc00::/7"));
 
     private final Optional<String> edgeHeader;
     private final ClientAddress clientAddress;
@@ -80,19 +82,8 @@ public final class Countries {
 
     /** Whether an address can be anywhere in particular: not loopback, private, link-local, multicast or unspecified. */
     static boolean isPublic(InetAddress address) {
-        if (address.isLoopbackAddress() || address.isAnyLocalAddress() || address.isLinkLocalAddress()
-                || address.isSiteLocalAddress() || address.isMulticastAddress()) {
-            return false;
-        }
-        byte[] bytes = address.getAddress();
-        if (address instanceof Inet6Address) {
-            return (bytes[0] & 0xfe) != 0xfc; // fc00::/7, unique local
-        }
-        if (address instanceof Inet4Address) {
-            int first = bytes[0] & 0xff;
-            int second = bytes[1] & 0xff;
-            return first != 0 && !(first == 100 && second >= 64 && second < 128); // 0/8, 100.64/10 (carrier NAT)
-        }
-        return true;
+        return !(address.isLoopbackAddress() || address.isAnyLocalAddress() || address.isLinkLocalAddress()
+                || address.isSiteLocalAddress() || address.isMulticastAddress()
+                || NOWHERE.stream().anyMatch(range -> range.contains(address)));
     }
 }

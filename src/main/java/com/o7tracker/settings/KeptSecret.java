@@ -93,10 +93,10 @@ public final class KeptSecret {
         if (!attributes.isRegularFile()) {
             throw new IOException(file + " is not a regular file" + whatToDo);
         }
-        int owner = (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        if (owner != serviceUid()) {
+        int owner = ServiceUser.ownerOf(file, LinkOption.NOFOLLOW_LINKS);
+        if (owner != ServiceUser.uid()) {
             throw new IOException(file + " belongs to another user (uid " + owner + ", the service runs as uid "
-                    + serviceUid() + ")" + whatToDo);
+                    + ServiceUser.uid() + ")" + whatToDo);
         }
         Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setPermissions(OWNER_ONLY);
         try (InputStream in = Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
@@ -163,10 +163,10 @@ public final class KeptSecret {
      * directory is the operator's choice.
      */
     private static void checkDirectory(Path directory) throws IOException {
-        int owner = (Integer) Files.getAttribute(directory, "unix:uid");
-        if (owner != serviceUid() && owner != 0) {
+        int owner = ServiceUser.ownerOf(directory);
+        if (owner != ServiceUser.uid() && owner != 0) {
             throw new IOException(directory + " belongs to another user (uid " + owner + ", the service runs as uid "
-                    + serviceUid() + "), who could replace the secrets kept in it: give it to the service's user"
+                    + ServiceUser.uid() + "), who could replace the secrets kept in it: give it to the service's user"
                     + " (chown), or set DATA_DIR to a directory of its own");
         }
         Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(directory);
@@ -174,9 +174,5 @@ public final class KeptSecret {
             throw new IOException(directory + " is writable by other users, who could replace the secrets kept in it:"
                     + " chmod go-w " + directory);
         }
-    }
-
-    private static int serviceUid() {
-        return (int) new com.sun.security.auth.module.UnixSystem().getUid();
     }
 }

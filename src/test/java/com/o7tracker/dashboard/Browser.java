@@ -127,8 +127,17 @@ final class Browser implements AutoCloseable {
     }
 
     /** Runs an asynchronous script: it ends by calling its last argument with what it answers. */
-    Object asyncScript(String script) {
+    private Object asyncScript(String script) {
         return ((JavascriptExecutor) driver).executeAsyncScript(script);
+    }
+
+    /**
+     * What {@code function} (JavaScript, handed the module) answers for one of the dashboard's
+     * modules, imported as the page imports it: its rules tested in the browser that runs them.
+     */
+    Object fromModule(String module, String function) {
+        return asyncScript("const done = arguments[arguments.length - 1];\n"
+                + "import('/admin/ui/" + module + "').then(m => done((" + function + ")(m)), e => done('import failed: ' + e));");
     }
 
     void size(Dimension size) {

@@ -348,12 +348,11 @@ class DashboardBrowserIT {
         try {
             browser.open(port, "");
             @SuppressWarnings("unchecked")
-            List<String> texts = (List<String>) browser.asyncScript("""
-                    const done = arguments[arguments.length - 1];
-                    import('/admin/ui/format.js').then(f => done([
+            List<String> texts = (List<String>) browser.fromModule("format.js", """
+                    f => [
                       f.bucketTime(new Date('2026-12-07T00:00:00Z'), 'day'),
                       f.period(new Date('2026-11-08T00:00:00Z'), new Date('2026-12-08T00:00:00Z'), 'day'),
-                      f.bucketTime(new Date('2026-12-07T00:00:00Z'), 'hour')]));
+                      f.bucketTime(new Date('2026-12-07T00:00:00Z'), 'hour')]
                     """);
             assertThat(texts.get(0)).as("the UTC day, not the local date its start falls on (Dec 6)").isEqualTo("Dec 7, 2026");
             assertThat(texts.get(1)).as("first to last day, not to the exclusive end").isEqualTo("Nov 8, 2026 – Dec 7, 2026 (UTC days)");
@@ -367,18 +366,18 @@ class DashboardBrowserIT {
     void aLiveRangeIsComparedWithThePreviousPeriodUpToTheSamePoint() {
         browser.open(port, "");
         @SuppressWarnings("unchecked")
-        List<String> periods = (List<String>) browser.asyncScript("""
-                const done = arguments[arguments.length - 1];
+        List<String> periods = (List<String>) browser.fromModule("range.js", """
+                r => {
                 const now = Date.parse('2026-12-07T20:17:30Z');
-                const H = 3600000, D = 24 * H;
                 const show = p => p.interval + ' ' + p.from.toISOString() + ' ' + p.to.toISOString();
-                import('/admin/ui/range.js').then(r => done([
+                return [
                   // 24 hours in hour buckets up to the end of this one: the day before, by minute, up to 20:18 then
                   show(r.previous({ interval: 'hour', from: new Date('2026-12-06T21:00:00Z'), to: new Date('2026-12-07T21:00:00Z'), live: true }, now)),
                   // 30 days in day buckets: the 30 before, by hour, up to the end of the hour of 20:17 then
                   show(r.previous({ interval: 'day', from: new Date('2026-11-08T00:00:00Z'), to: new Date('2026-12-08T00:00:00Z'), live: true }, now)),
                   // a past range: the whole period before, in its own buckets
-                  show(r.previous({ interval: 'day', from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-10-08T00:00:00Z'), live: false }, now))]));
+                  show(r.previous({ interval: 'day', from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-10-08T00:00:00Z'), live: false }, now))];
+                }
                 """);
         assertThat(periods).containsExactly(
                 "minute 2026-12-05T21:00:00.000Z 2026-12-06T20:18:00.000Z",
@@ -399,10 +398,8 @@ class DashboardBrowserIT {
     void theSquareRootScalesTicksAreRoundCountsEachOnce() {
         browser.open(port, "");
         @SuppressWarnings("unchecked")
-        List<Object> ticks = (List<Object>) browser.asyncScript("""
-                const done = arguments[arguments.length - 1];
-                import('/admin/ui/chart.js').then(c => done([4, 9, 37, 1000, 123456]
-                  .map(top => c.rootTicks(Math.sqrt(top)).map(v => Math.round(v * v)).join(' '))));
+        List<Object> ticks = (List<Object>) browser.fromModule("chart.js", """
+                c => [4, 9, 37, 1000, 123456].map(top => c.rootTicks(Math.sqrt(top)).map(v => Math.round(v * v)).join(' '))
                 """);
         assertThat(ticks).containsExactly("0 1 3 4", "0 1 3 6 9", "0 1 6 10 20", "0 50 200 500 1000",
                 "0 5000 20000 50000 100000");

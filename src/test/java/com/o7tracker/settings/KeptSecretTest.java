@@ -2,7 +2,6 @@ package com.o7tracker.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,7 +77,7 @@ class KeptSecretTest {
     /** Root may make any file its own; it must not do so to another user's file that was put there. */
     @Test
     void aFileOfAnotherUserIsRefusedAndLeftAsItWas() throws Exception {
-        assumeTrue(isRoot(), "only root can give a file to another user");
+        assertThat(ServiceUser.uid()).as("giving a file to another user needs root; the suite runs as root").isZero();
         Path file = Files.writeString(directory.resolve("secret"), "planted-secret-value\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         UserPrincipal nobody = directory.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
@@ -116,7 +115,7 @@ class KeptSecretTest {
 
     @Test
     void aDirectoryOfAnotherUserIsRefused() throws Exception {
-        assumeTrue(isRoot(), "only root can give a directory to another user");
+        assertThat(ServiceUser.uid()).as("giving a directory to another user needs root; the suite runs as root").isZero();
         Path theirs = Files.createDirectory(directory.resolve("theirs"));
         Path file = theirs.resolve("secret");
         KeptSecret.write(file, "kept-secret-value");
@@ -176,9 +175,5 @@ class KeptSecretTest {
         try (Stream<Path> files = Files.list(directory)) {
             assertThat(files).containsExactlyInAnyOrder(file, others[0], others[1], others[2], others[3]);
         }
-    }
-
-    private static boolean isRoot() {
-        return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
     }
 }
