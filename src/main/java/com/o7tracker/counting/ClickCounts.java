@@ -1,14 +1,17 @@
 package com.o7tracker.counting;
 
 import com.o7tracker.campaign.Platform;
+import com.o7tracker.dimension.Dimension;
+import com.o7tracker.dimension.Visit;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Clicks folded into what one flush adds: per campaign and minute, the clicks of each platform,
- * human and bot apart (indexed by {@link ClickKind#slot}); and, summed from those when first asked
- * for, per campaign, its counters (indexed by {@link ClickKind#counter}). Both are written in one
- * transaction, so the minute buckets always sum to the counters. Not thread-safe: one thread at a
+ * human and bot apart (indexed by {@link ClickKind#slot}); per campaign, hour, dimension and
+ * value, the same; and, summed from the minutes when first asked for, per campaign, its counters
+ * (indexed by {@link ClickKind#counter}). All are written in one transaction, so the minute
+ * buckets, and each dimension's rows, always sum to the counters. Not thread-safe: one thread at a
  * time (the journal writer under the deltas' lock, then the flusher).
  */
 public final class ClickCounts {
@@ -17,34 +20,58 @@ public final class ClickCounts {
     public record Minute(long campaignId, long minute) {
     }
 
+    /** A campaign's hour (since the epoch, UTC) and one dimension's value in it. */
+    public record DimensionHour(long campaignId, long hour, Dimension dimension, String value) {
+    }
+
+    private static final Dimension[] DIMENSIONS = Dimension.values();
+
     public static final int SLOTS = 2 * Platform.values().length;
     /** The length of each campaign's counters in {@link #campaigns()}. */
     public static final int COUNTERS = ClickKind.COUNTERS;
 
     private final Map<Minute, long[]> minutes = new HashMap<>();
+    private final Map<DimensionHour, long[]> dimensions = new HashMap<>();
     /** The per-campaign counters, summed from the minutes; null until asked for after a change. */
     private Map<Long, long[]> campaigns;
     private long clicks;
 
     /**
      * Adds {@code n} clicks of {@code kind} (a journal record's kind byte: a platform code, with
-     * 0x80 for a bot) on the campaign, served in {@code minute} (since the epoch).
+     * 0x80 for a bot) on the campaign, served in {@code minute} (since the epoch), that told
+     * nothing of where they came from.
      */
     public void add(long campaignId, int kind, long minute, long n) {
-        minutes.computeIfAbsent(new Minute(campaignId, minute), m -> new long[SLOTS])[ClickKind.slot(kind)] += n;
+        add(campaignId, kind, minute, Visit.UNKNOWN, n);
+    }
+
+    /** Adds {@code n} clicks as {@link #add(long, int, long, long)} does, with the values of {@code visit}. */
+    public void add(long campaignId, int kind, long minute, Visit visit, long n) {
+        int slot = ClickKind.slot(kind);
+        minutes.computeIfAbsent(new Minute(campaignId, minute), m -> new long[SLOTS])[slot] += n;
+        long hour = Math.floorDiv(minute, 60);
+        for (Dimension dimension : DIMENSIONS) {
+            dimensions.computeIfAbsent(new DimensionHour(campaignId, hour, dimension, visit.get(dimension)),
+                    d -> new long[SLOTS])[slot] += n;
+        }
         clicks += n;
         campaigns = null;
     }
 
     void addAll(ClickCounts other) {
-        other.minutes.forEach((minute, slots) -> {
-            long[] mine = minutes.computeIfAbsent(minute, m -> new long[SLOTS]);
+        addAll(other.minutes, minutes);
+        addAll(other.dimensions, dimensions);
+        clicks += other.clicks;
+        campaigns = null;
+    }
+
+    private static <K> void addAll(Map<K, long[]> from, Map<K, long[]> into) {
+        from.forEach((key, slots) -> {
+            long[] mine = into.computeIfAbsent(key, k -> new long[SLOTS]);
             for (int s = 0; s < SLOTS; s++) {
                 mine[s] += slots[s];
             }
         });
-        clicks += other.clicks;
-        campaigns = null;
     }
 
     /** Per campaign: {android, iphone, windowsphone, other, bot}, summed from its minutes. */
@@ -68,13 +95,18 @@ public final class ClickCounts {
         return minutes;
     }
 
+    /** Per campaign, hour, dimension and value: the human clicks of each platform, then the bots' of each. */
+    public Map<DimensionHour, long[]> dimensions() {
+        return dimensions;
+    }
+
     long clicks() {
         return clicks;
     }
 
-    /** The (campaign, minute) rows a flush of these counts writes. */
+    /** The rows a flush of these counts writes: (campaign, minute) and (campaign, hour, dimension, value). */
     int rows() {
-        return minutes.size();
+        return minutes.size() + dimensions.size();
     }
 
     boolean isEmpty() {

@@ -73,6 +73,29 @@ public final class Values {
         return true;
     }
 
+    /** The bound of a name the User-Agent parse gives, in characters. */
+    public static final int MAX_SOFTWARE = 50;
+
+    /**
+     * An operating system's or browser's name as the User-Agent parse gives it ({@code Android},
+     * {@code Chrome}): {@link #NONE} for the parser's words for none ({@code Unknown}, {@code ??},
+     * {@code Hacker}) and for an empty one, {@link #OTHER} for one with control characters or longer
+     * than {@link #MAX_SOFTWARE} (the parser takes some names from the string a visitor sends).
+     */
+    public static String software(String name) {
+        if (name == null) {
+            return NONE;
+        }
+        String s = name.strip();
+        if (s.isEmpty() || s.equals("Unknown") || s.equals("??") || s.equals("Hacker")) {
+            return NONE;
+        }
+        if (s.length() > MAX_SOFTWARE || s.codePoints().anyMatch(Character::isISOControl)) {
+            return OTHER;
+        }
+        return s;
+    }
+
     /** A utm parameter's value as decoded: trimmed, cut at {@link #MAX_UTM} characters (whole code points). */
     public static String utm(String decoded) {
         if (decoded == null) {

@@ -58,7 +58,7 @@ class ClickJournalTest {
 
     private List<Path> segmentFiles() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".journal")).sorted().toList();
+            return files.filter(p -> p.getFileName().toString().endsWith(".journal2")).sorted().toList();
         }
     }
 
