@@ -121,6 +121,17 @@ public final class Tables {
         }
     }
 
+    /** The one text {@code sql} answers. */
+    public static String text(String sql) {
+        try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The one number {@code sql} answers (a count, a sum). */
     public static long number(String sql) {
         try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement();
