@@ -7,10 +7,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Clicks folded into what one flush adds: per campaign and minute, the clicks of each platform,
- * human and bot apart (indexed by {@link ClickKind#slot}); per campaign, hour, dimension and
- * value, the same; and, summed from the minutes when first asked for, per campaign, its counters
- * (indexed by {@link ClickKind#counter}). All are written in one transaction, so the minute
+ * Clicks folded into what one flush adds: per campaign, minute and country, the clicks of each
+ * platform, human and bot apart (indexed by {@link ClickKind#slot}); per campaign, hour, dimension
+ * and value, the same; and, summed from those when first asked for, per campaign and minute, and
+ * per campaign, its counters (indexed by {@link ClickKind#counter}). All are written in one transaction, so the minute
  * buckets, and each dimension's rows, always sum to the counters. Not thread-safe: one thread at a
  * time (the journal writer under the deltas' lock, then the flusher).
  */
@@ -18,6 +18,10 @@ public final class ClickCounts {
 
     /** A campaign's minute: its id and the minute since the epoch (UTC) the clicks were served in. */
     public record Minute(long campaignId, long minute) {
+    }
+
+    /** A campaign's minute and the country of its clicks counted here. */
+    public record CountryMinute(long campaignId, long minute, String country) {
     }
 
     /** A campaign's hour (since the epoch, UTC) and one dimension's value in it. */
@@ -30,8 +34,10 @@ public final class ClickCounts {
     /** The length of each campaign's counters in {@link #campaigns()}. */
     public static final int COUNTERS = ClickKind.COUNTERS;
 
-    private final Map<Minute, long[]> minutes = new HashMap<>();
+    private final Map<CountryMinute, long[]> countryMinutes = new HashMap<>();
     private final Map<DimensionHour, long[]> dimensions = new HashMap<>();
+    /** The per-minute buckets, summed from the countries' minutes; null until asked for after a change. */
+    private Map<Minute, long[]> minutes;
     /** The per-campaign counters, summed from the minutes; null until asked for after a change. */
     private Map<Long, long[]> campaigns;
     private long clicks;
@@ -48,20 +54,23 @@ public final class ClickCounts {
     /** Adds {@code n} clicks as {@link #add(long, int, long, long)} does, with the values of {@code visit}. */
     public void add(long campaignId, int kind, long minute, Visit visit, long n) {
         int slot = ClickKind.slot(kind);
-        minutes.computeIfAbsent(new Minute(campaignId, minute), m -> new long[SLOTS])[slot] += n;
+        countryMinutes.computeIfAbsent(new CountryMinute(campaignId, minute, visit.get(Dimension.COUNTRY)),
+                m -> new long[SLOTS])[slot] += n;
         long hour = Math.floorDiv(minute, 60);
         for (Dimension dimension : DIMENSIONS) {
             dimensions.computeIfAbsent(new DimensionHour(campaignId, hour, dimension, visit.get(dimension)),
                     d -> new long[SLOTS])[slot] += n;
         }
         clicks += n;
+        minutes = null;
         campaigns = null;
     }
 
     void addAll(ClickCounts other) {
-        addAll(other.minutes, minutes);
+        addAll(other.countryMinutes, countryMinutes);
         addAll(other.dimensions, dimensions);
         clicks += other.clicks;
+        minutes = null;
         campaigns = null;
     }
 
@@ -79,7 +88,7 @@ public final class ClickCounts {
         if (campaigns == null) {
             int platforms = Platform.values().length;
             campaigns = new HashMap<>();
-            minutes.forEach((minute, slots) -> {
+            minutes().forEach((minute, slots) -> {
                 long[] counters = campaigns.computeIfAbsent(minute.campaignId(), id -> new long[ClickKind.COUNTERS]);
                 for (int p = 0; p < platforms; p++) {
                     counters[p] += slots[p];
@@ -92,7 +101,21 @@ public final class ClickCounts {
 
     /** Per campaign and minute: the human clicks of each platform, then the bots' of each. */
     public Map<Minute, long[]> minutes() {
+        if (minutes == null) {
+            minutes = new HashMap<>();
+            countryMinutes.forEach((key, slots) -> {
+                long[] sum = minutes.computeIfAbsent(new Minute(key.campaignId(), key.minute()), m -> new long[SLOTS]);
+                for (int s = 0; s < SLOTS; s++) {
+                    sum[s] += slots[s];
+                }
+            });
+        }
         return minutes;
+    }
+
+    /** Per campaign, minute and country: as {@link #minutes}, for the sinks that tell countries apart. */
+    public Map<CountryMinute, long[]> countryMinutes() {
+        return countryMinutes;
     }
 
     /** Per campaign, hour, dimension and value: the human clicks of each platform, then the bots' of each. */
@@ -104,9 +127,12 @@ public final class ClickCounts {
         return clicks;
     }
 
-    /** The rows a flush of these counts writes: (campaign, minute) and (campaign, hour, dimension, value). */
+    /**
+     * The rows these counts hold, about as many as a flush of them writes: (campaign, minute,
+     * country) and (campaign, hour, dimension, value).
+     */
     int rows() {
-        return minutes.size() + dimensions.size();
+        return countryMinutes.size() + dimensions.size();
     }
 
     boolean isEmpty() {
