@@ -22,11 +22,10 @@ final class ClickDeltas {
     }
 
     /**
-     * The rows ({@link ClickCounts#rows}: a click adds one (campaign, minute) row and one
-     * (campaign, hour, dimension, value) row per dimension, shared with the clicks like it) held in
-     * memory by default, and applied by one transaction at most.
+     * The (campaign, minute, visit) entries ({@link ClickCounts#rows}) held in memory by default,
+     * and applied by one transaction at most.
      */
-    static final int DEFAULT_MAX_ROWS = 100_000;
+    static final int DEFAULT_MAX_ROWS = 20_000;
 
     private final int maxRows;
     private ClickCounts counts = new ClickCounts();

@@ -32,6 +32,9 @@ public class ClickJournal {
     private final GroupCommit commit;
     private final JournalRecord format = new JournalRecord();
     private final ValueBound bound = new ValueBound();
+    private final SeenVisits seen = new SeenVisits(bound);
+    /** The writer thread's numbers of each click's values, by its place in the batch. */
+    private int[][] ids = new int[1024][];
     private final ClickMeters meters;
 
     private volatile ClickDeltas pending;
@@ -207,10 +210,15 @@ public class ClickJournal {
             long start = segments.end();
             // The minute the batch is served in: its visitors are answered right after this write.
             long minute = System.currentTimeMillis() / 60_000;
-            for (int i = 0; i < batch.size; i++) {
-                batch.visits[i] = bound.admit(batch.campaignIds[i], minute / 60, batch.visits[i]);
+            if (ids.length < batch.size) {
+                ids = new int[Integer.highestOneBit(batch.size) << 1][];
             }
-            segments.append(encode(batch, start, minute, values), batch.size, durability == Durability.FSYNC);
+            for (int i = 0; i < batch.size; i++) {
+                SeenVisits.Seen visit = seen.record(batch.campaignIds[i], minute / 60, batch.visits[i], values);
+                batch.visits[i] = visit.admitted();
+                ids[i] = visit.ids();
+            }
+            segments.append(encode(batch, start, minute), batch.size, durability == Durability.FSYNC);
             long end = segments.end();
             // In the deltas before any visitor is answered: an acknowledged click is always flushable.
             pending.add(batch.campaignIds, batch.kinds, batch.visits, batch.size, minute, end);
@@ -235,14 +243,14 @@ public class ClickJournal {
         }
     }
 
-    private ByteBuffer encode(GroupCommit.Batch batch, long firstSeq, long minute, JournalValues values) {
+    private ByteBuffer encode(GroupCommit.Batch batch, long firstSeq, long minute) {
         int bytes = batch.size * JournalRecord.BYTES;
         if (buffer.capacity() < bytes) {
             buffer = ByteBuffer.allocateDirect(Integer.highestOneBit(bytes) << 1);
         }
         buffer.clear();
         for (int i = 0; i < batch.size; i++) {
-            format.encode(buffer, firstSeq + i, batch.campaignIds[i], batch.kinds[i], minute, batch.visits[i], values);
+            format.encode(buffer, firstSeq + i, batch.campaignIds[i], batch.kinds[i], minute, batch.visits[i], ids[i]);
         }
         return buffer.flip();
     }

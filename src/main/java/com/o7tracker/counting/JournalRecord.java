@@ -72,21 +72,30 @@ final class JournalRecord {
     /**
      * Appends the record of the click at position {@code seq}, served in {@code minute} (minutes
      * since the epoch): the record keeps its last 16 bits, which name the minute exactly as long as
-     * the record is read within 45 days of it ({@link #minute}). Its values are numbered in the
-     * segment's dictionary {@code values}.
+     * the record is read within 45 days of it ({@link #minute}). {@code ids}: the numbers of the
+     * visit's values in the segment's dictionary ({@link #ids}).
      */
-    void encode(ByteBuffer out, long seq, long campaignId, byte kind, long minute, Visit visit, JournalValues values) {
+    void encode(ByteBuffer out, long seq, long campaignId, byte kind, long minute, Visit visit, int[] ids) {
         int start = out.position();
         out.put(WRITTEN.magic).put((byte) (kind | ClickKind.HAS_MINUTE)).putShort((short) minute).putLong(campaignId);
         String country = visit.get(Dimension.COUNTRY);
         boolean letters = country.length() == 2 && isLetter(country.charAt(0)) && isLetter(country.charAt(1));
         out.put((byte) (letters ? country.charAt(0) : 'Z')).put((byte) (letters ? country.charAt(1) : 'Z')).putShort((short) 0);
-        for (Dimension dimension : NUMBERED) {
-            out.putInt(values.id(visit.get(dimension)));
+        for (int id : ids) {
+            out.putInt(id);
         }
         int body = WRITTEN.bytes - 4;
         out.get(start, scratch, 0, body);
         out.putInt(checksum(scratch, body, seq));
+    }
+
+    /** The numbers of the visit's values (all but the country) in the segment's dictionary, in record order. */
+    static int[] ids(Visit visit, JournalValues values) {
+        int[] ids = new int[NUMBERED.length];
+        for (int i = 0; i < NUMBERED.length; i++) {
+            ids[i] = values.id(visit.get(NUMBERED[i]));
+        }
+        return ids;
     }
 
     /**

@@ -1,6 +1,5 @@
 package com.o7tracker.counting;
 
-import com.o7tracker.dimension.Dimension;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -31,8 +30,6 @@ final class JournalRecovery {
     private final Path directory;
     private final NavigableMap<Long, Path> segments;
     private final JournalRecord format = new JournalRecord();
-    /** The minute's row and one row per dimension. */
-    private static final int ROWS_PER_CLICK = 1 + Dimension.values().length;
 
     JournalRecovery(Path directory, NavigableMap<Long, Path> segments) {
         this.directory = directory;
@@ -140,7 +137,7 @@ final class JournalRecovery {
      * piece of a backlog that one transaction applies. Returns the position it reached.
      */
     long replayPiece(long from, long to, int maxRows, ClickCounts into) throws IOException {
-        long step = Math.max(1, maxRows / ROWS_PER_CLICK); // a click adds this many rows at most
+        long step = Math.max(1, maxRows);
         long reached = from;
         while (reached < to && into.rows() < maxRows) {
             long limit = Math.min(to, reached + step);

@@ -18,9 +18,12 @@ public final class Visit {
     public static final Visit UNKNOWN = new Builder().build();
 
     private final String[] values;
+    /** Computed once, on the request thread that made the visit: the journal's writer looks it up more than once. */
+    private final int hash;
 
     private Visit(String[] values) {
         this.values = values;
+        this.hash = Arrays.hashCode(values);
     }
 
     public String get(Dimension dimension) {
@@ -43,12 +46,12 @@ public final class Visit {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Visit other && Arrays.equals(values, other.values);
+        return o == this || (o instanceof Visit other && hash == other.hash && Arrays.equals(values, other.values));
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(values);
+        return hash;
     }
 
     @Override

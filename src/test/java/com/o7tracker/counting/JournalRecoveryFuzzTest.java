@@ -152,9 +152,9 @@ class JournalRecoveryFuzzTest {
             ByteBuffer records = ByteBuffer.allocate(2 * JournalRecord.BYTES);
             JournalValues values = segments.prepare();
             format.encode(records, end, NEW_CAMPAIGN, Platform.IPHONE.code(), System.currentTimeMillis() / 60_000,
-                    Visit.UNKNOWN, values);
+                    Visit.UNKNOWN, JournalRecord.ids(Visit.UNKNOWN, values));
             format.encode(records, end + 1, NEW_CAMPAIGN, Platform.ANDROID.code(), System.currentTimeMillis() / 60_000,
-                    Visit.UNKNOWN, values);
+                    Visit.UNKNOWN, JournalRecord.ids(Visit.UNKNOWN, values));
             segments.append(records.flip(), 2, true);
         } finally {
             segments.close();

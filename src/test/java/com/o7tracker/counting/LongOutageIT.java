@@ -107,7 +107,7 @@ class LongOutageIT {
             for (int m = 1; m <= minutes; m++) {
                 for (int c = 0; c < campaigns; c++) {
                     format.encode(buffer, seq++, first + c, ClickKind.of(Platform.values()[c % 4], c % 5 == 0), now - m,
-                            Visit.UNKNOWN, values);
+                            Visit.UNKNOWN, JournalRecord.ids(Visit.UNKNOWN, values));
                     if (!buffer.hasRemaining()) {
                         segment.write(buffer.flip());
                         buffer.clear();
