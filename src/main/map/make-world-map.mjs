@@ -25,9 +25,20 @@ const BY_NAME = { Kosovo: 'XK' };
 
 const point = ([lon, lat]) => [Math.round((lon + 180) * SCALE * 10), Math.round((NORTH - lat) * SCALE * 10)];
 
+/**
+ * A ring across the antimeridian (Russia's east, Fiji) made continuous on the side most of it is
+ * on; the part past the edge is cut off by the map's frame, instead of a line across the world.
+ */
+function unwrap(coordinates) {
+  const crosses = coordinates.some(([lon], i) => i > 0 && Math.abs(lon - coordinates[i - 1][0]) > 180);
+  if (!crosses) return coordinates;
+  const east = coordinates.filter(([lon]) => lon > 0).length * 2 > coordinates.length;
+  return coordinates.map(([lon, lat]) => [east && lon < 0 ? lon + 360 : !east && lon > 0 ? lon - 360 : lon, lat]);
+}
+
 /** A ring as a path: absolute first point, then relative moves, in tenths of a unit (one decimal). */
 function ring(coordinates) {
-  const points = coordinates.map(point);
+  const points = unwrap(coordinates).map(point);
   let d = '';
   let [x, y] = points[0];
   d += 'M' + (x / 10) + ' ' + (y / 10);

@@ -454,6 +454,7 @@ class DashboardBrowserIT {
             browser.signIn(proxy.port());
             browser.open(proxy.port(), "");
             browser.waitUp().until(b -> "0".equals(listCounter(id, "click_count")));
+            shaded("overview-map");
             proxy.cutAll();
             browser.within(Duration.ofSeconds(5)).until(b -> b.findElement(By.id("connection")).isDisplayed()
                     && browser.find("#connection").getAttribute("class").contains("lost"));
@@ -476,6 +477,7 @@ class DashboardBrowserIT {
             browser.signIn(proxy.port());
             browser.open(proxy.port(), "#campaign/" + id);
             browser.waitUp().until(b -> browser.text("#period").endsWith("per minute, live"));
+            shaded("campaign-map");
             proxy.cutAll();
             browser.within(Duration.ofSeconds(5)).until(b -> browser.text("#period").endsWith("per minute, live updates stopped"));
             browser.within(Duration.ofSeconds(15)).until(b -> browser.text("#period").endsWith("per minute, live"));
@@ -601,6 +603,11 @@ class DashboardBrowserIT {
             shown.put(series, browser.text("#chart .u-legend tr.series-" + series + " td.u-value"));
         }
         return shown;
+    }
+
+    /** The page's breakdowns and world map are read and shown: none of their reads is on its way when the network is cut. */
+    private static void shaded(String map) {
+        browser.waitUp().until(b -> !b.findElements(By.cssSelector("#" + map + " path[data-clicks]")).isEmpty());
     }
 
     private static String listCounter(long id, String counter) {
