@@ -97,7 +97,8 @@ export class Breakdowns {
     if (this.note) {
       this.note.textContent = 'Whole hours: ' + format.period(new Date(first.from), new Date(first.to), 'hour')
         + '. ' + this.reading + ' and again within ' + AGAIN_MS / 1000 + ' s of live clicks, so they may lag'
-        + ' the live totals above. (none): clicks that did not tell; (other): the values past the first ' + LIMIT + '.';
+        + ' the live totals above. (none): clicks that did not tell; (other): the values past the first ' + LIMIT
+        + ' and those past the 1,000 an hour keeps per dimension.';
     }
     // A value chosen from the keyboard keeps the focus when the tables are made anew.
     const active = document.activeElement;
