@@ -2,7 +2,7 @@
 // top values with their share of the humans' clicks, and the bots), countries also on the world
 // map. Values are visitors' text: always set as text, never parsed as markup. On a campaign's page
 // a value can be chosen, which narrows its chart to that value's clicks.
-import { api, breakdownPath } from './api.js';
+import { api, ApiError, breakdownPath } from './api.js';
 import * as format from './format.js';
 
 export const DIMENSIONS = [
@@ -58,7 +58,18 @@ export class Breakdowns {
     clearTimeout(this.again);
     this.again = null;
     this.last = { id, range };
-    const answers = await Promise.all(DIMENSIONS.map(d => api(breakdownPath(id, d.by, range, LIMIT))));
+    let answers;
+    try {
+      answers = await Promise.all(DIMENSIONS.map(d => api(breakdownPath(id, d.by, range, LIMIT))));
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 400 || ticket !== this.ticket) throw e;
+      // A range the breakdowns do not answer (longer than they cover): said here, the chart still shown.
+      this.answers = null;
+      this.panels.replaceChildren();
+      if (this.note) this.note.textContent = e.message;
+      if (this.map) await this.map.shade([]);
+      return;
+    }
     if (ticket !== this.ticket) return;
     this.answers = answers;
     this.render();
