@@ -103,6 +103,13 @@ export class Breakdowns {
     });
   }
 
+  /** Puts the focus on a value's button ({ by, value }), if its table has it. */
+  focus(value) {
+    const button = value && [...this.panels.querySelectorAll('button.value')]
+      .find(b => b.dataset.by === value.by && b.dataset.value === value.value);
+    if (button) button.focus();
+  }
+
   render() {
     const first = this.answers[0];
     if (this.note) {
@@ -116,11 +123,7 @@ export class Breakdowns {
     const focused = active && this.panels.contains(active) && active.dataset.by ? active.dataset : null;
     this.panels.replaceChildren(...DIMENSIONS.map((dimension, i) => this.panel(dimension, this.answers[i].rows)));
     this.mark(this.chosen);
-    if (focused) {
-      const again = [...this.panels.querySelectorAll('button.value')]
-        .find(button => button.dataset.by === focused.by && button.dataset.value === focused.value);
-      if (again) again.focus();
-    }
+    if (focused) this.focus(focused);
   }
 
   panel(dimension, rows) {

@@ -167,7 +167,12 @@ export function init() {
     note: document.getElementById('campaign-breakdowns-note'),
     read: 'Read with the chart\'s range'
   });
-  document.getElementById('clear-filter').addEventListener('click', () => choose(null));
+  document.getElementById('clear-filter').addEventListener('click', () => {
+    // The button hides: the focus goes to the value it narrowed to, where it can be chosen again.
+    const was = state.filter;
+    choose(null);
+    breakdowns.focus(was);
+  });
   range.picker(() => { if (state.id) load().catch(e => pageError(e.message)); });
   document.getElementById('sqrt-scale').addEventListener('change', () => { if (state.range) chart.draw(state.buckets, state.range.interval, sqrt()); });
   document.getElementById('edit').addEventListener('submit', async event => {
