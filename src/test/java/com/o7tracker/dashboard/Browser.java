@@ -96,10 +96,14 @@ final class Browser implements AutoCloseable {
         driver.get("http://" + Http.USER + ":" + Http.PASSWORD + "@127.0.0.1:" + port + "/admin/");
     }
 
-    /** Opens the dashboard at {@code fragment} ("" for the list, "#campaign/5" …) and waits for its live stream. */
+    /**
+     * Opens the dashboard at {@code fragment} ("" for the list, "#campaign/5" …) and waits for its
+     * live stream and for the page to show a view (the list's waits for its first read).
+     */
     void open(int port, String fragment) {
         driver.get("http://127.0.0.1:" + port + "/admin/" + fragment);
-        waitUp().until(b -> b.findElement(By.id("live")).getAttribute("class").contains("on"));
+        waitUp().until(b -> b.findElement(By.id("live")).getAttribute("class").contains("on")
+                && !b.findElements(By.cssSelector("main > section:not([hidden])")).isEmpty());
     }
 
     /** Waits up to 10 s; an element the page replaced meanwhile (it renders its tables anew) is looked up again. */
