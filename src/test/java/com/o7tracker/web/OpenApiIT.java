@@ -11,10 +11,16 @@ import com.o7tracker.support.TestApp;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import jakarta.ws.rs.HttpMethod;
+import com.o7tracker.campaign.Campaign;
+import com.o7tracker.campaign.CampaignResource;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.lang.reflect.RecordComponent;
 import java.net.http.HttpResponse;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Locale;
@@ -73,6 +79,32 @@ class OpenApiIT {
         }
         assertThat(served).as("every endpoint the service serves").contains("POST /admin/campaigns", "GET /admin/events");
         assertThat(documented).isEqualTo(served);
+    }
+
+    /** The campaign's fields and the list's query parameters, as the service reads and writes them. */
+    @Test
+    void theDocumentNamesEveryFieldOfACampaignAndEveryFilterOfTheList() throws Exception {
+        JsonNode document = new ObjectMapper(new YAMLFactory()).readTree(new Http(APP.getLocalPort()).get("/openapi.yaml").body());
+        Set<String> fields = new TreeSet<>();
+        for (RecordComponent component : Campaign.class.getRecordComponents()) {
+            fields.add(component.getName().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT));
+        }
+        Set<String> documented = new TreeSet<>();
+        document.at("/components/schemas/Campaign/properties").fieldNames().forEachRemaining(documented::add);
+        assertThat(documented).contains("name", "tags").isEqualTo(fields);
+
+        Set<String> parameters = new TreeSet<>();
+        Method list = Arrays.stream(CampaignResource.class.getMethods()).filter(m -> m.getName().equals("list"))
+                .findFirst().orElseThrow();
+        for (Parameter parameter : list.getParameters()) {
+            QueryParam query = parameter.getAnnotation(QueryParam.class);
+            if (query != null) {
+                parameters.add(query.value());
+            }
+        }
+        Set<String> documentedParameters = new TreeSet<>();
+        document.at("/paths/~1admin~1campaigns/get/parameters").forEach(p -> documentedParameters.add(p.get("name").asText()));
+        assertThat(documentedParameters).contains("tag", "q").isEqualTo(parameters);
     }
 
     private static String httpMethod(Method method) {
