@@ -67,10 +67,14 @@ async function previousPeriod(id, shown, now) {
 
 function showCampaign(campaign) {
   state.campaign = campaign;
-  document.getElementById('campaign-title').textContent = campaign.redirect_url;
+  document.getElementById('campaign-title').textContent = campaign.name || campaign.redirect_url;
   // A host written in other scripts is also shown as browsers send visitors to it, where a lookalike shows.
   const ascii = links.asciiHost(campaign.redirect_url);
-  document.getElementById('campaign-meta').textContent = 'Campaign ' + campaign.id + (ascii ? ' · host ' + ascii : '');
+  document.getElementById('campaign-meta').textContent = 'Campaign ' + campaign.id
+    + (campaign.name ? ' · ' + campaign.redirect_url : '') + (ascii ? ' · host ' + ascii : '');
+  const tags = document.getElementById('campaign-tags');
+  tags.replaceChildren(...(campaign.tags || []).length ? [list.tagList(campaign.tags)] : []);
+  tags.hidden = !(campaign.tags || []).length;
   form.fill('edit-', campaign);
   clearErrors(document.getElementById('edit'));
 }
