@@ -3,12 +3,19 @@
 -- BENCH_UA=1: no ?platform=, but a realistic User-Agent per click instead (phones and tablets,
 -- desktops, about 5% bots and link previews), from some 700 distinct strings.
 -- BENCH_DELAY_MS > 0 paces each connection (for a fixed click rate).
+-- BENCH_DIMS=1: each click also says where it came from: a Referer from 1,000 hosts, utm_source,
+-- utm_medium and utm_campaign, an Accept-Language, and a client address from the file
+-- BENCH_ADDRESSES (one per country) in X-Forwarded-For, which the service trusts from loopback.
+-- The requests are made in init (4,096 of them, drawn at random), so the client's cost per
+-- request stays that of the hot case.
 local mode = os.getenv("BENCH_MODE") or "hot"
 local n = tonumber(os.getenv("BENCH_N") or "1")
 local base = tonumber(os.getenv("BENCH_BASE") or "0")
 local hot = os.getenv("BENCH_HOT_ID") or "1"
 local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
 local with_ua = os.getenv("BENCH_UA") == "1"
+local with_dims = os.getenv("BENCH_DIMS") == "1"
+local dim_requests = {}
 local platforms = { "Android", "IPhone", "WindowsPhone" }
 local cdf
 local humans, bots = {}, {}
@@ -48,6 +55,23 @@ function init(args)
     end
   end
   bots = bot_agents
+  if with_dims then
+    local addresses = {}
+    for line in io.lines(os.getenv("BENCH_ADDRESSES")) do addresses[#addresses + 1] = line end
+    local sources = { "newsletter", "google", "facebook", "twitter", "partner-a", "partner-b" }
+    local mediums = { "email", "cpc", "social", "referral" }
+    local languages = { "de-AT,de;q=0.9,en;q=0.8", "en-US,en;q=0.9", "fr-FR,fr;q=0.9", "es", "it-IT", "pt-BR,pt;q=0.9",
+      "sl-SI,sl;q=0.9,en;q=0.5", "ja", "zh-CN,zh;q=0.9", "pl", "nl-NL", "sv-SE" }
+    for i = 1, 4096 do
+      local query = string.format("?platform=%s&utm_source=%s&utm_medium=%s&utm_campaign=spring-%d",
+        platforms[math.random(3)], sources[math.random(#sources)], mediums[math.random(#mediums)], math.random(50))
+      dim_requests[i] = wrk.format("GET", "/track/" .. hot .. query, {
+        ["Referer"] = string.format("https://site%d.example.com/articles/%d", math.random(1000), math.random(100000)),
+        ["Accept-Language"] = languages[math.random(#languages)],
+        ["X-Forwarded-For"] = addresses[math.random(#addresses)],
+      })
+    end
+  end
   if mode == "zipf" then
     cdf = {}
     local sum = 0
@@ -72,6 +96,9 @@ local function zipf_rank()
 end
 
 function request()
+  if with_dims then
+    return dim_requests[math.random(#dim_requests)]
+  end
   local id = hot
   if mode == "zipf" then
     id = string.format("%d", base + zipf_rank())

@@ -15,6 +15,7 @@ import com.o7tracker.events.LiveEvents;
 import com.o7tracker.influxdb.InfluxDbStream;
 import com.o7tracker.notify.Channel;
 import com.o7tracker.notify.Notifications;
+import com.o7tracker.geo.Countries;
 import com.o7tracker.track.TrackHandler;
 import com.o7tracker.track.UserAgents;
 import com.o7tracker.web.AdminFeature;
@@ -124,7 +125,12 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         Fallback fallback = new Fallback(config.getFallbackUrl(), environment.metrics());
         // The platform and bot verdict from the User-Agent: its parser is built here, before the first click.
         UserAgents userAgents = config.getUserAgents().build(environment.metrics());
-        environment.getApplicationContext().insertHandler(new TrackHandler(targets, counting, userAgents, fallback));
+        // Who sent a request, by the one server-wide rule of ClientAddress: the failed-login
+        // throttle's client, and the address a click's country is looked up for.
+        ClientAddress clientAddress = config.getClientAddress().build();
+        Countries countries = config.getGeo().build(environment, clientAddress);
+        environment.getApplicationContext().insertHandler(
+                new TrackHandler(targets, counting, userAgents, countries, fallback));
         // Jetty keeps, per connection, a cache of the header values it parsed and puts every new one
         // in it: each User-Agent not yet seen on a connection (a proxy's connection carries many
         // visitors'; a flood sends a new one each time) costs an insert. Off (Dropwizard's own setting
@@ -145,7 +151,6 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         // The admin API. Basic auth: each login attempt gets its turn from a servlet filter (a delay
         // waited out suspended), its credentials are checked by a Jersey filter; the client is told
         // by the one server-wide rule of ClientAddress.
-        ClientAddress clientAddress = config.getClientAddress().build();
         Path dataDirectory = Path.of(config.getDataDirectory());
         environment.jersey().register(config.getAuth().build(environment, clientAddress, dataDirectory));
         // Where the dashboard is and how to sign in, in one line, once the server listens (on the port it got).

@@ -7,6 +7,7 @@ import com.o7tracker.db.DatabaseFactory;
 import com.o7tracker.influxdb.InfluxDbFactory;
 import com.o7tracker.settings.Setting;
 import com.o7tracker.stats.StatsFactory;
+import com.o7tracker.geo.GeoFactory;
 import com.o7tracker.track.UserAgentsFactory;
 import com.o7tracker.web.ClientAddressFactory;
 import io.dropwizard.core.Configuration;
@@ -52,6 +53,12 @@ public class O7TrackerConfiguration extends Configuration {
     @NotNull
     @Setting
     private UserAgentsFactory userAgents = new UserAgentsFactory();
+
+    /** Where a click's country comes from. */
+    @Valid
+    @NotNull
+    @Setting
+    private GeoFactory geo = new GeoFactory();
 
     @Valid
     @NotNull
@@ -105,6 +112,10 @@ public class O7TrackerConfiguration extends Configuration {
 
     public CacheFactory getCache() {
         return cache;
+    }
+
+    public GeoFactory getGeo() {
+        return geo;
     }
 
     public UserAgentsFactory getUserAgents() {

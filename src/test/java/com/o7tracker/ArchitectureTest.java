@@ -83,15 +83,15 @@ class ArchitectureTest {
                 .whereLayer("Cache").mayOnlyBeAccessedByLayers("Wiring", "Track")
                 // A click's country: read on the click path, from the one rule of the client's address.
                 .whereLayer("Geo").mayOnlyBeAccessedByLayers("Wiring", "Track")
-                .whereLayer("Geo").mayOnlyAccessLayers("Web", "Settings")
+                .whereLayer("Geo").mayOnlyAccessLayers("Web", "Settings", "Dimension")
                 // What a click records besides its counters: rules on what visitors send, using nothing.
-                .whereLayer("Dimension").mayOnlyBeAccessedByLayers("Wiring", "Track", "Counting", "Stats")
+                .whereLayer("Dimension").mayOnlyBeAccessedByLayers("Wiring", "Track", "Geo", "Counting", "Stats", "Events", "InfluxDb")
                 .whereLayer("Dimension").mayNotAccessAnyLayer()
                 // Notifications hand each channel to its subscribers; they know none of them.
                 .whereLayer("Notify").mayOnlyBeAccessedByLayers("Wiring", "Cache", "Events")
                 .whereLayer("Notify").mayOnlyAccessLayers("Campaign", "Counting", "Db")
                 // Counting tells its sinks (live events, InfluxDB) through listeners, and knows no cache.
-                .whereLayer("Counting").mayOnlyAccessLayers("Campaign", "Web", "Settings")
+                .whereLayer("Counting").mayOnlyAccessLayers("Campaign", "Dimension", "Web", "Settings")
                 // The admin API tells a change through CampaignChanges, never the caches or events themselves.
                 .whereLayer("Campaign").mayOnlyAccessLayers("Web", "Settings")
                 .whereLayer("Db").mayOnlyBeAccessedByLayers("Wiring", "Cache", "Notify")

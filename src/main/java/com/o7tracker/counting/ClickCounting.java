@@ -5,6 +5,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.health.HealthCheck;
 import com.codahale.metrics.health.HealthCheckRegistry;
 import com.o7tracker.campaign.Platform;
+import com.o7tracker.dimension.Visit;
 import io.dropwizard.lifecycle.Managed;
 import java.nio.file.Path;
 import java.util.concurrent.Executors;
@@ -50,11 +51,12 @@ public class ClickCounting implements Managed {
 
     /**
      * Records a click of a visitor on {@code platform}, or of a bot ({@code bot}: counted in
-     * bot_click_count only); the ack answers it once it is durable, or at once if it is refused.
+     * bot_click_count only), with where it came from ({@code visit}); the ack answers it once it
+     * is durable, or at once if it is refused.
      * See {@link ClickJournal#record}.
      */
-    public void record(long campaignId, Platform platform, boolean bot, ClickAck ack) {
-        journal.record(campaignId, ClickKind.of(platform, bot), ack);
+    public void record(long campaignId, Platform platform, boolean bot, Visit visit, ClickAck ack) {
+        journal.record(campaignId, ClickKind.of(platform, bot), visit, ack);
     }
 
     /** Tells {@code listener} (too: one per sink) of every batch of clicks once it is in PostgreSQL. */

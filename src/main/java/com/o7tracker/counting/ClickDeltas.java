@@ -1,5 +1,7 @@
 package com.o7tracker.counting;
 
+import com.o7tracker.dimension.Visit;
+
 /**
  * Recorded clicks folded as a flush applies them ({@link ClickCounts}: per campaign, and per
  * campaign and minute), for the journal positions [{@link #fromSeq}, {@link #upToSeq}). Clicks
@@ -7,7 +9,7 @@ package com.o7tracker.counting;
  * pieces: at start-up (what a previous process left), and after the held rows passed
  * {@code maxRows} (a long outage of PostgreSQL with many campaigns clicked), when the held counts
  * are dropped and only the journal keeps them. So the memory of a backlog is bounded whatever its
- * size, and no flush applies more than about {@code maxRows} (campaign, minute) rows in one
+ * size, and no flush applies more than about {@code maxRows} rows ({@link ClickCounts#rows}) in one
  * transaction.
  */
 final class ClickDeltas {
@@ -19,7 +21,10 @@ final class ClickDeltas {
         }
     }
 
-    /** The rows (campaign, minute) held in memory by default, and applied by one transaction at most. */
+    /**
+     * The (campaign, minute, visit) entries ({@link ClickCounts#rows}) held in memory by default,
+     * and applied by one transaction at most.
+     */
     static final int DEFAULT_MAX_ROWS = 20_000;
 
     private final int maxRows;
@@ -35,13 +40,13 @@ final class ClickDeltas {
     }
 
     /** Adds clicks served in {@code minute} that are durable up to {@code newUpToSeq}. */
-    synchronized void add(long[] campaignIds, byte[] kinds, int n, long minute, long newUpToSeq) {
+    synchronized void add(long[] campaignIds, byte[] kinds, Visit[] visits, int n, long minute, long newUpToSeq) {
         if (n > 0 && sinceNanos == 0) {
             sinceNanos = System.nanoTime();
         }
         try {
             for (int i = 0; i < n; i++) {
-                counts.add(campaignIds[i], kinds[i] & 0xFF, minute, 1);
+                counts.add(campaignIds[i], kinds[i] & 0xFF, minute, visits[i], 1);
             }
         } catch (OutOfMemoryError e) {
             // The records are on disk: drop what is held, the flusher reads them back in pieces.

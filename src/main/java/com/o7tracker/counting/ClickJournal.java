@@ -2,6 +2,7 @@ package com.o7tracker.counting;
 
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
+import com.o7tracker.dimension.Visit;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -30,6 +31,10 @@ public class ClickJournal {
     private final JournalSegments segments;
     private final GroupCommit commit;
     private final JournalRecord format = new JournalRecord();
+    private final ValueBound bound = new ValueBound();
+    private final SeenVisits seen = new SeenVisits(bound);
+    /** The writer thread's numbers of each click's values, by its place in the batch. */
+    private int[][] ids = new int[1024][];
     private final ClickMeters meters;
 
     private volatile ClickDeltas pending;
@@ -47,7 +52,7 @@ public class ClickJournal {
     }
 
     /**
-     * {@code maxPendingRows}: the (campaign, minute) rows of unapplied clicks held in memory, and
+     * {@code maxPendingRows}: the rows ({@link ClickCounts#rows}) of unapplied clicks held in memory, and
      * applied by one transaction at most; beyond, the flusher reads the journal back in pieces.
      * {@code keepAppliedNanos}: how long a segment whose clicks are all applied stays on disk, so
      * that a PostgreSQL that comes back behind (a failover that lost commits) gets them again.
@@ -93,10 +98,10 @@ public class ClickJournal {
      * too long (the click may still be recorded and counted), or here, at once, when the click is
      * refused (a full backlog, a stopped journal).
      */
-    public void record(long campaignId, byte kind, ClickAck ack) {
+    public void record(long campaignId, byte kind, Visit visit, ClickAck ack) {
         ClickOutcome refused = segments.end() - appliedSeq >= maxBacklog
                 ? ClickOutcome.BACKLOG_FULL
-                : commit.append(campaignId, kind, ack);
+                : commit.append(campaignId, kind, visit, ack);
         if (refused != null) {
             meters.unrecorded(refused, 1);
             ack.done(refused);
@@ -201,13 +206,22 @@ public class ClickJournal {
             if (!open && !tryOpen()) {
                 return false; // failure() still says why
             }
+            JournalValues values = segments.prepare();
             long start = segments.end();
             // The minute the batch is served in: its visitors are answered right after this write.
             long minute = System.currentTimeMillis() / 60_000;
+            if (ids.length < batch.size) {
+                ids = new int[Integer.highestOneBit(batch.size) << 1][];
+            }
+            for (int i = 0; i < batch.size; i++) {
+                SeenVisits.Seen visit = seen.record(batch.campaignIds[i], minute / 60, batch.visits[i], values);
+                batch.visits[i] = visit.admitted();
+                ids[i] = visit.ids();
+            }
             segments.append(encode(batch, start, minute), batch.size, durability == Durability.FSYNC);
             long end = segments.end();
             // In the deltas before any visitor is answered: an acknowledged click is always flushable.
-            pending.add(batch.campaignIds, batch.kinds, batch.size, minute, end);
+            pending.add(batch.campaignIds, batch.kinds, batch.visits, batch.size, minute, end);
             if (failure != null) {
                 LOG.info("Click journal in {} writes again", directory());
                 failure = null;
@@ -236,7 +250,7 @@ public class ClickJournal {
         }
         buffer.clear();
         for (int i = 0; i < batch.size; i++) {
-            format.encode(buffer, firstSeq + i, batch.campaignIds[i], batch.kinds[i], minute);
+            format.encode(buffer, firstSeq + i, batch.campaignIds[i], batch.kinds[i], minute, batch.visits[i], ids[i]);
         }
         return buffer.flip();
     }
@@ -252,7 +266,13 @@ public class ClickJournal {
         }
         lastOpenAttempt = now;
         try {
-            long end = segments.open();
+            long hour = System.currentTimeMillis() / 3_600_000;
+            // The current hour's values on disk count against the bound, as they did before a restart.
+            long end = segments.open((seq, campaignId, kind, minute, visit) -> {
+                if (minute / 60 == hour) {
+                    bound.admit(campaignId, hour, visit);
+                }
+            });
             recoveredEnd = end;
             appliedSeq = segments.firstPosition();
             pending = new ClickDeltas(end, maxPendingRows);

@@ -27,7 +27,7 @@ import org.jdbi.v3.sqlobject.transaction.Transaction;
  * applied position ({@code click_journals}). Each multi-statement unit is one {@code @Transaction}
  * method; the exactly-once counting rests on {@link #apply}'s being one.
  */
-public interface CounterStore {
+public interface CounterStore extends DimensionRows {
 
     /**
      * What a claim of a journal's row found: {@code CLAIMED} (this process owns it now, the clicks
@@ -176,11 +176,12 @@ public interface CounterStore {
     Optional<Long> appliedSeq(@Bind("id") String journalId);
 
     /**
-     * Adds the counts to the campaigns and to their minute buckets, and moves the journal's
-     * position from {@code fromSeq} to {@code toSeq}, in one transaction: all happen or none does,
-     * so no click is applied twice and the buckets always sum to the counters. One statement covers
-     * every campaign of the batch, one every (campaign, minute), whatever the number of clicks.
-     * Clicks of a campaign deleted meanwhile are dropped from both. {@code began} is told the
+     * Adds the counts to the campaigns, to their minute buckets and to their dimensions' hour rows,
+     * and moves the journal's position from {@code fromSeq} to {@code toSeq}, in one transaction:
+     * all happen or none does, so no click is applied twice and the buckets, and each dimension's
+     * rows, always sum to the counters. One statement covers every campaign of the batch, one
+     * every (campaign, minute), one every (campaign, hour, dimension, value), whatever the number
+     * of clicks. Clicks of a campaign deleted meanwhile are dropped from all. {@code began} is told the
      * transaction's id as soon as it has one: it settles the outcome if the answer to COMMIT is
      * lost ({@link ClickFlusher}'s in-doubt batch).
      */
@@ -222,6 +223,7 @@ public interface CounterStore {
             addToMinutes(minuteIds, minuteStarts, slots[0], slots[1], slots[2], slots[3], slots[4], slots[5], slots[6],
                     slots[7]);
         }
+        addToDimensions(counts.dimensions());
         if (moveApplied(journalId, owner, fromSeq, toSeq) != 1) {
             throw new IllegalStateException("Journal " + journalId + " is not at position " + fromSeq
                     + " or not owned by this process in PostgreSQL; another process may be applying it");

@@ -43,7 +43,8 @@ public class CountingFactory {
     private long maxBacklog = 50_000_000;
 
     /**
-     * The (campaign, minute) rows of unapplied clicks held in memory (about 150 bytes each), and
+     * The (campaign, minute, visit) entries of unapplied clicks held in memory (a few hundred
+     * bytes each), and
      * the most one flush transaction writes: a larger backlog (a long outage of PostgreSQL, a
      * large journal found at start) is read back from the journal and applied in pieces of this
      * size, each moving the journal's applied position, so none outlives a socket timeout.

@@ -1,5 +1,6 @@
 package com.o7tracker.counting;
 
+import com.o7tracker.dimension.Visit;
 import java.util.Arrays;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
@@ -107,7 +108,7 @@ final class GroupCommit {
      * Adds a click to the next batch. Returns null when taken (the ack is called later, by the
      * writer), or why it was refused (the ack is not called).
      */
-    ClickOutcome append(long campaignId, byte kind, ClickAck ack) {
+    ClickOutcome append(long campaignId, byte kind, Visit visit, ClickAck ack) {
         lock.lock();
         try {
             if (!accepting) {
@@ -116,7 +117,7 @@ final class GroupCommit {
             if (filling.size >= MAX_WAITING) {
                 return ClickOutcome.BACKLOG_FULL;
             }
-            filling.add(campaignId, kind, ack);
+            filling.add(campaignId, kind, visit, ack);
             if (writerAsleep) {
                 writerAsleep = false;
                 hasWork.signal();
@@ -213,12 +214,13 @@ final class GroupCommit {
         return expired + waiting.expire(size, arrivals, acks, now - ackTimeoutNanos);
     }
 
-    /** The clicks of one write: their campaign ids, kinds ({@link ClickKind}), arrivals and answers. */
+    /** The clicks of one write: their campaign ids, kinds ({@link ClickKind}), visits, arrivals and answers. */
     static final class Batch {
         private static final int INITIAL = 256;
 
         long[] campaignIds = new long[INITIAL];
         byte[] kinds = new byte[INITIAL];
+        Visit[] visits = new Visit[INITIAL];
         /** When each click came (System.nanoTime): in order, as clicks are added under the lock. */
         long[] arrivals = new long[INITIAL];
         ClickAck[] acks = new ClickAck[INITIAL];
@@ -226,15 +228,17 @@ final class GroupCommit {
         /** How far the timer has answered; the timer thread's own. */
         private int expiredUpTo;
 
-        void add(long campaignId, byte kind, ClickAck ack) {
+        void add(long campaignId, byte kind, Visit visit, ClickAck ack) {
             if (size == campaignIds.length) {
                 campaignIds = Arrays.copyOf(campaignIds, size * 2);
                 kinds = Arrays.copyOf(kinds, size * 2);
+                visits = Arrays.copyOf(visits, size * 2);
                 arrivals = Arrays.copyOf(arrivals, size * 2);
                 acks = Arrays.copyOf(acks, size * 2);
             }
             campaignIds[size] = campaignId;
             kinds[size] = kind;
+            visits[size] = visit;
             arrivals[size] = System.nanoTime();
             acks[size] = ack;
             size++;

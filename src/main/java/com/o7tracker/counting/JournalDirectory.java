@@ -30,8 +30,11 @@ import java.util.regex.Pattern;
  */
 final class JournalDirectory {
 
-    /** A segment file, named by the position of its first record. */
-    static final Pattern SEGMENT = Pattern.compile("clicks-(\\d{20})\\.journal");
+    /**
+     * A segment file, named by the position of its first record; its suffix names its record
+     * format ({@link JournalRecord.Format}).
+     */
+    static final Pattern SEGMENT = Pattern.compile("clicks-(\\d{20})\\.journal2?");
 
     private final Path path;
     private FileChannel lockChannel;
@@ -50,9 +53,9 @@ final class JournalDirectory {
         return journalId;
     }
 
-    /** The segment file whose first record is at {@code base}. */
-    Path segment(long base) {
-        return path.resolve(String.format("clicks-%020d.journal", base));
+    /** The segment file whose first record is at {@code base}, in the format {@code format}. */
+    Path segment(long base, JournalRecord.Format format) {
+        return path.resolve(String.format("clicks-%020d", base) + format.suffix);
     }
 
     /** Creates the directory if need be, locks it and reads or creates the journal id. */

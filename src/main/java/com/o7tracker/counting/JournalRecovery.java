@@ -1,5 +1,6 @@
 package com.o7tracker.counting;
 
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -36,18 +37,24 @@ final class JournalRecovery {
     }
 
     /**
-     * Finds the segments, validates every one, cuts a torn tail, and returns the position after
-     * the last good record. What it accepts is forced to disk: records a killed process had written
-     * but not yet synced must not be applied to PostgreSQL and then lost to a power loss.
+     * Finds the segments, validates every one (showing {@code seen} each valid record), cuts a torn
+     * tail, and returns the position after the last good record. What it accepts is forced to
+     * disk: records a killed process had written but not yet synced must not be applied to
+     * PostgreSQL and then lost to a power loss.
      */
-    long recover() throws IOException {
+    long recover(JournalRecord.Visitor seen) throws IOException {
         segments.clear();
         try (var files = Files.list(directory)) {
             files.forEach(path -> {
                 Matcher m = JournalDirectory.SEGMENT.matcher(path.getFileName().toString());
                 if (m.matches()) {
                     try {
-                        segments.put(Long.parseLong(m.group(1)), path);
+                        // An earlier version's segment and this one's at one position: one of them is empty
+                        // (opened after recovery ended there), and the earlier one is about to be deleted.
+                        Path other = segments.putIfAbsent(Long.parseLong(m.group(1)), path);
+                        if (other != null && JournalRecord.Format.of(path) == JournalRecord.WRITTEN) {
+                            segments.put(Long.parseLong(m.group(1)), path);
+                        }
                     } catch (NumberFormatException e) {
                         // Twenty digits can name more positions than a journal has: no segment of its own.
                         LOG.error("Journal file {} names a position past the last possible one; it is not read", path);
@@ -62,11 +69,14 @@ final class JournalRecovery {
             if (base > recovered) {
                 LOG.error("Journal positions {} to {} are missing in {}", recovered, base, directory);
             }
+            JournalRecord.Format recordFormat = JournalRecord.Format.of(entry.getValue());
             try (FileChannel channel = FileChannel.open(entry.getValue(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                long records = channel.size() / JournalRecord.BYTES;
+                long records = channel.size() / recordFormat.bytes;
                 long limit = base + (next == null ? records : Math.min(records, next - base));
-                long good = format.scan(channel, base, base, limit, (seq, campaignId, kind, minute) -> { });
-                long goodBytes = (good - base) * JournalRecord.BYTES;
+                List<String> values = recordFormat == JournalRecord.Format.VISITS
+                        ? JournalValues.read(entry.getValue()) : List.of();
+                long good = format.scan(channel, recordFormat, values, base, base, limit, seen);
+                long goodBytes = (good - base) * recordFormat.bytes;
                 if (next == null && channel.size() != goodBytes) {
                     LOG.warn("Cutting the torn tail of {} at record {} ({} bytes dropped)", entry.getValue(), good - base,
                             channel.size() - goodBytes);
@@ -76,6 +86,7 @@ final class JournalRecovery {
                     LOG.error("Journal segment {} is damaged at position {}; positions up to {} are skipped",
                             entry.getValue(), good, next);
                 }
+                JournalValues.forceBeside(entry.getValue());
                 channel.force(false);
                 recovered = good;
             }
@@ -89,7 +100,7 @@ final class JournalRecovery {
      * same way here.
      */
     ClickCounts replay(long from, long to, ClickCounts counts) throws IOException {
-        JournalRecord.Visitor add = (seq, campaignId, kind, minute) -> counts.add(campaignId, kind, minute, 1);
+        JournalRecord.Visitor add = (seq, campaignId, kind, minute, visit) -> counts.add(campaignId, kind, minute, visit, 1);
         List<Map.Entry<Long, Path>> list = new ArrayList<>(segments.entrySet());
         long expected = from;
         for (int i = 0; i < list.size() && expected < to; i++) {
@@ -102,8 +113,11 @@ final class JournalRecovery {
                 LOG.error("Journal positions {} to {} are missing in {}; their clicks are not counted", expected, base, directory);
                 expected = base;
             }
-            try (FileChannel channel = FileChannel.open(list.get(i).getValue(), StandardOpenOption.READ)) {
-                long reached = format.scan(channel, base, expected, limit, add);
+            Path path = list.get(i).getValue();
+            JournalRecord.Format recordFormat = JournalRecord.Format.of(path);
+            List<String> values = recordFormat == JournalRecord.Format.VISITS ? JournalValues.read(path) : List.of();
+            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+                long reached = format.scan(channel, recordFormat, values, base, expected, limit, add);
                 if (reached < limit) {
                     LOG.error("Journal segment {} is damaged at position {}; positions up to {} are not counted",
                             list.get(i).getValue(), reached, limit);
@@ -119,7 +133,7 @@ final class JournalRecovery {
 
     /**
      * The clicks from position {@code from} on, up to {@code to} at most, folded into {@code into}
-     * until they fill about {@code maxRows} (campaign, minute) rows (at most twice as many): a
+     * until they fill about {@code maxRows} rows ({@link ClickCounts#rows}; at most twice as many): a
      * piece of a backlog that one transaction applies. Returns the position it reached.
      */
     long replayPiece(long from, long to, int maxRows, ClickCounts into) throws IOException {

@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
  * at start-up, and with {@code write} durability forces the written records to disk before it
  * applies them, through channels of its own (an interrupted flusher must not close the writer's).
  * Opening, appending and closing hold the directory's monitor. The segment map is a concurrent
- * map; {@link #end} and {@link #synced} are published volatile.
+ * map; {@link #end} and {@link #synced} are published volatile. It is one piece: the open segment, its
+ * dictionary ({@link JournalValues}), the segment map and the positions change together under
+ * that one monitor, and the rules of what is on disk (a roll, a failed write, a failed sync) each
+ * touch all of them.
  */
 final class JournalSegments {
 
@@ -40,6 +43,8 @@ final class JournalSegments {
     private final Map<Long, Long> appliedSince = new HashMap<>();
 
     private FileChannel segment;
+    /** The open segment's dictionary of values. */
+    private JournalValues values;
     private long segmentBase;
     private volatile long end;
     /** Every record below this position is known to be on disk. */
@@ -82,12 +87,15 @@ final class JournalSegments {
         return segments.size();
     }
 
-    /** Locks the directory, reads or creates the journal id, and recovers the segments: returns the end. */
-    long open() throws IOException {
+    /**
+     * Locks the directory, reads or creates the journal id, and recovers the segments, showing
+     * {@code seen} every valid record: returns the end.
+     */
+    long open(JournalRecord.Visitor seen) throws IOException {
         synchronized (directory) {
             try {
                 directory.lock();
-                end = recovery.recover();
+                end = recovery.recover(seen);
                 synced = end; // recovery forced what it accepted
                 directory.noteUnclaimedFrom(end);
                 return end;
@@ -99,14 +107,29 @@ final class JournalSegments {
     }
 
     /**
-     * Writes {@code records} encoded records at the end, and with {@code force} waits until they
-     * are on disk (fdatasync). Rolls to a new segment first when the current one is full.
+     * Before a batch is encoded: rolls to a new segment when the current one is full (or there is
+     * none), and returns the dictionary the batch's values are numbered in.
      */
-    void append(ByteBuffer bytes, int records, boolean force) throws IOException {
+    JournalValues prepare() throws IOException {
         synchronized (directory) {
             if (segment == null || end - segmentBase >= segmentClicks) {
                 openSegment();
             }
+            return values;
+        }
+    }
+
+    /**
+     * Writes the values numbered since the last append, then {@code records} encoded records at
+     * the end, and with {@code force} waits until each is on disk (fdatasync) in that order: a
+     * durable record's values are always on disk. Call {@link #prepare} first.
+     */
+    void append(ByteBuffer bytes, int records, boolean force) throws IOException {
+        synchronized (directory) {
+            if (segment == null) {
+                throw new IllegalStateException("no segment is open: prepare() first");
+            }
+            values.writePending(force);
             long offset = (end - segmentBase) * JournalRecord.BYTES;
             while (bytes.hasRemaining()) {
                 offset += segment.write(bytes, offset);
@@ -134,6 +157,7 @@ final class JournalSegments {
         Long from = segments.floorKey(synced);
         try {
             for (Path path : (from == null ? segments : segments.tailMap(from, true)).values()) {
+                JournalValues.forceBeside(path); // the values before the records that refer to them
                 try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
                     channel.force(false);
                 }
@@ -170,14 +194,16 @@ final class JournalSegments {
             }
             try {
                 segment.truncate((end - segmentBase) * JournalRecord.BYTES);
+                values.force();
                 segment.force(false); // what write durability wrote before the failure; this segment closes now
                 syncedTo(end);
             } catch (IOException e) {
                 // The next segment starts at the same position: recovery and replay stop at its base.
                 syncFailed(e);
             }
-            closeQuietly(segment);
+            closeQuietly(segment, values);
             segment = null;
+            values = null;
         }
     }
 
@@ -202,6 +228,7 @@ final class JournalSegments {
                 Files.deleteIfExists(entry.getValue());
                 segments.remove(entry.getKey());
                 appliedSince.remove(entry.getKey());
+                Files.deleteIfExists(JournalValues.beside(entry.getValue()));
             } catch (IOException e) {
                 LOG.warn("Could not delete applied journal segment {}: {}", entry.getValue(), e.getMessage());
                 return;
@@ -228,6 +255,7 @@ final class JournalSegments {
         synchronized (directory) {
             if (segment != null) {
                 try {
+                    values.force();
                     segment.force(false);
                     syncedTo(end);
                 } catch (IOException e) {
@@ -235,19 +263,18 @@ final class JournalSegments {
                 }
             }
             // Each step on its own: a failed one must not keep the directory locked.
-            closeQuietly(segment);
+            closeQuietly(segment, values);
             segment = null;
+            values = null;
             directory.unlock();
         }
     }
 
-    private static void closeQuietly(FileChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // Closing on the way out or after a failure: nothing left to protect.
-            }
+    private static void closeQuietly(FileChannel channel, JournalValues dictionary) {
+        try (JournalValues closesSecond = dictionary; FileChannel closesFirst = channel) {
+            // Closing on the way out or after a failure: nothing left to protect.
+        } catch (IOException ignored) {
+            // Each is closed whatever the other does.
         }
     }
 
@@ -264,26 +291,33 @@ final class JournalSegments {
     private void openSegment() throws IOException {
         if (segment != null) {
             try {
+                values.force();
                 segment.force(false); // so that syncing the newest segment covers every record written
             } catch (IOException e) {
                 syncFailed(e);
                 throw e;
             }
             syncedTo(end);
-            segment.close();
+            closeQuietly(segment, values);
             segment = null;
+            values = null;
         }
-        Path path = directory.segment(end);
+        // An earlier version's segment at this position holds no record (recovery ended here): this one replaces it.
+        Files.deleteIfExists(directory.segment(end, JournalRecord.Format.CLICKS));
+        Path path = directory.segment(end, JournalRecord.WRITTEN);
         FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.READ);
+        JournalValues dictionary = null;
         try {
             channel.truncate(0);
+            dictionary = new JournalValues(JournalValues.beside(path));
             directory.syncDirectory();
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            closeQuietly(channel, dictionary);
             throw e;
         }
         segment = channel;
+        values = dictionary;
         segmentBase = end;
         segments.put(end, path);
     }

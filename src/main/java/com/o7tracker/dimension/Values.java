@@ -73,6 +73,29 @@ public final class Values {
         return true;
     }
 
+    /** The bound of a name the User-Agent parse gives, in characters. */
+    public static final int MAX_SOFTWARE = 50;
+
+    /**
+     * An operating system's or browser's name as the User-Agent parse gives it ({@code Android},
+     * {@code Chrome}): {@link #NONE} for the parser's words for none ({@code Unknown}, {@code ??},
+     * {@code Hacker}) and for an empty one, {@link #OTHER} for one with control characters or longer
+     * than {@link #MAX_SOFTWARE} (the parser takes some names from the string a visitor sends).
+     */
+    public static String software(String name) {
+        if (name == null) {
+            return NONE;
+        }
+        String s = name.strip();
+        if (s.isEmpty() || s.equals("Unknown") || s.equals("??") || s.equals("Hacker")) {
+            return NONE;
+        }
+        if (s.length() > MAX_SOFTWARE || s.codePoints().anyMatch(Character::isISOControl)) {
+            return OTHER;
+        }
+        return s;
+    }
+
     /** A utm parameter's value as decoded: trimmed, cut at {@link #MAX_UTM} characters (whole code points). */
     public static String utm(String decoded) {
         if (decoded == null) {
@@ -121,12 +144,31 @@ public final class Values {
         return best == null ? NONE : best;
     }
 
-    /** A q value, 0 to 1 with at most three decimals; anything else weighs 0. */
+    /**
+     * A q value, 0 to 1 with at most three decimals ({@code 0}, {@code 0.}, {@code 0.875},
+     * {@code 1.000}); anything else weighs 0. Read by hand: it is on the click path.
+     */
     private static double weight(String q) {
-        if (!q.matches("(0(\\.\\d{0,3})?|1(\\.0{0,3})?)")) {
+        int n = q.length();
+        if (n == 0 || n > 5 || (q.charAt(0) != '0' && q.charAt(0) != '1')) {
             return 0;
         }
-        return Double.parseDouble(q);
+        int whole = q.charAt(0) - '0';
+        if (n == 1) {
+            return whole;
+        }
+        if (q.charAt(1) != '.') {
+            return 0;
+        }
+        int thousandths = 0;
+        for (int i = 2, scale = 100; i < n; i++, scale /= 10) {
+            char c = q.charAt(i);
+            if (c < '0' || c > '9' || (whole == 1 && c != '0')) {
+                return 0;
+            }
+            thousandths += (c - '0') * scale;
+        }
+        return whole + thousandths / 1000.0;
     }
 
     /** The primary subtag of a language tag, 2-3 ASCII letters, lower case; null otherwise. */

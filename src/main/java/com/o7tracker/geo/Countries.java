@@ -1,5 +1,6 @@
 package com.o7tracker.geo;
 
+import com.o7tracker.dimension.Visit;
 import com.o7tracker.web.ClientAddress;
 import java.net.InetAddress;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.Optional;
 public final class Countries {
 
     /** App Engine's word for a country it cannot tell. */
-    public static final String UNKNOWN = "ZZ";
+    public static final String UNKNOWN = Visit.UNKNOWN_COUNTRY;
 
     /** What InetAddress does not tell: "this network", carrier-grade NAT, IPv6 unique local addresses. */
     private static final List<ClientAddress.Range> NOWHERE = List.of(ClientAddress.Range.parse("0.0.0.0/8"),

@@ -83,7 +83,7 @@ public class InfluxDbStream implements Managed {
     public void applied(String journalId, long upToSeq, ClickCounts counts) {
         long offset = Math.floorMod(upToSeq, NANOS_PER_MINUTE);
         String journal = escape(journalId);
-        for (Map.Entry<ClickCounts.Minute, long[]> bucket : counts.minutes().entrySet()) {
+        for (Map.Entry<ClickCounts.CountryMinute, long[]> bucket : counts.countryMinutes().entrySet()) {
             long time = bucket.getKey().minute() * NANOS_PER_MINUTE + offset;
             long[] slots = bucket.getValue();
             for (int s = 0; s < ClickCounts.SLOTS; s++) {
@@ -93,7 +93,7 @@ public class InfluxDbStream implements Managed {
                 int platforms = Platform.values().length;
                 String point = "clicks,campaign_id=" + bucket.getKey().campaignId()
                         + ",platform=" + Platform.fromCode(s % platforms).canonical()
-                        + ",bot=" + (s >= platforms) + ",journal=" + journal
+                        + ",bot=" + (s >= platforms) + ",country=" + bucket.getKey().country() + ",journal=" + journal
                         + " count=" + slots[s] + "i " + time;
                 if (!points.offer(point)) {
                     dropped.mark();

@@ -11,7 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 
-/** Clicks over time: the stats API and the rollup of minute buckets into hours. */
+/** Clicks over time and by dimension: the stats API, the breakdowns and the rollup of minute buckets into hours. */
 public class StatsFactory {
 
     /** How long minute buckets are kept before they are rolled up into hour buckets (kept indefinitely). */
@@ -19,13 +19,18 @@ public class StatsFactory {
     @Setting
     private Duration minuteRetention = Duration.days(7);
 
-    /** Registers {@code /admin/stats} and {@code /admin/campaigns/{id}/stats}, and manages the rollup. */
+    /**
+     * Registers {@code /admin/stats} and {@code /admin/campaigns/{id}/stats}, their breakdowns
+     * ({@code …/breakdown}), and manages the rollup.
+     */
     public void build(Environment environment, Jdbi jdbi, CampaignDao campaigns, AppliedPositions positions) {
         StatsDao stats = jdbi.onDemand(StatsDao.class);
         java.time.Duration kept = minuteRetention.toJavaDuration();
         StatsQuery.Reader queries = new StatsQuery.Reader(kept, Clock.systemUTC());
         environment.jersey().register(new CampaignStatsResource(campaigns, stats, queries, positions));
         environment.jersey().register(new StatsResource(stats, queries, positions));
+        environment.jersey().register(new CampaignBreakdownResource(campaigns, stats, queries, positions));
+        environment.jersey().register(new BreakdownResource(stats, queries, positions));
         // The lifecycle shuts it down as the service stops; a rollup under way (one statement) gets
         // the 10 s it always had to end.
         ScheduledExecutorService rollups = environment.lifecycle().scheduledExecutorService("stats-rollup", true)

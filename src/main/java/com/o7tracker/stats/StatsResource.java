@@ -8,16 +8,18 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Clicks over time over all campaigns, {@code GET /admin/stats} (the parameters of a campaign's
- * stats), with the campaigns of the most human clicks in the range ({@code top}, default 10, at
- * most 100).
+ * stats, a filter among them), with the campaigns of the most human clicks in the range
+ * ({@code top}, default 10, at most 100).
  */
 @Path("/admin/stats")
 public class StatsResource {
@@ -44,11 +46,13 @@ public class StatsResource {
     @Produces({MediaType.APPLICATION_JSON, StatsQuery.CSV})
     public Response all(@QueryParam("from") String from, @QueryParam("to") String to,
                         @QueryParam("interval") String interval, @QueryParam("format") String format,
-                        @QueryParam("top") String top, @HeaderParam("Accept") String accept) {
-        StatsQuery query = queries.read(from, to, interval, format, accept);
+                        @QueryParam("top") String top, @HeaderParam("Accept") String accept,
+                        @Context UriInfo uri) {
+        StatsQuery query = queries.read(from, to, interval, format, accept, uri.getQueryParameters());
         int topN = TOP.read(top);
         AppliedPositions.Read<Clicks> read = positions.read(() -> new Clicks(
-                stats.buckets(null, query.from(), query.to(), query.interval()), stats.top(query.from(), query.to(), topN)));
+                stats.buckets(null, query.from(), query.to(), query.interval(), query.filter()),
+                stats.top(query.from(), query.to(), topN, query.filter())));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("interval", query.interval().id());
         body.put("from", query.from());

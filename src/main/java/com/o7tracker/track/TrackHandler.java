@@ -9,6 +9,7 @@ import com.o7tracker.campaign.Platform;
 import com.o7tracker.counting.ClickAck;
 import com.o7tracker.counting.ClickCounting;
 import com.o7tracker.counting.ClickOutcome;
+import com.o7tracker.geo.Countries;
 import com.o7tracker.web.Fallback;
 import com.o7tracker.web.QueryString;
 import java.lang.invoke.MethodHandles;
@@ -33,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * <p>The platform is {@code ?platform=} when given (an unknown value goes to the fallback, as it
  * always has), else what the User-Agent says ({@link UserAgents}); a bot's click, with or without
  * {@code ?platform=}, is redirected alike and counted only as a bot's. The redirect goes to the
- * campaign's URL for that platform, filled in for this click ({@link Destination}).
+ * campaign's URL for that platform, filled in for this click ({@link Destination}). Each click
+ * records where it came from ({@link VisitReader}): country, referrer, utm values, language, OS
+ * and browser.
  *
  * <p>A Jetty handler inside the application context, ahead of the servlets, rather than a Jersey
  * resource or a servlet: the request thread looks the campaign up, hands the click to the journal
@@ -52,11 +55,14 @@ public class TrackHandler extends Handler.Wrapper {
     private final UserAgents userAgents;
     private final ClickIds clickIds = new ClickIds();
     private final Fallback fallback;
+    private final VisitReader visits;
 
-    public TrackHandler(CampaignTargets targets, ClickCounting counting, UserAgents userAgents, Fallback fallback) {
+    public TrackHandler(CampaignTargets targets, ClickCounting counting, UserAgents userAgents, Countries countries,
+                        Fallback fallback) {
         this.targets = targets;
         this.counting = counting;
         this.userAgents = userAgents;
+        this.visits = new VisitReader(countries);
         this.fallback = fallback;
     }
 
@@ -104,7 +110,8 @@ public class TrackHandler extends Handler.Wrapper {
         }
         String location = destination.location(id, counted, destination.needsClickId() ? clickIds.next() : null, query);
         if (click) {
-            counting.record(id, counted, visitor.bot(), new Click(response, callback, location));
+            counting.record(id, counted, visitor.bot(), visits.read(request, query, visitor),
+                    new Click(response, callback, location));
         } else {
             Fallback.redirect(response, callback, location);
         }

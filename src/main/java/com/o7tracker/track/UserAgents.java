@@ -5,6 +5,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.o7tracker.campaign.Platform;
+import com.o7tracker.dimension.Values;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Locale;
@@ -25,7 +26,7 @@ import nl.basjes.parse.useragent.UserAgentAnalyzer;
 /**
  * What a tracking link's User-Agent says: the platform of the visitor, and whether it is a bot (a
  * crawler or a link-preview fetcher such as Slackbot, WhatsApp or facebookexternalhit). Parsed by
- * yauaa, restricted to the four fields needed; verdicts are cached by User-Agent string, so a
+ * yauaa, restricted to the five fields needed; verdicts are cached by User-Agent string, so a
  * parse costs once per distinct string (about a millisecond here, a cached verdict well under a
  * microsecond).
  *
@@ -43,8 +44,16 @@ import nl.basjes.parse.useragent.UserAgentAnalyzer;
  */
 public final class UserAgents {
 
-    /** A click's verdict: the platform it counts for, or a bot (counted apart, on any platform). */
-    public record Verdict(Platform platform, boolean bot) {
+    /**
+     * A click's verdict: the platform it counts for, or a bot (counted apart, on any platform), and
+     * the names of its operating system and browser (yauaa's, by {@link Values#software}).
+     */
+    public record Verdict(Platform platform, boolean bot, String os, String browser) {
+
+        /** A verdict that names no operating system or browser. */
+        public Verdict(Platform platform, boolean bot) {
+            this(platform, bot, Values.NONE, Values.NONE);
+        }
     }
 
     static final Verdict NO_USER_AGENT = new Verdict(Platform.OTHER, false);
@@ -218,14 +227,18 @@ public final class UserAgents {
     static Verdict byToken(String userAgent) {
         boolean bot = !userAgent.startsWith("Mozilla/") || userAgent.toLowerCase(Locale.ROOT).contains("bot");
         Platform platform = Platform.OTHER;
+        String os = Values.NONE;
         if (userAgent.contains("Windows Phone")) {
             platform = Platform.WINDOWS_PHONE;
+            os = "Windows Phone";
         } else if (userAgent.contains("Android")) {
             platform = Platform.ANDROID;
+            os = "Android";
         } else if (userAgent.contains("iPhone") || userAgent.contains("iPad") || userAgent.contains("iPod")) {
             platform = Platform.IPHONE;
+            os = "iOS";
         }
-        return new Verdict(platform, bot);
+        return new Verdict(platform, bot, os, Values.NONE);
     }
 
     private static Verdict parse(String userAgent) {
@@ -240,13 +253,14 @@ public final class UserAgents {
         boolean bot = BOT_DEVICE_CLASSES.contains(deviceClass) || BOT_AGENT_CLASSES.contains(agentClass)
                 || (APP_AGENT_CLASSES.contains(agentClass)
                         && !parsed.getValue(UserAgent.LAYOUT_ENGINE_CLASS).equals("Browser"));
-        Platform platform = switch (parsed.getValue(UserAgent.OPERATING_SYSTEM_NAME)) {
+        String os = parsed.getValue(UserAgent.OPERATING_SYSTEM_NAME);
+        Platform platform = switch (os) {
             case "Android" -> Platform.ANDROID;
             case "iOS", "iPadOS" -> Platform.IPHONE;
             case "Windows Phone", "Windows Mobile", "Windows 10 Mobile" -> Platform.WINDOWS_PHONE;
             default -> Platform.OTHER;
         };
-        return new Verdict(platform, bot);
+        return new Verdict(platform, bot, Values.software(os), Values.software(parsed.getValue(UserAgent.AGENT_NAME)));
     }
 
     /**
@@ -256,7 +270,7 @@ public final class UserAgents {
     private static final class Analyzer {
         static final UserAgentAnalyzer INSTANCE = UserAgentAnalyzer.newBuilder()
                 .withFields(UserAgent.DEVICE_CLASS, UserAgent.OPERATING_SYSTEM_NAME, UserAgent.AGENT_CLASS,
-                        UserAgent.LAYOUT_ENGINE_CLASS)
+                        UserAgent.LAYOUT_ENGINE_CLASS, UserAgent.AGENT_NAME)
                 .withoutCache()
                 .dropTests()
                 .withUserAgentMaxLength(MAX_LENGTH)

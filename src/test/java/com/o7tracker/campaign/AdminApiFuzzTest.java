@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.o7tracker.O7TrackerConfiguration;
+import com.o7tracker.dimension.Dimension;
 import com.o7tracker.support.FuzzInput;
 import com.o7tracker.support.Http;
 import com.o7tracker.support.Json;
@@ -34,15 +35,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Fuzzes every input of the admin API through the whole service: the JSON bodies of create and
- * update, the list's query parameters and the id in the path. The service never answers 5xx, every
+ * update, the list's query parameters, the id in the path, and the query parameters of the stats
+ * series (their filters among them) and of the breakdowns (by, limit), over campaigns with clicks
+ * of every dimension. The service never answers 5xx, every
  * error has the API's JSON error body, and a refused request leaves the campaigns table exactly as
  * it was (every row, every column).
  *
  * <p>Input: a first byte choosing the request ({@link #kind}), then its bytes: a body as sent, a
- * query or path made sendable by {@link FuzzInput#query} and {@link FuzzInput#pathSegment}; for
- * {@link Kind#LABELS}, a name (any UTF-16 code units, lone surrogates and control characters
- * included, or UTF-8) and comma-separated tags, written as valid JSON, whose answer is checked
- * against the README's rules for names and tags.
+ * query or path made sendable by {@link FuzzInput#query} and {@link FuzzInput#pathSegment}. Of
+ * {@link Kind#STATS}, the second byte's bits choose the campaign (1), one campaign's path or all
+ * campaigns' (2), the series or the breakdown (4). For {@link Kind#LABELS}, a name (any UTF-16
+ * code units, lone surrogates and control characters included, or UTF-8) and comma-separated
+ * tags, written as valid JSON, whose answer is checked against the README's rules for names and
+ * tags.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class AdminApiFuzzTest {
@@ -69,6 +74,19 @@ class AdminApiFuzzTest {
         Http http = new Http(APP.getLocalPort());
         existing.add(http.createCampaign("https://a.example/"));
         existing.add(http.createCampaign("https://b.example/path?q=1"));
+        // Rows in the default range (the last 24 hours) of every dimension, values from visitors included.
+        String[] values = {"DE", "(none)", "(other)", "\"=cmd\",<img src=x>", "-1+2", "ä\u00a0ü", "x".repeat(253)};
+        try (Statement s = database.createStatement()) {
+            for (long id : existing) {
+                for (Dimension dimension : Dimension.values()) {
+                    for (int i = 0; i < values.length; i++) {
+                        s.execute("INSERT INTO click_dimension_hours (campaign_id, dimension, hour, value, android, bot_other)"
+                                + " VALUES (" + id + ", '" + dimension.wireName() + "', date_trunc('hour', now()) - interval '"
+                                + i + " hours', '" + values[i].replace("'", "''") + "', " + (i + 1) + ", " + i + ")");
+                    }
+                }
+            }
+        }
     }
 
     @AfterAll
@@ -83,8 +101,10 @@ class AdminApiFuzzTest {
         "\"https://", "http://", "\"id\"", "\"created_at\"", "\"click_count\"", "platforms=", "platform=",
         "limit=", "after=", "_", "&", ",", "null", "true", "1e400", "\\u0000", "\\ud800", "\"platform_urls\"",
         "\"forward_query\"", "\"Other\"", "{click_id}", "{platform}", "{campaign_id}", "interval=", "from=", "to=",
-        "top=", "format=csv", "minute", "day", "2026-11-29T10:00:00Z", "+1000000000-12-31T23:59:59Z", "\"name\"",
-        "\"tags\"", "tag=", "tags=", "q=", "%25", "%5C", "%5F", "\u0085", "\u212a"})
+        "top=", "format=csv", "minute", "day", "2026-11-29T10:00:00Z", "+1000000000-12-31T23:59:59Z", "by=",
+        "country=", "referrer=", "utm_source=", "utm_medium=", "utm_campaign=", "language=", "os=", "browser=",
+        "(other)", "(none)", "DE", "limit=1000", "utm_", "\"name\"", "\"tags\"", "tag=", "tags=", "q=", "%25", "%5C",
+        "%5F", "\u0085", "\u212a"})
     void neverA5xxAndARefusedRequestChangesNothing(byte[] data) throws Exception {
         FuzzInput.allowLoopbackConnections();
         Kind kind = kind(data);
@@ -106,7 +126,7 @@ class AdminApiFuzzTest {
             case GET_BY_PATH -> HttpRequest.newBuilder(URI.create(base + "/" + FuzzInput.pathSegment(rest))).GET();
             case STATS -> HttpRequest.newBuilder(URI.create((data.length > 1 && (data[1] & 2) != 0
                     ? base + "/" + target + "/stats" : base.replace("/admin/campaigns", "/admin/stats"))
-                    + "?" + FuzzInput.query(rest))).GET();
+                    + (breakdown(data) ? "/breakdown" : "") + "?" + FuzzInput.query(rest))).GET();
             case LABELS -> {
                 String body = labels.body();
                 yield labels.create()
@@ -189,9 +209,9 @@ class AdminApiFuzzTest {
             case STATS -> {
                 assertThat(status).as(what).isEqualTo(200);
                 if (response.headers().firstValue("Content-Type").orElse("").startsWith("text/csv")) {
-                    assertThat(response.body()).as(what).startsWith("start,click_count,");
+                    assertThat(response.body()).as(what).startsWith(breakdown(data) ? "value,click_count," : "start,click_count,");
                 } else {
-                    assertThat(Json.parse(response.body()).path("buckets").isArray()).as(what).isTrue();
+                    assertThat(Json.parse(response.body()).path(breakdown(data) ? "rows" : "buckets").isArray()).as(what).isTrue();
                 }
                 assertThat(snapshot()).as(what).isEqualTo(before);
             }
@@ -296,6 +316,11 @@ class AdminApiFuzzTest {
     private static Kind kind(byte[] data) {
         int first = data.length == 0 ? 0 : data[0] & 0xFF;
         return first >= 0xF0 && first <= 0xF7 ? Kind.LABELS : Kind.values()[FuzzInput.choice(data, Kind.LABELS.ordinal())];
+    }
+
+    /** Of {@link Kind#STATS}: the breakdown, not the series. */
+    private static boolean breakdown(byte[] data) {
+        return data.length > 1 && (data[1] & 4) != 0;
     }
 
     private static HttpClient newClient() {

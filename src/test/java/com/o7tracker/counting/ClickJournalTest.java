@@ -4,14 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.MetricRegistry;
 import com.o7tracker.campaign.Platform;
+import com.o7tracker.dimension.Dimension;
+import com.o7tracker.dimension.Values;
+import com.o7tracker.dimension.Visit;
 import com.o7tracker.support.TestApp;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -56,9 +62,48 @@ class ClickJournalTest {
         open(1_000, 1_000_000);
     }
 
+    @Test
+    void theBoundOfDistinctValuesHoldsExactlyUnderAFloodAndAcrossARestart() throws Exception {
+        long msIntoHour = System.currentTimeMillis() % 3_600_000;
+        if (msIntoHour > 3_600_000 - 30_000) {
+            Thread.sleep(3_600_000 - msIntoHour + 1_000); // the whole test within one hour: the bound is per hour
+        }
+        long hour = System.currentTimeMillis() / 3_600_000;
+        open(400, 1_000_000); // segments of 400: the values of the hour are spread over several dictionaries
+        List<CompletableFuture<ClickOutcome>> answers = new ArrayList<>();
+        for (int i = 0; i < ValueBound.MAX_VALUES + 20; i++) {
+            CompletableFuture<ClickOutcome> answer = new CompletableFuture<>();
+            journal.record(1, ClickKind.of(Platform.ANDROID, false),
+                    Visit.builder().set(Dimension.REFERRER, "r" + i + ".example").build(), answer::complete);
+            answers.add(answer);
+        }
+        for (CompletableFuture<ClickOutcome> answer : answers) {
+            assertThat(answer.get(30, TimeUnit.SECONDS)).isEqualTo(ClickOutcome.RECORDED);
+        }
+        journal.stop();
+        journal = new ClickJournal(dir, Durability.FSYNC, 400, 1_000_000, 5_000, new MetricRegistry());
+        journal.start();
+        assertThat(Clicks.record(journal, 1, Platform.ANDROID, false,
+                Visit.builder().set(Dimension.REFERRER, "after-restart.example").build())).isEqualTo(ClickOutcome.RECORDED);
+        assertThat(Clicks.record(journal, 1, Platform.ANDROID, false,
+                Visit.builder().set(Dimension.REFERRER, "r3.example").build())).isEqualTo(ClickOutcome.RECORDED);
+        assertThat(System.currentTimeMillis() / 3_600_000).as("still the same hour").isEqualTo(hour);
+
+        Map<String, Long> referrers = new HashMap<>();
+        journal.replay(0, journal.durableSeq()).dimensions().forEach((row, slots) -> {
+            if (row.dimension() == Dimension.REFERRER) {
+                referrers.merge(row.value(), Arrays.stream(slots).sum(), Long::sum);
+            }
+        });
+        assertThat(referrers).hasSize(ValueBound.MAX_VALUES + 1);
+        assertThat(referrers.get(Values.OTHER)).as("20 in the flood, one after the restart").isEqualTo(21);
+        assertThat(referrers.get("r3.example")).isEqualTo(2);
+        assertThat(referrers).doesNotContainKey("after-restart.example");
+    }
+
     private List<Path> segmentFiles() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".journal")).sorted().toList();
+            return files.filter(p -> p.getFileName().toString().endsWith(".journal2")).sorted().toList();
         }
     }
 

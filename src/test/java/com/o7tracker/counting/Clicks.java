@@ -1,6 +1,7 @@
 package com.o7tracker.counting;
 
 import com.o7tracker.campaign.Platform;
+import com.o7tracker.dimension.Visit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -15,8 +16,12 @@ final class Clicks {
     }
 
     static ClickOutcome record(ClickJournal journal, long campaignId, Platform platform, boolean bot) {
+        return record(journal, campaignId, platform, bot, Visit.UNKNOWN);
+    }
+
+    static ClickOutcome record(ClickJournal journal, long campaignId, Platform platform, boolean bot, Visit visit) {
         CompletableFuture<ClickOutcome> answer = new CompletableFuture<>();
-        journal.record(campaignId, ClickKind.of(platform, bot), answer::complete);
+        journal.record(campaignId, ClickKind.of(platform, bot), visit, answer::complete);
         try {
             return answer.get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -2,6 +2,7 @@ package com.o7tracker.counting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.o7tracker.dimension.Dimension;
 import com.o7tracker.support.ClickLoad;
 import com.o7tracker.support.Http;
 import com.o7tracker.support.ServiceProcess;
@@ -75,6 +76,20 @@ class CrashRecoveryIT {
             assertThat(counters[0] + counters[5]).isGreaterThanOrEqualTo(total);
             assertThat(Tables.minuteTotals(id)).as("campaign %d: the minute buckets sum to the counters", id)
                     .containsExactly(counters);
+            for (Dimension dimension : Dimension.values()) {
+                assertThat(Tables.dimensionTotals(id, dimension.wireName()))
+                        .as("campaign %d: the rows of %s sum to the counters", id, dimension.wireName()).containsExactly(counters);
+            }
+            // Each click keeps where it came from across the kills: its referrer, source and language.
+            for (int source = 0; source < ClickLoad.SOURCES; source++) {
+                long received = load.receivedFrom(id, source);
+                long unknown = load.brokenInFlightFrom(id, source);
+                for (Map.Entry<String, String> value : ClickLoad.valuesOf(source).entrySet()) {
+                    long clicks = Tables.dimensionClicks(id, value.getKey(), value.getValue());
+                    assertThat(clicks).as("campaign %d: %s %s", id, value.getKey(), value.getValue())
+                            .isBetween(received, received + unknown);
+                }
+            }
         }
         // The requests cut off by a kill are at most the 32 visitors in flight, per kill.
         assertThat(load.brokenInFlightTotal()).isLessThanOrEqualTo(3 * 32);

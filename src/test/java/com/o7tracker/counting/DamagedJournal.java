@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 final class DamagedJournal {
 
     private static final int MAX_FLIPS = 5;
-    private static final Pattern SEGMENT = Pattern.compile("clicks-(\\d{20})\\.journal");
+    private static final Pattern SEGMENT = Pattern.compile("clicks-(\\d{20})\\.journal2");
 
     final Map<String, byte[]> contents = new TreeMap<>();
     private final Map<String, byte[]> pristine;
@@ -106,7 +106,7 @@ final class DamagedJournal {
             int at = (int) (position - base) * JournalRecord.BYTES;
             if (holder == null || holder.getKey() != base || holder.getValue().length < at + JournalRecord.BYTES
                     || !Arrays.equals(holder.getValue(), at, at + JournalRecord.BYTES,
-                            pristine.get(String.format("clicks-%020d.journal", base)), at, at + JournalRecord.BYTES)) {
+                            pristine.get(String.format("clicks-%020d.journal2", base)), at, at + JournalRecord.BYTES)) {
                 break;
             }
             position++;
@@ -142,6 +142,6 @@ final class DamagedJournal {
         String digits = data.consumeBoolean()
                 ? String.format("%020d", data.consumeLong(0, 64))
                 : String.format("%d%019d", data.consumeInt(0, 9), data.consumeLong(0, 999_999_999_999_999_999L));
-        return "clicks-" + digits + ".journal";
+        return "clicks-" + digits + ".journal2";
     }
 }

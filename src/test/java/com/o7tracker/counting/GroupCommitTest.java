@@ -1,5 +1,7 @@
 package com.o7tracker.counting;
 
+import com.o7tracker.dimension.Visit;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.o7tracker.support.Await;
@@ -69,7 +71,7 @@ class GroupCommitTest {
 
     private static CompletableFuture<ClickOutcome> click(GroupCommit commit, long campaignId) {
         CompletableFuture<ClickOutcome> answer = new CompletableFuture<>();
-        assertThat(commit.append(campaignId, (byte) 0, answer::complete)).as("taken").isNull();
+        assertThat(commit.append(campaignId, (byte) 0, Visit.UNKNOWN, answer::complete)).as("taken").isNull();
         return answer;
     }
 
@@ -165,8 +167,8 @@ class GroupCommitTest {
                 Thread.currentThread().interrupt();
             }
         });
-        Await.until("stop() refuses new clicks", Duration.ofSeconds(10), () -> commit.append(7, (byte) 0, outcome -> true) != null);
-        assertThat(commit.append(7, (byte) 0, outcome -> true)).isEqualTo(ClickOutcome.STOPPED);
+        Await.until("stop() refuses new clicks", Duration.ofSeconds(10), () -> commit.append(7, (byte) 0, Visit.UNKNOWN, outcome -> true) != null);
+        assertThat(commit.append(7, (byte) 0, Visit.UNKNOWN, outcome -> true)).isEqualTo(ClickOutcome.STOPPED);
         assertThat(stopping).isNotDone();
         diskReleased.countDown();
         stopping.get(5, TimeUnit.SECONDS);
@@ -179,8 +181,8 @@ class GroupCommitTest {
     void aVisitorAlreadyAnsweredByTheTimeoutIsNotCountedAsAnsweredByTheWrite() throws Exception {
         start(batch -> true);
         CompletableFuture<ClickOutcome> answered = new CompletableFuture<>();
-        commit.append(1, (byte) 0, outcome -> false); // the ack timeout answered this one first
-        commit.append(2, (byte) 0, answered::complete);
+        commit.append(1, (byte) 0, Visit.UNKNOWN, outcome -> false); // the ack timeout answered this one first
+        commit.append(2, (byte) 0, Visit.UNKNOWN, answered::complete);
         assertThat(answered.get(5, TimeUnit.SECONDS)).isEqualTo(ClickOutcome.RECORDED);
         commit.stop();
         assertThat(answeredVisitors.get()).isEqualTo(1);

@@ -8,6 +8,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.codahale.metrics.MetricRegistry;
 import com.o7tracker.campaign.Platform;
+import com.o7tracker.dimension.Visit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -90,8 +91,8 @@ class JournalRecoveryFuzzTest {
                 }
             }
         }
-        assertThat(pristine.keySet()).contains("journal.id", "clicks-00000000000000000000.journal",
-                "clicks-00000000000000000032.journal");
+        assertThat(pristine.keySet()).contains("journal.id", "clicks-00000000000000000000.journal2",
+                "clicks-00000000000000000032.journal2");
         // tmpfs where there is one: recovery syncs every file it accepts.
         Path shm = Paths.get("/dev/shm");
         scratch = Files.isDirectory(shm) && Files.isWritable(shm)
@@ -126,7 +127,7 @@ class JournalRecoveryFuzzTest {
         JournalSegments segments = new JournalSegments(dir, SEGMENT_CLICKS);
         long end;
         try {
-            end = segments.open();
+            end = segments.open((seq, campaignId, kind, minute, visit) -> { });
         } catch (IOException | IllegalStateException e) {
             assertRefusedForTheDamageDone(e, files, dir);
             return;
@@ -149,15 +150,18 @@ class JournalRecoveryFuzzTest {
             // The recovered journal goes on: two new clicks are written, recovered and replayed exactly.
             JournalRecord format = new JournalRecord();
             ByteBuffer records = ByteBuffer.allocate(2 * JournalRecord.BYTES);
-            format.encode(records, end, NEW_CAMPAIGN, Platform.IPHONE.code(), System.currentTimeMillis() / 60_000);
-            format.encode(records, end + 1, NEW_CAMPAIGN, Platform.ANDROID.code(), System.currentTimeMillis() / 60_000);
+            JournalValues values = segments.prepare();
+            format.encode(records, end, NEW_CAMPAIGN, Platform.IPHONE.code(), System.currentTimeMillis() / 60_000,
+                    Visit.UNKNOWN, JournalRecord.ids(Visit.UNKNOWN, values));
+            format.encode(records, end + 1, NEW_CAMPAIGN, Platform.ANDROID.code(), System.currentTimeMillis() / 60_000,
+                    Visit.UNKNOWN, JournalRecord.ids(Visit.UNKNOWN, values));
             segments.append(records.flip(), 2, true);
         } finally {
             segments.close();
         }
         JournalSegments again = new JournalSegments(dir, SEGMENT_CLICKS);
         try {
-            assertThat(again.open()).as("the end after two more clicks").isEqualTo(end + 2);
+            assertThat(again.open((seq, campaignId, kind, minute, visit) -> { })).as("the end after two more clicks").isEqualTo(end + 2);
             Map<Long, long[]> continued = again.replay(end, end + 2).campaigns();
             assertThat(continued.keySet()).containsExactly(NEW_CAMPAIGN);
             assertThat(continued.get(NEW_CAMPAIGN)).containsExactly(1, 1, 0, 0, 0);

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.MetricRegistry;
 import com.o7tracker.campaign.Platform;
+import com.o7tracker.dimension.Dimension;
+import com.o7tracker.dimension.Values;
+import com.o7tracker.dimension.Visit;
 import com.o7tracker.support.TestApp;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -52,6 +55,59 @@ class JournalUpgradeTest {
             assertThat(added.get(IDS[1])).as("Android, IPhone, WindowsPhone, Other, bot").containsExactly(0, 0, 0, 1, 1);
         } finally {
             journal.stop();
+        }
+    }
+
+    /**
+     * The fixture under {@code fixtures/journal-2.0/} was written by the version before dimensions
+     * (16-byte records with their minute and bots told apart): 300 clicks in segments of 200 and
+     * 100, click i on IDS[i % 3], platform i % 4, a bot's when i % 5 == 0. Its clicks count with
+     * nothing told of where they came from; the clicks after it are in the new format, with theirs.
+     */
+    @Test
+    void aJournalOfTheVersionBeforeDimensionsIsReplayedWithUnknownValuesAndContinuedWithVisits() throws Exception {
+        Path dir = TestApp.tempDir("journal-upgrade-2");
+        for (String file : new String[] {"journal.id", "journal.unclaimed", "clicks-00000000000000000000.journal",
+            "clicks-00000000000000000200.journal"}) {
+            try (InputStream in = getClass().getResourceAsStream("/fixtures/journal-2.0/" + file)) {
+                Files.copy(in, dir.resolve(file));
+            }
+        }
+        ClickJournal journal = new ClickJournal(dir, Durability.FSYNC, 200, 1_000_000, 5_000, new MetricRegistry());
+        journal.start();
+        try {
+            assertThat(journal.recoveredEnd()).isEqualTo(300);
+            ClickCounts replayed = journal.replay(0, 300);
+            Map<Long, long[]> expected = new HashMap<>();
+            for (int i = 0; i < 300; i++) {
+                long[] counters = expected.computeIfAbsent(IDS[i % 3], id -> new long[ClickKind.COUNTERS]);
+                counters[i % 5 == 0 ? ClickKind.BOT_COUNTER : i % 4]++;
+            }
+            assertThat(lists(replayed.campaigns())).isEqualTo(lists(expected));
+            assertThat(replayed.dimensions().keySet()).allSatisfy(row ->
+                    assertThat(row.value()).isEqualTo(row.dimension() == Dimension.COUNTRY ? "ZZ" : Values.NONE));
+            assertThat(replayed.dimensions().values().stream().mapToLong(slots -> Arrays.stream(slots).sum()).sum())
+                    .as("each click once per dimension").isEqualTo(300L * Dimension.values().length);
+
+            Visit visit = Visit.builder().set(Dimension.COUNTRY, "DE").set(Dimension.REFERRER, "news.example")
+                    .set(Dimension.UTM_SOURCE, "spring sale ünïcode").set(Dimension.BROWSER, "Firefox").build();
+            assertThat(Clicks.record(journal, IDS[2], Platform.IPHONE, false, visit)).isEqualTo(ClickOutcome.RECORDED);
+            assertThat(Files.exists(dir.resolve("clicks-00000000000000000300.journal2"))).isTrue();
+        } finally {
+            journal.stop();
+        }
+        ClickJournal reopened = new ClickJournal(dir, Durability.FSYNC, 200, 1_000_000, 5_000, new MetricRegistry());
+        reopened.start();
+        try {
+            assertThat(reopened.recoveredEnd()).isEqualTo(301);
+            ClickCounts last = reopened.replay(300, 301);
+            assertThat(last.campaigns().get(IDS[2])).containsExactly(0, 1, 0, 0, 0);
+            assertThat(last.dimensions().keySet()).extracting(ClickCounts.DimensionHour::value)
+                    .containsExactlyInAnyOrder("DE", "news.example", "spring sale ünïcode", Values.NONE, Values.NONE,
+                            Values.NONE, Values.NONE, "Firefox");
+            assertThat(reopened.replay(0, 301).clicks()).isEqualTo(301);
+        } finally {
+            reopened.stop();
         }
     }
 

@@ -3,6 +3,7 @@ package com.o7tracker.counting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.o7tracker.campaign.Platform;
+import com.o7tracker.dimension.Visit;
 import com.o7tracker.support.ClickLoad;
 import com.o7tracker.support.Http;
 import com.o7tracker.support.Json;
@@ -98,13 +99,15 @@ class LongOutageIT {
         Files.writeString(journal.resolve("journal.id"), UUID.randomUUID() + "\n", StandardCharsets.UTF_8);
         JournalRecord format = new JournalRecord();
         long now = System.currentTimeMillis() / 60_000;
-        try (FileChannel segment = FileChannel.open(journal.resolve(String.format("clicks-%020d.journal", 0)),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        Path segmentFile = journal.resolve(String.format("clicks-%020d.journal2", 0));
+        try (FileChannel segment = FileChannel.open(segmentFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            JournalValues values = new JournalValues(JournalValues.beside(segmentFile));
             ByteBuffer buffer = ByteBuffer.allocate(JournalRecord.BYTES * 4096);
             long seq = 0;
             for (int m = 1; m <= minutes; m++) {
                 for (int c = 0; c < campaigns; c++) {
-                    format.encode(buffer, seq++, first + c, ClickKind.of(Platform.values()[c % 4], c % 5 == 0), now - m);
+                    format.encode(buffer, seq++, first + c, ClickKind.of(Platform.values()[c % 4], c % 5 == 0), now - m,
+                            Visit.UNKNOWN, JournalRecord.ids(Visit.UNKNOWN, values));
                     if (!buffer.hasRemaining()) {
                         segment.write(buffer.flip());
                         buffer.clear();
@@ -112,6 +115,8 @@ class LongOutageIT {
                 }
             }
             segment.write(buffer.flip());
+            values.writePending(true);
+            values.close();
         }
 
         Path log = journal.resolveSibling(journal.getFileName() + ".log");

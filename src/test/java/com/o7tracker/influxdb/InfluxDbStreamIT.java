@@ -19,14 +19,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class InfluxDbStreamIT {
 
     static final DropwizardAppExtension<O7TrackerConfiguration> APP = TestApp.withoutMemcached(
-            "influxdb.url", TestInfluxDb.shared().url(), "influxdb.database", TestInfluxDb.DATABASE);
+            "influxdb.url", TestInfluxDb.shared().url(), "influxdb.database", TestInfluxDb.DATABASE,
+            "geo.countryHeader", "CF-IPCountry");
 
     @Test
     void theSumsInInfluxDbEqualTheCountersInADatabaseTheStreamCreated() throws Exception {
         Http http = new Http(APP.getLocalPort());
         long id = http.createCampaign("https://influx.example/");
         for (int i = 0; i < 30; i++) {
-            http.get("/track/" + id + "?platform=" + (i % 3 == 0 ? "IPhone" : "Android"));
+            http.send(http.request("/track/" + id + "?platform=" + (i % 3 == 0 ? "IPhone" : "Android"))
+                    .setHeader("CF-IPCountry", i % 2 == 0 ? "SI" : "AT").GET());
             if (i % 10 == 0) {
                 http.send(http.request("/track/" + id).setHeader("User-Agent", "Twitterbot/1.0").GET());
             }
@@ -50,6 +52,15 @@ class InfluxDbStreamIT {
         assertThat(sum(series, null)).as("humans and bots").isEqualTo(33);
         assertThat(sum(series, null) - sum(series, "Android|false") - sum(series, "IPhone|false"))
                 .as("bots").isEqualTo(counters[5]);
+
+        JsonNode countries = Json.parse(TestInfluxDb.shared().query("SELECT SUM(\"count\") FROM clicks WHERE campaign_id = '"
+                + id + "' GROUP BY country")).path("results").get(0).path("series");
+        java.util.Map<String, Long> byCountry = new java.util.TreeMap<>();
+        for (JsonNode s : countries) {
+            byCountry.put(s.path("tags").path("country").asText(), s.path("values").get(0).get(1).asLong());
+        }
+        assertThat(byCountry).as("the country tag: the edge's header, ZZ for the bots' clicks that sent none")
+                .containsExactlyEntriesOf(new java.util.TreeMap<>(java.util.Map.of("SI", 15L, "AT", 15L, "ZZ", 3L)));
     }
 
     /** The summed count of the series with tags "platform|bot", or of all with null. */

@@ -27,10 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Every client error of the stats API, with its status and its whole JSON body: both stats
- * resources as the service registers them (their DAOs on a real PostgreSQL, a week of minutes
+ * Every client error of the stats API and the breakdowns, with its status and its whole JSON body:
+ * the resources as the service registers them (their DAOs on a real PostgreSQL, a week of minutes
  * kept, the admin filters, the one ErrorMapper), on a fixed clock, without starting the service.
- * The buckets themselves are StatsApiIT's.
+ * The buckets and rows themselves are StatsApiIT's and BreakdownApiIT's.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class StatsResourceTest {
@@ -47,6 +47,8 @@ class StatsResourceTest {
             .setRegisterDefaultExceptionMappers(false) // as config.yml says
             .addResource(new CampaignStatsResource(CAMPAIGNS, STATS, QUERIES, new AppliedPositions(JDBI)))
             .addResource(new StatsResource(STATS, QUERIES, new AppliedPositions(JDBI)))
+            .addResource(new CampaignBreakdownResource(CAMPAIGNS, STATS, QUERIES, new AppliedPositions(JDBI)))
+            .addResource(new BreakdownResource(STATS, QUERIES, new AppliedPositions(JDBI)))
             .addProvider(new AdminFeature())
             .addProvider(new ErrorMapper(new Fallback("https://fallback.example/", new MetricRegistry())))
             .build();
@@ -110,5 +112,87 @@ class StatsResourceTest {
             assertError(get("/admin/stats?top=" + top), 400, "Query parameter top must be an integer from 1 to 100.");
         }
         assertThat(get("/admin/stats?top=100").getStatus()).isEqualTo(200);
+    }
+
+    private static final String DIMENSIONS = "country, referrer, utm_source, utm_medium, utm_campaign, language, os, browser";
+
+    @Test
+    void aBreakdownNeedsAKnownDimensionALimitFromOneToAThousandAndARangeOfAtMostTenThousandHours() {
+        long id = campaign();
+        for (String base : List.of("/admin/campaigns/" + id + "/breakdown", "/admin/campains/" + id + "/breakdown",
+                "/admin/stats/breakdown")) {
+            for (String by : List.of("", "?by=", "?by=city", "?by=Country", "?by=utm-source", "?by=%00")) {
+                assertError(get(base + by), 400, "Query parameter by must be one of " + DIMENSIONS + ".");
+            }
+            for (String limit : List.of("0", "1001", "-1", "ten", "", "1e3", "2147483648")) {
+                assertError(get(base + "?by=os&limit=" + limit), 400, "Query parameter limit must be an integer from 1 to 1000.");
+            }
+            assertError(get(base + "?by=os&from=yesterday"), 400,
+                    "Query parameter from is not an ISO-8601 instant such as 2026-11-29T10:00:00Z.");
+            assertError(get(base + "?by=os&from=2026-01-02T00:00:00Z&to=2026-01-01T23:59:59Z"), 400,
+                    "Query parameter from must be before to.");
+            assertError(get(base + "?by=os&from=2025-08-26T08:00:00Z&to=2026-10-17T00:00:01Z"), 400,
+                    "The range holds 10001 hours; a breakdown covers at most 10000 hours.");
+            assertError(get(base + "?by=os&format=xml"), 400, "Query parameter format must be json or csv.");
+            assertError(get(base + "?by=os&to=%2B1000000000-12-31T23:59:59Z"), 400, "Query parameter to " + RANGE);
+            assertError(get(base + "?by=os&to=1970-01-01T00:00:00Z"), 400, "The range must begin at 1970-01-01T00:00:00Z or later.");
+            for (String ok : List.of("?by=os", "?by=utm_campaign&limit=1000&from=2025-08-26T08:00:00Z&to=2026-10-17T00:00:00Z",
+                    "?by=country&limit=1", "?by=%20browser%20&format=csv")) {
+                Response response = get(base + ok);
+                assertThat(response.getStatus()).as(base + ok + " " + response.readEntity(String.class)).isEqualTo(200);
+            }
+        }
+        assertError(get("/admin/campaigns/77777/breakdown?by=os"), 404, "Campaign 77777 does not exist.");
+        assertError(get("/admin/campaigns/0/breakdown?by=os"), 400, "Campaign id '0' is not a positive integer below 2^53.");
+        assertError(get("/admin/campaigns/77777/breakdown?by=city"), 400, "Query parameter by must be one of " + DIMENSIONS + ".");
+    }
+
+    @Test
+    void aBreakdownAnswersItsRangeRoundedOutToHoursTheLast24ByDefault() {
+        long id = campaign();
+        String answer = get("/admin/campaigns/" + id + "/breakdown?by=language").readEntity(String.class);
+        assertThat(answer).isEqualTo("{\"campaign_id\":" + id + ",\"by\":\"language\",\"from\":\"2026-12-06T12:00:00Z\","
+                + "\"to\":\"2026-12-07T12:00:00Z\",\"rows\":[]}");
+        assertThat(get("/admin/stats/breakdown?by=os&from=2026-12-01T10:59:59Z&to=2026-12-01T11:00:01Z").readEntity(String.class))
+                .startsWith("{\"by\":\"os\",\"from\":\"2026-12-01T10:00:00Z\",\"to\":\"2026-12-01T12:00:00Z\",\"rows\":[");
+    }
+
+    @Test
+    void aSeriesTakesOneFilterByTheHourOrDayWithAValueThatCanBeStored() {
+        long id = campaign();
+        for (String base : List.of("/admin/campaigns/" + id + "/stats", "/admin/stats")) {
+            assertError(get(base + "?country=DE&os=Android"), 400, "At most one of the filters " + DIMENSIONS
+                    + " may be given; the request gives country, os.");
+            assertError(get(base + "?utm_medium=a&utm_medium=b&browser=x"), 400, "At most one of the filters " + DIMENSIONS
+                    + " may be given; the request gives utm_medium, utm_medium, browser.");
+            assertError(get(base + "?interval=minute&language=de&from=2026-12-07T10:00:00Z"), 400,
+                    "Clicks are broken down by language per hour, not per minute: ask for interval=hour or day.");
+            for (String value : List.of("", "a%00b", "%0A", "x".repeat(254), "%C3%A9".repeat(254))) {
+                assertError(get(base + "?utm_source=" + value), 400,
+                        "Query parameter utm_source must be 1 to 253 characters, without control characters.");
+            }
+            for (String ok : List.of("?country=DE", "?referrer=" + "%C3%A9".repeat(253), "?interval=day&os=(none)",
+                    "?utm_campaign=%22%3D1%22%2C%3Cb%3E&format=csv", "?browser=Chrome&interval=Hour")) {
+                Response response = get(base + ok);
+                assertThat(response.getStatus()).as(base + ok + " " + response.readEntity(String.class)).isEqualTo(200);
+            }
+        }
+        assertError(get("/admin/campaigns/77777/stats?country=DE"), 404, "Campaign 77777 does not exist.");
+    }
+
+    @Test
+    void csvCellsAreQuotedAndNeverReadAsFormulas() {
+        assertThat(StatsQuery.cell("DE")).isEqualTo("DE");
+        assertThat(StatsQuery.cell("(none)")).isEqualTo("(none)");
+        assertThat(StatsQuery.cell("a,b")).isEqualTo("\"a,b\"");
+        assertThat(StatsQuery.cell("say \"hi\"")).isEqualTo("\"say \"\"hi\"\"\"");
+        assertThat(StatsQuery.cell("two\nlines")).isEqualTo("\"two\nlines\"");
+        assertThat(StatsQuery.cell("=1+2")).isEqualTo("'=1+2");
+        assertThat(StatsQuery.cell("+1")).isEqualTo("'+1");
+        assertThat(StatsQuery.cell("-1")).isEqualTo("'-1");
+        assertThat(StatsQuery.cell("@x")).isEqualTo("'@x");
+        assertThat(StatsQuery.cell("\t=x")).isEqualTo("'\t=x");
+        assertThat(StatsQuery.cell("=HYPERLINK(\"http://x\",\"y\")")).isEqualTo("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+        assertThat(StatsQuery.cell("a=b")).isEqualTo("a=b");
     }
 }

@@ -38,11 +38,21 @@ public final class ClickLoad implements AutoCloseable {
         "?platform=Android HTTP/1.1\r\nUser-Agent: Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)\r\n",
     };
 
+    /**
+     * Where each click comes from, one of these by chance: a Referer's host
+     * ({@code s0.example.org}), a {@code utm_source} ({@code news0}) and an Accept-Language
+     * ({@code de}), all of the same index.
+     */
+    public static final int SOURCES = 3;
+    private static final String[] LANGUAGES = {"de-AT,de;q=0.9,en;q=0.8", "fr", "en-GB"};
+
     private final List<Long> campaigns;
     private final Map<Long, String> urls;
     private final IntSupplier port;
     private final AtomicLongArray received;
     private final AtomicLongArray brokenInFlight;
+    private final AtomicLongArray receivedBySource;
+    private final AtomicLongArray brokenBySource;
     private final AtomicLong fallbacks = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong otherStatus = new AtomicLong();
@@ -59,6 +69,8 @@ public final class ClickLoad implements AutoCloseable {
         this.maxRequests = maxRequests;
         this.received = new AtomicLongArray(campaigns.size() * KINDS.length);
         this.brokenInFlight = new AtomicLongArray(campaigns.size() * KINDS.length);
+        this.receivedBySource = new AtomicLongArray(campaigns.size() * SOURCES);
+        this.brokenBySource = new AtomicLongArray(campaigns.size() * SOURCES);
         for (int i = 0; i < threads; i++) {
             Thread thread = new Thread(this::run, "click-load-" + i);
             thread.setDaemon(true);
@@ -72,6 +84,7 @@ public final class ClickLoad implements AutoCloseable {
         while (running && sent.incrementAndGet() <= maxRequests) {
             int c = random.nextInt(campaigns.size());
             int p = random.nextInt(KINDS.length);
+            int source = random.nextInt(SOURCES);
             long id = campaigns.get(c);
             Socket socket = new Socket();
             try {
@@ -87,7 +100,11 @@ public final class ClickLoad implements AutoCloseable {
                 socket.setSoTimeout(20_000);
                 socket.setSoLinger(true, 0); // no TIME_WAIT pile-up over thousands of connections
                 OutputStream out = socket.getOutputStream();
-                out.write(("GET /track/" + id + REQUESTS[p] + "Host: 127.0.0.1\r\n"
+                String utm = "utm_source=news" + source;
+                String request = REQUESTS[p].startsWith("?") ? "?" + utm + "&" + REQUESTS[p].substring(1) : "?" + utm + REQUESTS[p];
+                out.write(("GET /track/" + id + request + "Host: 127.0.0.1\r\n"
+                        + "Referer: https://s" + source + ".example.org/page?x=1\r\n"
+                        + "Accept-Language: " + LANGUAGES[source] + "\r\n"
                         + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
@@ -107,6 +124,7 @@ public final class ClickLoad implements AutoCloseable {
                 }
                 if (status.startsWith("HTTP/1.1 307") && location.equals(urls.get(id))) {
                     received.incrementAndGet(c * KINDS.length + p);
+                    receivedBySource.incrementAndGet(c * SOURCES + source);
                 } else if (status.startsWith("HTTP/1.1 307")) {
                     fallbacks.incrementAndGet();
                 } else {
@@ -115,6 +133,7 @@ public final class ClickLoad implements AutoCloseable {
             } catch (IOException e) {
                 // Sent, but no full answer: the service may have counted it before it died.
                 brokenInFlight.incrementAndGet(c * KINDS.length + p);
+                brokenBySource.incrementAndGet(c * SOURCES + source);
                 pause();
             } finally {
                 closeQuietly(socket);
@@ -145,6 +164,21 @@ public final class ClickLoad implements AutoCloseable {
 
     public long brokenInFlight(long campaign, int platform) {
         return brokenInFlight.get(campaigns.indexOf(campaign) * KINDS.length + platform);
+    }
+
+    /** The redirects received for the campaign's clicks from source {@code source} (see {@link #SOURCES}). */
+    public long receivedFrom(long campaign, int source) {
+        return receivedBySource.get(campaigns.indexOf(campaign) * SOURCES + source);
+    }
+
+    public long brokenInFlightFrom(long campaign, int source) {
+        return brokenBySource.get(campaigns.indexOf(campaign) * SOURCES + source);
+    }
+
+    /** The values a click from {@code source} records: referrer, utm_source and language. */
+    public static Map<String, String> valuesOf(int source) {
+        return Map.of("referrer", "s" + source + ".example.org", "utm_source", "news" + source,
+                "language", LANGUAGES[source].substring(0, 2));
     }
 
     public long receivedTotal() {

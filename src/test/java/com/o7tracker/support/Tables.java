@@ -1,6 +1,7 @@
 package com.o7tracker.support;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -67,6 +68,46 @@ public final class Tables {
         }
     }
 
+    /**
+     * A campaign's rows of one dimension (click_dimension_hours) summed and laid out as
+     * {@link #counters}. Equal to the counters whenever every click since dimensions were recorded is applied.
+     */
+    public static long[] dimensionTotals(long id, String dimension) {
+        try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT coalesce(sum(android + iphone + windowsphone + other), 0), "
+                     + "coalesce(sum(android), 0), coalesce(sum(iphone), 0), coalesce(sum(windowsphone), 0), "
+                     + "coalesce(sum(other), 0), "
+                     + "coalesce(sum(bot_android + bot_iphone + bot_windowsphone + bot_other), 0) "
+                     + "FROM click_dimension_hours WHERE campaign_id = " + id + " AND dimension = '" + dimension + "'")) {
+            rs.next();
+            long[] totals = new long[6];
+            for (int i = 0; i < totals.length; i++) {
+                totals[i] = rs.getLong(i + 1);
+            }
+            return totals;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A campaign's clicks, human and bot, with {@code value} in {@code dimension}, over all hours. */
+    public static long dimensionClicks(long id, String dimension, String value) {
+        try (Connection c = TestPostgres.shared().connect();
+             PreparedStatement s = c.prepareStatement("SELECT coalesce(sum(android + iphone + windowsphone + other"
+                     + " + bot_android + bot_iphone + bot_windowsphone + bot_other), 0) FROM click_dimension_hours"
+                     + " WHERE campaign_id = ? AND dimension = ? AND value = ?")) {
+            s.setLong(1, id);
+            s.setString(2, dimension);
+            s.setString(3, value);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static long sumClicks() {
         return number("SELECT coalesce(sum(click_count), 0) FROM campaigns");
     }
@@ -75,6 +116,17 @@ public final class Tables {
     public static void execute(String sql) {
         try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement()) {
             s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The one text {@code sql} answers. */
+    public static String text(String sql) {
+        try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.MetricRegistry;
 import com.o7tracker.campaign.Platform;
+import com.o7tracker.dimension.Values;
 import io.dropwizard.util.Duration;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,8 +43,30 @@ class UserAgentsTest {
         if (verdict.equals("bot")) {
             assertThat(found.bot()).as("a bot").isTrue();
         } else {
-            assertThat(found).isEqualTo(new UserAgents.Verdict(Platform.parse(verdict).orElseThrow(), false));
+            assertThat(new UserAgents.Verdict(found.platform(), found.bot()))
+                    .isEqualTo(new UserAgents.Verdict(Platform.parse(verdict).orElseThrow(), false));
         }
+    }
+
+    @Test
+    void aParsedVerdictNamesTheOperatingSystemAndTheBrowser() {
+        UserAgents.Verdict pixel = USER_AGENTS.classify("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36"
+                + " (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36");
+        assertThat(List.of(pixel.os(), pixel.browser())).containsExactly("Android", "Chrome");
+        UserAgents.Verdict iphone = USER_AGENTS.classify("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X)"
+                + " AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1");
+        assertThat(List.of(iphone.os(), iphone.browser())).containsExactly("iOS", "Safari");
+        UserAgents.Verdict edge = USER_AGENTS.classify("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36"
+                + " (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.2478.51");
+        assertThat(List.of(edge.os(), edge.browser())).containsExactly("Windows NT", "Edge");
+        UserAgents.Verdict nothing = USER_AGENTS.classify("x");
+        assertThat(List.of(nothing.os(), nothing.browser())).as("a string the parser cannot place")
+                .containsExactly(Values.NONE, Values.NONE);
+    }
+
+    /** A verdict's platform and bot, for the tests of how long and how often the parser runs. */
+    private static UserAgents.Verdict platformAndBot(UserAgents.Verdict verdict) {
+        return new UserAgents.Verdict(verdict.platform(), verdict.bot());
     }
 
     @Test
@@ -91,13 +114,13 @@ class UserAgentsTest {
         flood.start();
         held.await();
         try {
-            assertThat(userAgents.classify(android)).isEqualTo(new UserAgents.Verdict(Platform.ANDROID, false));
+            assertThat(platformAndBot(userAgents.classify(android))).isEqualTo(new UserAgents.Verdict(Platform.ANDROID, false));
             assertThat(metrics.meter("clicks.userAgents.unparsed").getCount()).isEqualTo(1);
         } finally {
             release.countDown();
             flood.join();
         }
-        assertThat(userAgents.classify(android)).isEqualTo(new UserAgents.Verdict(Platform.ANDROID, false));
+        assertThat(platformAndBot(userAgents.classify(android))).isEqualTo(new UserAgents.Verdict(Platform.ANDROID, false));
         assertThat(metrics.meter("clicks.userAgents.parses").getCount()).as("parsed once the parser was free")
                 .isEqualTo(1);
         assertThat(metrics.meter("clicks.userAgents.unparsed").getCount()).isEqualTo(1);
@@ -129,7 +152,7 @@ class UserAgentsTest {
                     + System.nanoTime();
             Future<UserAgents.Verdict> next = visitors.submit(() -> userAgents.classify(oneMore));
             // Answered while the parser is still held: it never waited for it.
-            assertThat(next.get(10, TimeUnit.SECONDS)).isEqualTo(new UserAgents.Verdict(Platform.IPHONE, false));
+            assertThat(platformAndBot(next.get(10, TimeUnit.SECONDS))).isEqualTo(new UserAgents.Verdict(Platform.IPHONE, false));
             assertThat(metrics.meter("clicks.userAgents.unparsed").getCount()).isEqualTo(1);
             assertThat(UserAgents.PARSER.getQueueLength()).as("still waiting").isEqualTo(maxWaiting);
             assertThat(waiting).noneMatch(Future::isDone);
@@ -137,7 +160,7 @@ class UserAgentsTest {
             UserAgents.PARSER.unlock();
         }
         for (Future<UserAgents.Verdict> verdict : waiting) {
-            assertThat(verdict.get(10, TimeUnit.SECONDS)).isEqualTo(new UserAgents.Verdict(Platform.ANDROID, false));
+            assertThat(platformAndBot(verdict.get(10, TimeUnit.SECONDS))).isEqualTo(new UserAgents.Verdict(Platform.ANDROID, false));
         }
         visitors.shutdownNow();
         assertThat(metrics.meter("clicks.userAgents.parses").getCount()).as("the waiting clicks, parsed").isEqualTo(maxWaiting);
@@ -158,7 +181,7 @@ class UserAgentsTest {
         });
         String android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/124.0.0.0 Mobile Safari/537.36";
         UserAgents.Verdict parsed = new UserAgents.Verdict(Platform.ANDROID, true);
-        UserAgents.Verdict byTokens = new UserAgents.Verdict(Platform.ANDROID, false);
+        UserAgents.Verdict byTokens = new UserAgents.Verdict(Platform.ANDROID, false, "Android", Values.NONE);
 
         assertThat(userAgents.classify(android + " a")).isEqualTo(parsed);
         // 1 ms parsing, so 3 ms of rest at a quarter of a core: the strings meanwhile go by their tokens.
@@ -204,7 +227,7 @@ class UserAgentsTest {
     @Test
     void theTokenRuleForAnOverloadedParserStillTellsCrawlersAndAppsApart() {
         assertThat(UserAgents.byToken("Mozilla/5.0 (iPad; CPU OS 16_6 like Mac OS X) AppleWebKit/605.1.15"))
-                .isEqualTo(new UserAgents.Verdict(Platform.IPHONE, false));
+                .isEqualTo(new UserAgents.Verdict(Platform.IPHONE, false, "iOS", Values.NONE));
         assertThat(UserAgents.byToken("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)").bot()).isTrue();
         assertThat(UserAgents.byToken("WhatsApp/2.23.20.0 A").bot()).isTrue();
         assertThat(UserAgents.byToken("Mozilla/5.0 (Windows NT 10.0; Win64; x64) Firefox/125.0"))

@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.o7tracker.O7TrackerConfiguration;
+import com.o7tracker.campaign.Campaign;
+import com.o7tracker.dimension.Dimension;
 import com.o7tracker.support.Http;
 import com.o7tracker.support.TestApp;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import jakarta.ws.rs.HttpMethod;
-import com.o7tracker.campaign.Campaign;
-import com.o7tracker.campaign.CampaignResource;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 import java.lang.annotation.Annotation;
@@ -20,18 +20,24 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.RecordComponent;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The OpenAPI document names every endpoint the service serves and no other: each method of every
- * Jersey resource the application registers, plus the tracking link (a Jetty handler, not Jersey).
+ * Jersey resource the application registers, plus the tracking link (a Jetty handler, not Jersey);
+ * and each endpoint's query parameters: those the method takes, and the series' filters, one per
+ * dimension, which the stats resources read from the whole query.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class OpenApiIT {
@@ -41,12 +47,91 @@ class OpenApiIT {
     /** Served before Jersey, by the click path's handler (track/TrackHandler). */
     private static final Set<String> OUTSIDE_JERSEY = Set.of("GET /track/{id}", "HEAD /track/{id}");
 
-    @Test
-    void theDocumentAndTheResourcesNameTheSameEndpoints() throws Exception {
+    /** The endpoints that take a filter of the series among their query parameters. */
+    private static final Set<String> SERIES = Set.of("GET /admin/campaigns/{id}/stats", "GET /admin/stats");
+
+    private static JsonNode document() throws Exception {
         HttpResponse<String> answer = new Http(APP.getLocalPort()).get("/openapi.yaml");
         assertThat(answer.statusCode()).isEqualTo(200);
         JsonNode document = new ObjectMapper(new YAMLFactory()).readTree(answer.body());
         assertThat(document.get("openapi").asText()).startsWith("3.");
+        return document;
+    }
+
+    /** Every resource class the application registers with Jersey. */
+    private static Set<Class<?>> resources() {
+        var config = APP.getEnvironment().jersey().getResourceConfig();
+        Set<Class<?>> resources = new HashSet<>(config.getClasses());
+        config.getInstances().forEach(instance -> resources.add(instance.getClass()));
+        config.getSingletons().forEach(instance -> resources.add(instance.getClass()));
+        return resources;
+    }
+
+    @Test
+    void everyQueryParameterOfEveryEndpointIsInTheDocument() throws Exception {
+        JsonNode document = document();
+        Map<String, Set<String>> served = new TreeMap<>();
+        for (Class<?> resource : resources()) {
+            Path root = resource.getAnnotation(Path.class);
+            for (Method method : resource.getMethods()) {
+                String verb = httpMethod(method);
+                if (root == null || verb == null) {
+                    continue;
+                }
+                Path sub = method.getAnnotation(Path.class);
+                String endpoint = verb + " " + normalize(root.value() + (sub == null ? "" : "/" + sub.value()));
+                Set<String> names = served.computeIfAbsent(endpoint, e -> new TreeSet<>());
+                for (Parameter parameter : method.getParameters()) {
+                    QueryParam query = parameter.getAnnotation(QueryParam.class);
+                    if (query != null) {
+                        names.add(query.value());
+                    }
+                }
+                if (SERIES.contains(endpoint)) {
+                    Arrays.stream(Dimension.values()).map(Dimension::wireName).forEach(names::add);
+                }
+            }
+        }
+        assertThat(served.keySet()).as("the series and the breakdowns").containsAll(SERIES)
+                .contains("GET /admin/campaigns/{id}/breakdown", "GET /admin/stats/breakdown");
+        Map<String, Set<String>> documented = new TreeMap<>();
+        for (String endpoint : served.keySet()) {
+            String[] verbAndPath = endpoint.split(" ", 2);
+            JsonNode path = document.get("paths").get(verbAndPath[1]);
+            Set<String> names = new TreeSet<>();
+            for (JsonNode list : List.of(path.path("parameters"), path.path(verbAndPath[0].toLowerCase(Locale.ROOT)).path("parameters"))) {
+                for (JsonNode parameter : list) {
+                    JsonNode resolved = parameter.has("$ref")
+                            ? document.at(parameter.get("$ref").asText().substring(1)) : parameter;
+                    if (resolved.path("in").asText().equals("query")) {
+                        names.add(resolved.get("name").asText());
+                    }
+                }
+            }
+            documented.put(endpoint, names);
+        }
+        assertThat(documented).isEqualTo(served);
+        List<String> dimensions = new ArrayList<>();
+        document.at("/components/schemas/Dimension/enum").forEach(d -> dimensions.add(d.asText()));
+        assertThat(dimensions).as("the breakdowns' by").containsExactlyElementsOf(
+                Arrays.stream(Dimension.values()).map(Dimension::wireName).toList());
+    }
+
+    /** A campaign's fields, as the service writes them. */
+    @Test
+    void theDocumentNamesEveryFieldOfACampaign() throws Exception {
+        Set<String> fields = new TreeSet<>();
+        for (RecordComponent component : Campaign.class.getRecordComponents()) {
+            fields.add(component.getName().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT));
+        }
+        Set<String> documented = new TreeSet<>();
+        document().at("/components/schemas/Campaign/properties").fieldNames().forEachRemaining(documented::add);
+        assertThat(documented).contains("name", "tags").isEqualTo(fields);
+    }
+
+    @Test
+    void theDocumentAndTheResourcesNameTheSameEndpoints() throws Exception {
+        JsonNode document = document();
 
         Set<String> documented = new TreeSet<>();
         for (Iterator<String> paths = document.get("paths").fieldNames(); paths.hasNext(); ) {
@@ -60,11 +145,7 @@ class OpenApiIT {
         }
 
         Set<String> served = new TreeSet<>(OUTSIDE_JERSEY);
-        var config = APP.getEnvironment().jersey().getResourceConfig();
-        Set<Class<?>> resources = new HashSet<>(config.getClasses());
-        config.getInstances().forEach(instance -> resources.add(instance.getClass()));
-        config.getSingletons().forEach(instance -> resources.add(instance.getClass()));
-        for (Class<?> resource : resources) {
+        for (Class<?> resource : resources()) {
             Path root = resource.getAnnotation(Path.class);
             if (root == null) {
                 continue;
@@ -79,32 +160,6 @@ class OpenApiIT {
         }
         assertThat(served).as("every endpoint the service serves").contains("POST /admin/campaigns", "GET /admin/events");
         assertThat(documented).isEqualTo(served);
-    }
-
-    /** The campaign's fields and the list's query parameters, as the service reads and writes them. */
-    @Test
-    void theDocumentNamesEveryFieldOfACampaignAndEveryFilterOfTheList() throws Exception {
-        JsonNode document = new ObjectMapper(new YAMLFactory()).readTree(new Http(APP.getLocalPort()).get("/openapi.yaml").body());
-        Set<String> fields = new TreeSet<>();
-        for (RecordComponent component : Campaign.class.getRecordComponents()) {
-            fields.add(component.getName().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT));
-        }
-        Set<String> documented = new TreeSet<>();
-        document.at("/components/schemas/Campaign/properties").fieldNames().forEachRemaining(documented::add);
-        assertThat(documented).contains("name", "tags").isEqualTo(fields);
-
-        Set<String> parameters = new TreeSet<>();
-        Method list = Arrays.stream(CampaignResource.class.getMethods()).filter(m -> m.getName().equals("list"))
-                .findFirst().orElseThrow();
-        for (Parameter parameter : list.getParameters()) {
-            QueryParam query = parameter.getAnnotation(QueryParam.class);
-            if (query != null) {
-                parameters.add(query.value());
-            }
-        }
-        Set<String> documentedParameters = new TreeSet<>();
-        document.at("/paths/~1admin~1campaigns/get/parameters").forEach(p -> documentedParameters.add(p.get("name").asText()));
-        assertThat(documentedParameters).contains("tag", "q").isEqualTo(parameters);
     }
 
     private static String httpMethod(Method method) {
