@@ -263,13 +263,13 @@ export function init() {
   });
   document.getElementById('tag-filter').addEventListener('change', async event => {
     const error = document.getElementById('tag-filter-error');
+    error.textContent = '';
+    event.target.removeAttribute('aria-invalid');
     const before = state.tags;
     state.tags = form.tags(event.target.value.toLowerCase());
     state.pages = 1;
     try {
       await load();
-      error.textContent = '';
-      event.target.removeAttribute('aria-invalid');
     } catch (e) {
       state.tags = before;
       error.textContent = e.message;
