@@ -86,13 +86,24 @@ async function previousPeriod(id, shown, now, filter) {
   }
 }
 
-function showCampaign(campaign) {
+/**
+ * Shows the campaign; its edit form too, unless keepEdits and the user has changed the form since
+ * it was filled: a change told live (another's, or the echo of this page's own save) does not
+ * overwrite what is being typed.
+ */
+function showCampaign(campaign, keepEdits) {
   state.campaign = campaign;
-  document.getElementById('campaign-title').textContent = campaign.redirect_url;
+  document.getElementById('campaign-title').textContent = campaign.name || campaign.redirect_url;
   // A host written in other scripts is also shown as browsers send visitors to it, where a lookalike shows.
   const ascii = links.asciiHost(campaign.redirect_url);
-  document.getElementById('campaign-meta').textContent = 'Campaign ' + campaign.id + (ascii ? ' · host ' + ascii : '');
+  document.getElementById('campaign-meta').textContent = 'Campaign ' + campaign.id
+    + (campaign.name ? ' · ' + campaign.redirect_url : '') + (ascii ? ' · host ' + ascii : '');
+  const tags = document.getElementById('campaign-tags');
+  tags.replaceChildren(...(campaign.tags || []).length ? [list.tagList(campaign.tags)] : []);
+  tags.hidden = !(campaign.tags || []).length;
+  if (keepEdits && form.body('edit-', true) !== state.filled) return;
   form.fill('edit-', campaign);
+  state.filled = form.body('edit-', true);
   clearErrors(document.getElementById('edit'));
 }
 
@@ -230,7 +241,7 @@ export function init() {
       return;
     }
     try {
-      showCampaign(await api('/admin/campaigns/' + change.campaign_id));
+      showCampaign(await api('/admin/campaigns/' + change.campaign_id), true);
     } catch (e) {
       // deleted meanwhile: its own event follows
     }

@@ -1,6 +1,5 @@
 package com.o7tracker.counting;
 
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;

@@ -57,7 +57,8 @@ public final class Values {
         if (host.chars().anyMatch(Character::isISOControl)) {
             return OTHER;
         }
-        return host.toLowerCase(Locale.ROOT);
+        String lower = host.toLowerCase(Locale.ROOT);
+        return lower.length() > MAX_HOST ? NONE : lower; // lower case can be longer: 'İ' is "i̇"
     }
 
     private static boolean isScheme(String s, int end) {
