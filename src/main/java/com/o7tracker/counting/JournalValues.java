@@ -36,6 +36,14 @@ final class JournalValues implements AutoCloseable {
     private static final int FIRST_ENTRY = 2;
     /** Longer than any value the rules of {@link Values} let through (253 characters, up to 4 bytes each). */
     private static final int MAX_BYTES = 0xFFFF;
+    /**
+     * The entries a dictionary takes before its segment rolls ({@link JournalSegments#prepare}): the
+     * bound of distinct values is per campaign and hour, but a segment lasts until it holds
+     * millions of clicks, days at a quiet instance, and its dictionary would hold every hour's
+     * values meanwhile. At most about 50 MB on disk and in the writer's map (values of 253
+     * characters), read whole by each replay of the segment.
+     */
+    static final int MAX_ENTRIES = 100_000;
 
     private final FileChannel file;
     private final Map<String, Integer> ids = new HashMap<>();
@@ -85,6 +93,11 @@ final class JournalValues implements AutoCloseable {
         pending.putShort((short) bytes.length).put(bytes).putInt(checksum(next, bytes, 0, bytes.length));
         ids.put(value, next);
         return next;
+    }
+
+    /** How many entries this dictionary has numbered. */
+    int size() {
+        return ids.size();
     }
 
     /** Writes the entries numbered since the last write; with {@code force}, waits until they are on disk. */

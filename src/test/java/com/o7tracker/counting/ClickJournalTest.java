@@ -101,6 +101,47 @@ class ClickJournalTest {
         assertThat(referrers).doesNotContainKey("after-restart.example");
     }
 
+    @Test
+    void aSegmentsDictionaryStaysBoundedUnderAFloodOfDistinctValues() throws Exception {
+        // The bound of distinct values is per campaign and hour, a segment's dictionary spans every
+        // campaign and hour until the segment is full (4,000,000 clicks by default): the segment
+        // rolls once its dictionary is full, so the writer's memory of it and the file stay bounded.
+        open(1_000_000, 10_000_000);
+        int perClick = 6;
+        int campaigns = JournalValues.MAX_ENTRIES / perClick / ValueBound.MAX_VALUES + 2; // past it by more than a batch
+        int clicks = campaigns * ValueBound.MAX_VALUES;
+        int chunk = 500;
+        for (int from = 0; from < clicks; from += chunk) {
+            List<CompletableFuture<ClickOutcome>> answers = new ArrayList<>();
+            for (int i = from; i < Math.min(clicks, from + chunk); i++) {
+                CompletableFuture<ClickOutcome> answer = new CompletableFuture<>();
+                journal.record(1 + i % campaigns, ClickKind.of(Platform.ANDROID, false), Visit.builder()
+                        .set(Dimension.REFERRER, "r" + i + ".example").set(Dimension.UTM_SOURCE, "s" + i)
+                        .set(Dimension.UTM_MEDIUM, "m" + i).set(Dimension.UTM_CAMPAIGN, "c" + i)
+                        .set(Dimension.OS, "o" + i).set(Dimension.BROWSER, "b" + i).build(), answer::complete);
+                answers.add(answer);
+            }
+            for (CompletableFuture<ClickOutcome> answer : answers) {
+                assertThat(answer.get(30, TimeUnit.SECONDS)).isEqualTo(ClickOutcome.RECORDED);
+            }
+        }
+
+        List<Path> segments = segmentFiles();
+        assertThat(segments).as("rolled before the segment was full of clicks").hasSizeGreaterThan(1);
+        for (Path segment : segments) {
+            assertThat(JournalValues.read(segment)).as("%s's dictionary: at most one batch past the bound", segment)
+                    .hasSizeLessThanOrEqualTo(JournalValues.MAX_ENTRIES + perClick * chunk + 2);
+        }
+        Map<String, Long> browsers = new HashMap<>();
+        journal.replay(0, journal.durableSeq()).dimensions().forEach((row, slots) -> {
+            if (row.dimension() == Dimension.BROWSER) {
+                browsers.merge(row.value(), Arrays.stream(slots).sum(), Long::sum);
+            }
+        });
+        assertThat(browsers).as("every value read back, across the roll").hasSize(clicks).containsEntry("b0", 1L)
+                .containsEntry("b" + (clicks - 1), 1L);
+    }
+
     private List<Path> segmentFiles() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(p -> p.getFileName().toString().endsWith(".journal2")).sorted().toList();
