@@ -312,7 +312,7 @@ final class JournalSegments {
         JournalValues dictionary = null;
         try {
             channel.truncate(0);
-            dictionary = new JournalValues(JournalValues.beside(path));
+            dictionary = new JournalValues(path, end);
             directory.syncDirectory();
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel, dictionary);

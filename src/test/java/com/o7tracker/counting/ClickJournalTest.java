@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -129,7 +130,9 @@ class ClickJournalTest {
         List<Path> segments = segmentFiles();
         assertThat(segments).as("rolled before the segment was full of clicks").hasSizeGreaterThan(1);
         for (Path segment : segments) {
-            assertThat(JournalValues.read(segment)).as("%s's dictionary: at most one batch past the bound", segment)
+            Matcher name = JournalDirectory.SEGMENT.matcher(segment.getFileName().toString());
+            assertThat(name.matches()).isTrue();
+            assertThat(JournalValues.read(segment, Long.parseLong(name.group(1)))).as("%s's dictionary: at most one batch past the bound", segment)
                     .hasSizeLessThanOrEqualTo(JournalValues.MAX_ENTRIES + perClick * chunk + 2);
         }
         Map<String, Long> browsers = new HashMap<>();
@@ -223,6 +226,35 @@ class ClickJournalTest {
         reopen();
         assertThat(journal.recoveredEnd()).isEqualTo(11);
         assertThat(journal.replay(0, 11).campaigns().get(7L)).containsExactly(1, 10, 0, 0, 0);
+    }
+
+    @Test
+    void anotherSegmentsDictionaryIsNeverReadAsASegmentsOwn() throws Exception {
+        open(2, 1_000_000);
+        for (int i = 0; i < 4; i++) {
+            Clicks.record(journal, 9, Platform.ANDROID, false,
+                    Visit.builder().set(Dimension.REFERRER, "r" + i + ".example").build());
+        }
+        journal.stop();
+        // Both dictionaries number their one entry per click from 2: swapped, each entry's number still fits.
+        Path first = JournalValues.beside(segmentFiles().get(0));
+        Path second = JournalValues.beside(segmentFiles().get(1));
+        Path aside = dir.resolve("aside");
+        Files.move(first, aside);
+        Files.move(second, first);
+        Files.move(aside, second);
+
+        journal = null;
+        open(2, 1_000_000);
+        assertThat(journal.recoveredEnd()).isEqualTo(4);
+        Map<String, Long> referrers = new HashMap<>();
+        journal.replay(0, 4).dimensions().forEach((row, slots) -> {
+            if (row.dimension() == Dimension.REFERRER) {
+                referrers.merge(row.value(), Arrays.stream(slots).sum(), Long::sum);
+            }
+        });
+        assertThat(referrers).as("the clicks count, without the values their dictionaries lost").containsOnly(
+                Map.entry(Values.NONE, 4L));
     }
 
     @Test
