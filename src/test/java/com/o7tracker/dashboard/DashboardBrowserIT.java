@@ -451,6 +451,21 @@ class DashboardBrowserIT {
         assertThat(browser.text("#android-url-error")).isEmpty();
     }
 
+    @Test
+    void theNameAndTagsFieldsLookLikeTheFormsOtherFields() {
+        browser.open(port, "");
+        for (String form : List.of("", "edit-")) {
+            WebElement url = browser.find("#" + form + "redirect-url");
+            for (String field : List.of("name", "tags")) {
+                WebElement text = browser.find("#" + form + field);
+                for (String property : List.of("font-size", "padding-top", "border-top-width", "border-top-color",
+                        "border-top-left-radius", "box-sizing")) {
+                    assertThat(text.getCssValue(property)).as(form + field + " " + property).isEqualTo(url.getCssValue(property));
+                }
+            }
+        }
+    }
+
     /** The browser reaches the service through a proxy that cuts its connections, as a network does. */
     @Test
     void aDroppedLiveConnectionShowsABannerAndTheNumbersAreReadAgain() throws Exception {
