@@ -81,4 +81,13 @@ class ValuesTest {
         assertThat(visit.get(Dimension.REFERRER)).isEqualTo(Values.OTHER);
         assertThat(visit.get(Dimension.BROWSER)).isEqualTo("Firefox");
     }
+
+    @Test
+    void aValueWithBidirectionalOrZeroWidthCharactersIsOther() {
+        assertThat(Values.utm("\u202Eevil")).isEqualTo(Values.OTHER);
+        assertThat(Values.utm("news\u200Bletter")).isEqualTo(Values.OTHER);
+        assertThat(Values.referrer("https://ex\u2066ample.com/")).isEqualTo(Values.OTHER);
+        assertThat(Values.software("Chrome\u200E")).isEqualTo(Values.OTHER);
+        assertThat(Values.utm("caf\u00e9 \u2709")).as("letters and symbols are kept").isEqualTo("caf\u00e9 \u2709");
+    }
 }
