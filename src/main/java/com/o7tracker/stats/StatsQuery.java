@@ -138,7 +138,9 @@ record StatsQuery(Instant from, Instant to, Interval interval, ValueFilter filte
                 for (String value : values) {
                     given.add(dimension.wireName());
                     // A country is two upper-case letters (or ZZ) whatever the case asked for.
-                    filter = new ValueFilter(dimension, dimension == Dimension.COUNTRY ? value.toUpperCase(Locale.ROOT) : value);
+                    boolean code = dimension == Dimension.COUNTRY && value.length() == 2 && value.chars().allMatch(
+                            c -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+                    filter = new ValueFilter(dimension, code ? value.toUpperCase(Locale.ROOT) : value);
                 }
             }
             if (given.size() > 1) {
