@@ -9,6 +9,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
@@ -27,8 +29,8 @@ import org.jdbi.v3.sqlobject.statement.UseRowMapper;
  * its hours ({@code click_dimension_hours}). Rolls minute buckets up into hours.
  *
  * <p>Each answer reads the coarsest rows that fit (migration V013): all campaigns' totals per
- * minute, hour and day, a campaign's days, a dimension's days, for the whole days of a range, and
- * hour rows only for the hours around them. At 10,000 campaigns and a year of hours, the series of
+ * minute, hour and day, a campaign's days (and months, for top campaigns), a dimension's days, for
+ * the whole days of a range, and hour rows only for the hours around them. At 10,000 campaigns and a year of hours, the series of
  * all campaigns by day read 365 rows instead of 87,600,000 (README, "Stats at scale").
  */
 public interface StatsDao {
@@ -73,9 +75,8 @@ public interface StatsDao {
     String ROWS = "(SELECT campaign_id, minute AS at, " + Buckets.COLUMNS + " FROM click_minutes"
             + " UNION ALL SELECT campaign_id, hour AS at, " + Buckets.COLUMNS + " FROM click_hours)";
 
-    /** A campaign's clicks per day: its day rows (its hours, kept by the database) and the minutes not yet in hours. */
-    String DAY_ROWS = "(SELECT campaign_id, minute AS at, " + Buckets.COLUMNS + " FROM click_minutes"
-            + " UNION ALL SELECT campaign_id, day AS at, " + Buckets.COLUMNS + " FROM click_days)";
+    /** A campaign's clicks per day (its minutes', kept by the database, whether rolled up into hours or not). */
+    String DAY_ROWS = "(SELECT campaign_id, day AS at, " + Buckets.COLUMNS + " FROM click_days)";
 
     /** All campaigns' clicks per minute, hour or day: the totals the database keeps (migration V013). */
     String TOTAL_MINUTES = "(SELECT minute AS at, " + Buckets.COLUMNS + " FROM click_total_minutes)";
@@ -216,9 +217,25 @@ public interface StatsDao {
      */
     default List<CampaignClicks> top(Instant from, Instant to, int n, StatsQuery.ValueFilter filter) {
         Timestamp[] days = wholeDays(from, to);
-        return filter == null ? topBetween(Timestamp.from(from), Timestamp.from(to), days[0], days[1], n)
-                : topOfValueBetween(filter.dimension().wireName(), filter.value(), Timestamp.from(from), Timestamp.from(to),
-                        days[0], days[1], n);
+        if (filter != null) {
+            return topOfValueBetween(filter.dimension().wireName(), filter.value(), Timestamp.from(from), Timestamp.from(to),
+                    days[0], days[1], n);
+        }
+        Timestamp[] months = wholeMonths(days[0].toInstant(), days[1].toInstant());
+        return topBetween(Timestamp.from(from), Timestamp.from(to), days[0], days[1], months[0], months[1], n);
+    }
+
+    /** As {@link #wholeDays}, the whole months (UTC) of a range of whole days. */
+    static Timestamp[] wholeMonths(Instant from, Instant to) {
+        LocalDate first = LocalDate.ofInstant(from, ZoneOffset.UTC);
+        if (first.getDayOfMonth() != 1 || !first.atStartOfDay(ZoneOffset.UTC).toInstant().equals(from)) {
+            first = first.withDayOfMonth(1).plusMonths(1);
+        }
+        LocalDate end = LocalDate.ofInstant(to, ZoneOffset.UTC).withDayOfMonth(1);
+        Instant start = first.atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant stop = end.atStartOfDay(ZoneOffset.UTC).toInstant();
+        return start.isBefore(stop) ? new Timestamp[] {Timestamp.from(start), Timestamp.from(stop)}
+                : new Timestamp[] {Timestamp.from(from), Timestamp.from(from)};
     }
 
     String TOP = "SELECT m.campaign_id, " + SUMS + """
@@ -228,6 +245,9 @@ public interface StatsDao {
     /** Hour rows of the range outside its whole days. */
     String EDGES = " hour >= :from AND hour < :to AND (hour < :dayFrom OR hour >= :dayTo)";
 
+    /** Minute rows of those hours. */
+    String MINUTE_EDGES = " minute >= :from AND minute < :to AND (minute < :dayFrom OR minute >= :dayTo)";
+
     String TOP_END = """
             ) AS m
             GROUP BY m.campaign_id
@@ -235,13 +255,22 @@ public interface StatsDao {
             LIMIT :n
             """;
 
-    @SqlQuery(TOP + "SELECT campaign_id, " + Buckets.COLUMNS + " FROM click_days WHERE day >= :dayFrom AND day < :dayTo"
+    /**
+     * The range's whole months from month rows, the days around them from day rows, the hours
+     * around those from hours and the minutes not yet rolled up into them.
+     */
+    @SqlQuery(TOP + "SELECT campaign_id, " + Buckets.COLUMNS + " FROM click_months WHERE month >= :monthFrom AND month < :monthTo"
+            + " UNION ALL SELECT campaign_id, " + Buckets.COLUMNS + " FROM click_days WHERE day >= :dayFrom AND day < :dayTo"
+            + " AND (day < :monthFrom OR day >= :monthTo)"
             + " UNION ALL SELECT campaign_id, " + Buckets.COLUMNS + " FROM click_hours WHERE" + EDGES
-            + " UNION ALL SELECT campaign_id, " + Buckets.COLUMNS + " FROM click_minutes WHERE minute >= :from AND minute < :to"
+            + " UNION ALL SELECT campaign_id, " + Buckets.COLUMNS + " FROM click_minutes WHERE"
+            + MINUTE_EDGES
             + TOP_END)
     @UseRowMapper(CampaignClicks.Mapper.class)
     List<CampaignClicks> topBetween(@Bind("from") Timestamp from, @Bind("to") Timestamp to,
-                                    @Bind("dayFrom") Timestamp dayFrom, @Bind("dayTo") Timestamp dayTo, @Bind("n") int n);
+                                    @Bind("dayFrom") Timestamp dayFrom, @Bind("dayTo") Timestamp dayTo,
+                                    @Bind("monthFrom") Timestamp monthFrom, @Bind("monthTo") Timestamp monthTo,
+                                    @Bind("n") int n);
 
     @SqlQuery(TOP + "SELECT campaign_id, " + Buckets.COLUMNS + " FROM click_dimension_days"
             + " WHERE dimension = :dimension AND value = :value AND day >= :dayFrom AND day < :dayTo"

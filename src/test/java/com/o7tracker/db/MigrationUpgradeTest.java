@@ -288,8 +288,13 @@ class MigrationUpgradeTest {
                     "2026-02-02 00:00:00+00 16 0 0");
             assertThat(rows(s, "SELECT day, android, iphone, other FROM click_total_days ORDER BY 1")).containsExactly(
                     "2026-01-31 00:00:00+00 224 0 1", "2026-02-01 00:00:00+00 13 2 0", "2026-02-02 00:00:00+00 16 0 0");
-            assertThat(rows(s, "SELECT campaign_id, day, android, other FROM click_days ORDER BY 1, 2")).as("from the hours only")
-                    .containsExactly("4294967296 2026-01-31 00:00:00+00 96 1", "4294967297 2026-01-31 00:00:00+00 128 0");
+            assertThat(rows(s, "SELECT campaign_id, day, android, other FROM click_days ORDER BY 1, 2")).containsExactly(
+                    "4294967296 2026-01-31 00:00:00+00 96 1", "4294967296 2026-02-01 00:00:00+00 5 0",
+                    "4294967297 2026-01-31 00:00:00+00 128 0", "4294967297 2026-02-01 00:00:00+00 8 0",
+                    "4294967297 2026-02-02 00:00:00+00 16 0");
+            assertThat(rows(s, "SELECT campaign_id, month, android, other FROM click_months ORDER BY 1, 2")).containsExactly(
+                    "4294967296 2026-01-01 00:00:00+00 96 1", "4294967296 2026-02-01 00:00:00+00 5 0",
+                    "4294967297 2026-01-01 00:00:00+00 128 0", "4294967297 2026-02-01 00:00:00+00 24 0");
             assertThat(rows(s, "SELECT campaign_id, dimension, day, value, android, bot_iphone FROM click_dimension_days"
                     + " ORDER BY 1, 2, 4")).containsExactly("4294967296 country 2026-01-31 00:00:00+00 DE 8 1",
                     "4294967297 country 2026-01-31 00:00:00+00 DE 7 0", "4294967297 referrer 2026-01-31 00:00:00+00 a.example 9 0");
@@ -328,7 +333,11 @@ class MigrationUpgradeTest {
                     "2026-01-31 00:00:00+00 224", "2026-02-01 00:00:00+00 313", "2026-02-02 00:00:00+00 16");
             assertThat(rows(s, "SELECT campaign_id, day, android, iphone FROM click_days ORDER BY 1, 2")).containsExactly(
                     "4294967296 2026-01-31 00:00:00+00 96 0", "4294967296 2026-02-01 00:00:00+00 105 2",
-                    "4294967297 2026-01-31 00:00:00+00 128 0", "4294967297 2026-02-01 00:00:00+00 8 0");
+                    "4294967297 2026-01-31 00:00:00+00 128 0", "4294967297 2026-02-01 00:00:00+00 208 0",
+                    "4294967297 2026-02-02 00:00:00+00 16 0");
+            assertThat(rows(s, "SELECT campaign_id, month, android FROM click_months ORDER BY 1, 2")).containsExactly(
+                    "4294967296 2026-01-01 00:00:00+00 96", "4294967296 2026-02-01 00:00:00+00 105",
+                    "4294967297 2026-01-01 00:00:00+00 128", "4294967297 2026-02-01 00:00:00+00 224");
             assertThat(rows(s, "SELECT dimension, day, value, android FROM click_dimension_total_days ORDER BY 1, 2, 3"))
                     .containsExactly("country 2026-01-31 00:00:00+00 DE 1015", "country 2026-02-01 00:00:00+00 FR 300",
                             "referrer 2026-01-31 00:00:00+00 a.example 9");

@@ -119,7 +119,9 @@ class KeptTotalsTest {
             {"SELECT day, " + COLUMNS + " FROM click_total_days GROUP BY 1",
              "SELECT date_trunc('day', at, 'UTC'), " + COLUMNS + " FROM " + BOTH + " GROUP BY 1"},
             {"SELECT campaign_id, day, " + COLUMNS + " FROM click_days GROUP BY 1, 2",
-             "SELECT campaign_id, date_trunc('day', hour, 'UTC'), " + COLUMNS + " FROM click_hours GROUP BY 1, 2"},
+             "SELECT campaign_id, date_trunc('day', at, 'UTC'), " + COLUMNS + " FROM " + BOTH + " GROUP BY 1, 2"},
+            {"SELECT campaign_id, month, " + COLUMNS + " FROM click_months GROUP BY 1, 2",
+             "SELECT campaign_id, date_trunc('month', at, 'UTC'), " + COLUMNS + " FROM " + BOTH + " GROUP BY 1, 2"},
             {"SELECT campaign_id, dimension, day, value, " + COLUMNS + " FROM click_dimension_days GROUP BY 1, 2, 3, 4",
              "SELECT campaign_id, dimension, date_trunc('day', hour, 'UTC'), value, " + COLUMNS
                      + " FROM click_dimension_hours GROUP BY 1, 2, 3, 4"},
@@ -170,8 +172,10 @@ class KeptTotalsTest {
 
     @Test
     void topCampaignsBreakdownsAndValueSeriesOverDaysAndTheirEdgesAreTheSumsOfTheirHours() throws SQLException {
-        // Whole days with hours on either side, hours within one day, and whole days only.
+        // Whole days with hours on either side, hours within one day, whole days only, and a whole
+        // month (March) with days and hours on either side.
         Instant[][] ranges = {
+            {Instant.parse("2026-02-27T05:00:00Z"), Instant.parse("2026-04-02T03:00:00Z")},
             {Instant.parse("2026-03-01T23:00:00Z"), Instant.parse("2026-03-03T01:00:00Z")},
             {Instant.parse("2026-03-02T03:00:00Z"), Instant.parse("2026-03-02T19:00:00Z")},
             {FROM, TO},
