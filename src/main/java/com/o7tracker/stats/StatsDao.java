@@ -238,9 +238,9 @@ public interface StatsDao {
                 : new Timestamp[] {Timestamp.from(from), Timestamp.from(from)};
     }
 
-    String TOP = "SELECT m.campaign_id, " + SUMS + """
-            , NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.id = m.campaign_id) AS deleted
-            FROM (""";
+    /** The sums per campaign, ranked; whether each of the first {@code :n} is deleted, looked up for those alone. */
+    String TOP = "SELECT t.*, NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.id = t.campaign_id) AS deleted FROM ("
+            + "SELECT m.campaign_id, " + SUMS + " FROM (";
 
     /** Hour rows of the range outside its whole days. */
     String EDGES = " hour >= :from AND hour < :to AND (hour < :dayFrom OR hour >= :dayTo)";
@@ -252,7 +252,8 @@ public interface StatsDao {
             ) AS m
             GROUP BY m.campaign_id
             ORDER BY clicks DESC, m.campaign_id
-            LIMIT :n
+            LIMIT :n) AS t
+            ORDER BY t.clicks DESC, t.campaign_id
             """;
 
     /**
