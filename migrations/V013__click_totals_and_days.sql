@@ -19,7 +19,11 @@
 --
 -- The migration takes the three click tables (in the order a flush and the rollup take them)
 -- before it creates the triggers and fills the totals from the rows already there: a flush waits
--- for it to commit (the clicks wait in the journal), and none is counted twice or missed.
+-- for it to commit (the clicks wait in the journal), and none is counted twice or missed. It waits
+-- at most 10 s for the tables, as migration 10 does for its own: queued behind a long
+-- transaction it would hold back every instance's flush; without them the start fails and the
+-- next start tries again.
+SET LOCAL lock_timeout = '10s';
 LOCK TABLE click_minutes, click_hours, click_dimension_hours IN SHARE ROW EXCLUSIVE MODE;
 
 CREATE TABLE click_total_minutes (
