@@ -3,22 +3,17 @@ package com.o7tracker.stats;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.o7tracker.counting.Buckets;
-import com.o7tracker.dimension.Dimension;
-import com.o7tracker.dimension.Values;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Optional;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
-import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import org.jdbi.v3.sqlobject.statement.UseRowMapper;
 
 /**
@@ -26,14 +21,15 @@ import org.jdbi.v3.sqlobject.statement.UseRowMapper;
  * buckets ({@code click_hours}), summed into buckets of an interval, every bucket of the range
  * present (zeros where there were no clicks), oldest first; and the campaigns with the most
  * clicks in a range. The same of one dimension's value and the breakdowns by a dimension, from
- * its hours ({@code click_dimension_hours}). Rolls minute buckets up into hours.
+ * its hours ({@code click_dimension_hours}); the breakdowns ({@link Breakdowns}). Rolls minute
+ * buckets up into hours ({@link MinuteRollup}).
  *
  * <p>Each answer reads the coarsest rows that fit (migration V013): all campaigns' totals per
  * minute, hour and day, a campaign's days (and months, for top campaigns), a dimension's days, for
  * the whole days of a range, and hour rows only for the hours around them. At 10,000 campaigns and a year of hours, the series of
  * all campaigns by day read 365 rows instead of 87,600,000 (README, "Stats at scale").
  */
-public interface StatsDao {
+public interface StatsDao extends Breakdowns, MinuteRollup {
 
     /** A campaign's clicks over a range, in the counters' names; {@code deleted} if it is gone since. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -284,116 +280,4 @@ public interface StatsDao {
                                            @Bind("dayFrom") Timestamp dayFrom, @Bind("dayTo") Timestamp dayTo,
                                            @Bind("n") int n);
 
-    /**
-     * The values of {@code dimension} over [{@code from}, {@code to}) (whole hours) of one campaign,
-     * or of all with a null id: the {@code limit} values with the most human clicks, then bots,
-     * then by value, and one {@link Values#OTHER} row with the rest and the clicks recorded as
-     * {@link Values#OTHER}; all in that order. The rows sum to the range's clicks. Whole days are
-     * read from day rows, the hours around them from hour rows; all campaigns' from their totals.
-     */
-    default List<ValueClicks> breakdown(Long campaignId, Dimension dimension, Instant from, Instant to, int limit) {
-        planForTheValues();
-        Timestamp start = Timestamp.from(from);
-        Timestamp end = Timestamp.from(to);
-        Timestamp[] days = wholeDays(from, to);
-        return campaignId == null ? breakdownOfAll(dimension.wireName(), start, end, days[0], days[1], limit, Values.OTHER)
-                : breakdownOf(campaignId, dimension.wireName(), start, end, days[0], days[1], limit, Values.OTHER);
-    }
-
-    /**
-     * In the read's transaction (AppliedPositions), each statement is planned for the values it is
-     * given. Else, once PgJDBC prepares a statement on the server (its fifth use), PostgreSQL may
-     * plan it once for any values: for a breakdown it guesses some 60 rows and sorts them by value,
-     * where a month of a campaign's 1,000 referrers is 720,000 rows, sorted in 930 ms; planned for
-     * its values, the same breakdown is hash-aggregated in 230 ms (PostgreSQL 15, measured).
-     * Outside a transaction it does nothing.
-     */
-    @SqlUpdate("SET LOCAL plan_cache_mode = force_custom_plan")
-    void planForTheValues();
-
-    /**
-     * A breakdown's values {@code m}, summed per value, ranked with {@code :other} last, the rows
-     * past {@code :limit} summed into it.
-     */
-    String BREAKDOWN = "WITH v AS (SELECT m.value, " + SUMS + " FROM (";
-
-    String BREAKDOWN_RANKED = """
-                ) AS m
-                GROUP BY m.value),
-            ranked AS (
-                SELECT v.*, row_number() OVER (ORDER BY v.value = :other, v.clicks DESC, v.bot DESC, v.value COLLATE "C") AS rank
-                FROM v),
-            folded AS (
-                SELECT CASE WHEN rank <= :limit AND value <> :other THEN value ELSE :other END AS value,
-                       sum(clicks) AS clicks, sum(android) AS android, sum(iphone) AS iphone,
-                       sum(windowsphone) AS windowsphone, sum(other) AS other, sum(bot) AS bot
-                FROM ranked
-                GROUP BY 1)
-            SELECT * FROM folded ORDER BY clicks DESC, bot DESC, value COLLATE "C"
-            """;
-
-    @SqlQuery(BREAKDOWN + "SELECT value, " + Buckets.COLUMNS + " FROM click_dimension_total_days"
-            + " WHERE dimension = :dimension AND day >= :dayFrom AND day < :dayTo"
-            + " UNION ALL SELECT value, " + Buckets.COLUMNS + " FROM click_dimension_total_hours"
-            + " WHERE dimension = :dimension AND" + EDGES + BREAKDOWN_RANKED)
-    @UseRowMapper(ValueClicks.Mapper.class)
-    List<ValueClicks> breakdownOfAll(@Bind("dimension") String dimension, @Bind("from") Timestamp from,
-                                     @Bind("to") Timestamp to, @Bind("dayFrom") Timestamp dayFrom,
-                                     @Bind("dayTo") Timestamp dayTo, @Bind("limit") int limit, @Bind("other") String other);
-
-    @SqlQuery(BREAKDOWN + "SELECT value, " + Buckets.COLUMNS + " FROM click_dimension_days"
-            + " WHERE campaign_id = :id AND dimension = :dimension AND day >= :dayFrom AND day < :dayTo"
-            + " UNION ALL SELECT value, " + Buckets.COLUMNS + " FROM click_dimension_hours"
-            + " WHERE campaign_id = :id AND dimension = :dimension AND" + EDGES + BREAKDOWN_RANKED)
-    @UseRowMapper(ValueClicks.Mapper.class)
-    List<ValueClicks> breakdownOf(@Bind("id") long campaignId, @Bind("dimension") String dimension,
-                                  @Bind("from") Timestamp from, @Bind("to") Timestamp to,
-                                  @Bind("dayFrom") Timestamp dayFrom, @Bind("dayTo") Timestamp dayTo,
-                                  @Bind("limit") int limit, @Bind("other") String other);
-
-    /** PostgreSQL's clock: the one every instance's rollup reads. */
-    @SqlQuery("SELECT now()")
-    Instant now();
-
-    /**
-     * Moves every minute bucket before {@code cutoff} (an hour's start) into its hour bucket, one
-     * hour by one statement (a short transaction each, however far behind: no {@code @Transaction}
-     * here): each click is in exactly one of the two tables at any time, so every sum stays the
-     * same. Returns how many minute buckets were moved.
-     */
-    default int rollUp(Instant cutoff) {
-        int moved = 0;
-        while (true) {
-            Optional<Instant> oldest = oldestMinuteBefore(Timestamp.from(cutoff));
-            if (oldest.isEmpty()) {
-                forgetTotalMinutesBefore(Timestamp.from(cutoff));
-                return moved;
-            }
-            Instant hourEnd = oldest.get().truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS);
-            moved += rollUpBefore(Timestamp.from(hourEnd.isBefore(cutoff) ? hourEnd : cutoff));
-        }
-    }
-
-    /** All campaigns' totals per minute past the retention: no minute series asks for them, their hours and days stay. */
-    @SqlUpdate("DELETE FROM click_total_minutes WHERE minute < :cutoff")
-    void forgetTotalMinutesBefore(@Bind("cutoff") Timestamp cutoff);
-
-    @SqlQuery("SELECT minute FROM click_minutes WHERE minute < :cutoff ORDER BY minute LIMIT 1")
-    Optional<Instant> oldestMinuteBefore(@Bind("cutoff") Timestamp cutoff);
-
-    /** Moves the minute buckets before {@code cutoff} into their hours, in one statement; returns how many. */
-    @SqlQuery("""
-            WITH moved AS (DELETE FROM click_minutes WHERE minute < :cutoff RETURNING *),
-                 added AS (
-                     INSERT INTO click_hours AS b (campaign_id, hour,\s""" + Buckets.COLUMNS + """
-            )
-                     SELECT campaign_id, date_trunc('hour', minute, 'UTC'), sum(android), sum(iphone),
-                            sum(windowsphone), sum(other), sum(bot_android), sum(bot_iphone),
-                            sum(bot_windowsphone), sum(bot_other)
-                     FROM moved GROUP BY campaign_id, date_trunc('hour', minute, 'UTC')
-                     ON CONFLICT (campaign_id, hour)\s""" + Buckets.ADD_ON_CONFLICT + """
-                     RETURNING 1)
-            SELECT count(*) FROM moved
-            """)
-    int rollUpBefore(@Bind("cutoff") Timestamp cutoff);
 }
