@@ -43,8 +43,20 @@ export async function counters(path) {
   return { body: await response.json(), applied: positions(response.headers.get('O7tracker-Applied')), response };
 }
 
-/** The stats path of a campaign (or of all, without an id) over a range. */
-export function statsPath(id, range) {
-  return '/admin/' + (id ? 'campaigns/' + id + '/' : '') + 'stats?interval=' + range.interval
-    + '&from=' + encodeURIComponent(range.from.toISOString()) + '&to=' + encodeURIComponent(range.to.toISOString());
+/**
+ * The stats path of a campaign (or of all, without an id) over a range, narrowed to one value of
+ * one dimension by filter ({ by: 'country', value: 'DE' }; hours and days only) if given.
+ */
+export function statsPath(id, range, filter) {
+  return '/admin/' + (id ? 'campaigns/' + id + '/' : '') + 'stats?interval=' + range.interval + rangeQuery(range)
+    + (filter ? '&' + filter.by + '=' + encodeURIComponent(filter.value) : '');
+}
+
+/** The breakdown path of a campaign (or of all, without an id) by one dimension over a range (whole hours). */
+export function breakdownPath(id, by, range, limit) {
+  return '/admin/' + (id ? 'campaigns/' + id + '/' : 'stats/') + 'breakdown?by=' + by + '&limit=' + limit + rangeQuery(range);
+}
+
+function rangeQuery(range) {
+  return '&from=' + encodeURIComponent(range.from.toISOString()) + '&to=' + encodeURIComponent(range.to.toISOString());
 }

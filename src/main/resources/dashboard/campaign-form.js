@@ -9,12 +9,20 @@ const PLATFORM_FIELDS = { Android: 'android-url', IPhone: 'iphone-url', WindowsP
 
 /** The API's field names for the inputs of the form whose ids begin with prefix ('' or 'edit-'). */
 export function fields(prefix) {
-  const named = { redirect_url: field(prefix, 'redirect-url') };
+  const named = { redirect_url: field(prefix, 'redirect-url'), name: field(prefix, 'name'), tags: field(prefix, 'tags') };
   Object.entries(PLATFORM_FIELDS).forEach(([platform, id]) => { named['platform_urls.' + platform] = field(prefix, id); });
   return named;
 }
 
-/** The request body; on edit, an empty platform URL removes it (its visitors go to the redirect URL). */
+/** Tags as typed: separated by commas or spaces; the API checks them and keeps them in lower case. */
+export function tags(text) {
+  return text.split(/[\s,]+/).filter(tag => tag);
+}
+
+/**
+ * The request body; on edit, an empty platform URL removes it (its visitors go to the redirect URL),
+ * and an empty name or tags field clears them.
+ */
 export function body(prefix, editing) {
   const urls = {};
   Object.entries(PLATFORM_FIELDS).forEach(([platform, id]) => {
@@ -23,6 +31,8 @@ export function body(prefix, editing) {
   });
   return JSON.stringify({
     redirect_url: field(prefix, 'redirect-url').value.trim(),
+    name: field(prefix, 'name').value.trim(),
+    tags: tags(field(prefix, 'tags').value),
     platform_urls: urls,
     forward_query: field(prefix, 'forward-query').checked
   });
@@ -30,6 +40,8 @@ export function body(prefix, editing) {
 
 export function fill(prefix, campaign) {
   field(prefix, 'redirect-url').value = campaign.redirect_url;
+  field(prefix, 'name').value = campaign.name || '';
+  field(prefix, 'tags').value = (campaign.tags || []).join(', ');
   Object.entries(PLATFORM_FIELDS).forEach(([platform, id]) => {
     field(prefix, id).value = (campaign.platform_urls || {})[platform] || '';
   });

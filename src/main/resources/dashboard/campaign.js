@@ -1,7 +1,11 @@
-// A campaign's page: the headline totals and chart of the chosen range, its history, its links and
-// its edit form; every number moves with the live clicks while the range reaches now.
+// A campaign's page: the headline totals and chart of the chosen range, where its clicks came from,
+// its history, its links and its edit form; every number moves with the live clicks while the
+// range reaches now. A value chosen among where they came from narrows the totals, chart and
+// history to its clicks (read again after live clicks: their events do not say where they came from).
 import { api, ApiError, counters, statsPath } from './api.js';
 import { Reads, holds } from './applied.js';
+import { Breakdowns, DIMENSIONS, label } from './breakdowns.js';
+import { WorldMap } from './worldmap.js';
 import { add } from './platforms.js';
 import * as chart from './chart.js';
 import * as history from './history.js';
@@ -13,8 +17,11 @@ import { clearErrors, confirm, pageError, showError } from './feedback.js';
 import * as list from './list.js';
 
 const state = { id: null, campaign: null, range: null, previous: null, buckets: [], before: [], applied: null, loading: 0, deleting: null,
-  offline: false };
+  offline: false, filter: null, inHours: false, again: null, shown: null };
 const reads = new Reads(clicks);
+/** How soon a chart narrowed to one value is read again after live clicks. */
+const FILTERED_AGAIN_MS = 3000;
+let breakdowns = null;
 
 function sqrt() {
   return document.getElementById('sqrt-scale').checked;
@@ -24,7 +31,12 @@ function render() {
   range.totals(state.range, state.buckets, state.previous, state.before, state.offline);
   chart.draw(state.buckets, state.range.interval, sqrt());
   history.render(state.buckets, state.range.interval);
-  document.getElementById('csv').href = statsPath(state.id, state.range) + '&format=csv';
+  document.getElementById('csv').href = statsPath(state.id, state.range, state.filter) + '&format=csv';
+  const filter = state.filter;
+  document.getElementById('filter').hidden = !filter;
+  document.getElementById('filter-text').textContent = !filter ? ''
+    : 'Only the clicks whose ' + DIMENSIONS.find(d => d.by === filter.by).column + ' is ' + label(filter.by, filter.value)
+      + (state.inHours ? '; per hour, as clicks are kept per hour by where they came from.' : '.');
 }
 
 /**
@@ -34,11 +46,19 @@ function render() {
 function load() {
   const ticket = ++state.loading;
   const id = state.id;
+  clearTimeout(state.again);
+  state.again = null;
   return reads.run(async () => {
     const now = Date.now();
-    const shown = range.current(now);
-    const [read, before] = await Promise.all([counters(statsPath(id, shown)), previousPeriod(id, shown, now)]);
+    const filter = state.filter;
+    const picked = range.current(now);
+    const shown = filter ? range.inHours(picked, now) : picked;
+    const reading = Promise.all([counters(statsPath(id, shown, filter)), previousPeriod(id, shown, now, filter)]);
+    // After the chart's reads: the browser's few connections to the service take them first.
+    breakdowns.read(id, picked).catch(e => pageError(e.message));
+    const [read, before] = await reading;
     if (ticket !== state.loading || state.id !== id) return;
+    state.inHours = shown !== picked;
     state.range = shown;
     state.previous = before.period;
     state.buckets = read.body.buckets;
@@ -53,8 +73,9 @@ function load() {
  * service keeps minutes for less long than that needs (STATS_MINUTE_RETENTION), the whole period
  * in the range's own buckets.
  */
-async function previousPeriod(id, shown, now) {
-  const period = range.previous(shown, now);
+async function previousPeriod(id, shown, now, filter) {
+  const period = filter ? range.inHours(range.previous(shown, now), now) : range.previous(shown, now);
+  if (filter) return { period, buckets: (await api(statsPath(id, period, filter))).buckets };
   try {
     return { period, buckets: (await api(statsPath(id, period))).buckets };
   } catch (e) {
@@ -65,18 +86,31 @@ async function previousPeriod(id, shown, now) {
   }
 }
 
-function showCampaign(campaign) {
+/**
+ * Shows the campaign; its edit form too, unless keepEdits and the user has changed the form since
+ * it was filled: a change told live (another's, or the echo of this page's own save) does not
+ * overwrite what is being typed.
+ */
+function showCampaign(campaign, keepEdits) {
   state.campaign = campaign;
-  document.getElementById('campaign-title').textContent = campaign.redirect_url;
+  document.getElementById('campaign-title').textContent = campaign.name || campaign.redirect_url;
   // A host written in other scripts is also shown as browsers send visitors to it, where a lookalike shows.
   const ascii = links.asciiHost(campaign.redirect_url);
-  document.getElementById('campaign-meta').textContent = 'Campaign ' + campaign.id + (ascii ? ' · host ' + ascii : '');
+  document.getElementById('campaign-meta').textContent = 'Campaign ' + campaign.id
+    + (campaign.name ? ' · ' + campaign.redirect_url : '') + (ascii ? ' · host ' + ascii : '');
+  const tags = document.getElementById('campaign-tags');
+  tags.replaceChildren(...(campaign.tags || []).length ? [list.tagList(campaign.tags)] : []);
+  tags.hidden = !(campaign.tags || []).length;
+  if (keepEdits && form.body('edit-', true) !== state.filled) return;
   form.fill('edit-', campaign);
+  state.filled = form.body('edit-', true);
   clearErrors(document.getElementById('edit'));
 }
 
 /** Opens the page of campaign id; false when there is no such campaign. */
 export async function show(id) {
+  if (state.shown !== String(id)) choose(null, false); // another campaign's values are not this one's
+  state.shown = String(id);
   state.id = null;
   let campaign;
   try {
@@ -100,6 +134,16 @@ export function resize() {
 export function hide() {
   state.id = null;
   state.loading++;
+  clearTimeout(state.again);
+  state.again = null;
+  if (breakdowns) breakdowns.stop();
+}
+
+/** Narrows the chart to one value ({ by, value }), or shows all clicks again (null); read = read them now. */
+function choose(filter, read = true) {
+  state.filter = filter;
+  if (breakdowns) breakdowns.mark(filter);
+  if (read && state.id) load().catch(e => pageError(e.message));
 }
 
 /**
@@ -109,7 +153,14 @@ export function hide() {
  * it holds the delta, which is left to it.
  */
 function clicks(delta, flush) {
-  if (state.id !== String(delta.campaign_id) || !state.range || !state.range.live || holds(state.applied, flush)) return;
+  if (state.id !== String(delta.campaign_id) || !state.range) return;
+  breakdowns.stale();
+  if (!state.range.live || holds(state.applied, flush)) return;
+  if (state.filter) {
+    // Whether these clicks are the chosen value's, only a read can tell.
+    if (!state.again) state.again = setTimeout(() => { if (state.id) load().catch(e => pageError(e.message)); }, FILTERED_AGAIN_MS);
+    return;
+  }
   const width = range.WIDTH[state.range.interval];
   const now = Date.now();
   const start = Math.floor(now / width) * width;
@@ -123,6 +174,18 @@ function clicks(delta, flush) {
 }
 
 export function init() {
+  breakdowns = new Breakdowns(document.getElementById('campaign-breakdowns'), {
+    map: new WorldMap(document.getElementById('campaign-map'), 'Clicks by country on a world map'),
+    choose: filter => choose(filter),
+    note: document.getElementById('campaign-breakdowns-note'),
+    read: 'Read with the chart\'s range'
+  });
+  document.getElementById('clear-filter').addEventListener('click', () => {
+    // The button hides: the focus goes to the value it narrowed to, where it can be chosen again.
+    const was = state.filter;
+    choose(null);
+    breakdowns.focus(was);
+  });
   range.picker(() => { if (state.id) load().catch(e => pageError(e.message)); });
   document.getElementById('sqrt-scale').addEventListener('change', () => { if (state.range) chart.draw(state.buckets, state.range.interval, sqrt()); });
   document.getElementById('edit').addEventListener('submit', async event => {
@@ -178,7 +241,7 @@ export function init() {
       return;
     }
     try {
-      showCampaign(await api('/admin/campaigns/' + change.campaign_id));
+      showCampaign(await api('/admin/campaigns/' + change.campaign_id), true);
     } catch (e) {
       // deleted meanwhile: its own event follows
     }

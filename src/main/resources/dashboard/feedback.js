@@ -29,17 +29,25 @@ export function clearErrors(form) {
 export function showError(form, message, fields) {
   clearErrors(form);
   const names = Object.keys(fields).sort((a, b) => b.length - a.length);
-  const name = names.find(n => message.includes(n));
+  const name = names.find(n => word(n).test(message));
   const input = name ? fields[name] : null;
   const slot = input ? document.getElementById(input.id + '-error') : form.querySelector('.form-error');
   let text = message;
   if (input) {
     const label = input.closest('label').querySelector('.label').textContent;
-    names.forEach(n => { text = text.split(n).join(n === name ? label : n); });
+    text = text.replace(word(name), (match, before) => before + label);
     input.setAttribute('aria-invalid', 'true');
     input.focus();
   }
   slot.textContent = text;
+}
+
+/**
+ * A field's name as a word of a message: not inside a longer name or word ("name" is not in
+ * "platform names", "platform_urls" not in "platform_urls.Android").
+ */
+function word(name) {
+  return new RegExp('(^|[^\\w.])' + name.replace(/[.]/g, '\\.') + '(?![\\w.])');
 }
 
 /** The live connection's banner: lost (the numbers are a snapshot) or back (the numbers were read again). */

@@ -58,3 +58,26 @@ export function zone(at) {
   const abs = Math.abs(minutes);
   return 'UTC' + sign + String(Math.floor(abs / 60)).padStart(2, '0') + ':' + String(abs % 60).padStart(2, '0');
 }
+
+const regions = new Intl.DisplayNames(undefined, { type: 'region', fallback: 'none' });
+const shares = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 1 });
+
+/**
+ * A country as a breakdown answers it (ISO 3166-1 alpha-2), with its name: "Germany (DE)",
+ * "Unknown (ZZ)"; another value ((other)) as it is.
+ */
+export function country(code) {
+  if (code === 'ZZ') return 'Unknown (ZZ)';
+  let name = null;
+  try {
+    name = /^[A-Z]{2}$/.test(code) ? regions.of(code) : null;
+  } catch (e) {
+    // a code the browser does not know: the code alone
+  }
+  return name ? name + ' (' + code + ')' : code;
+}
+
+/** A part of a whole as a percentage, "12.5%"; "–" of nothing. */
+export function share(part, whole) {
+  return whole > 0 ? shares.format(part / whole) : '–';
+}

@@ -1,5 +1,6 @@
-// The list of campaigns: search, sort by any column, a totals row, every campaign reachable page by
-// page (the API's Link cursor), counters moving with the live clicks, and the create form.
+// The list of campaigns: search, a tag filter (the API's), sort by any column, a totals row, every
+// campaign reachable page by page (the API's Link cursor), counters moving with the live clicks, and
+// the create form.
 import { api, counters } from './api.js';
 import { Reads, holds } from './applied.js';
 import { COUNTERS, add } from './platforms.js';
@@ -11,6 +12,8 @@ import { asciiHost, copyButton, trackingLink } from './links.js';
 
 const PAGE = '/admin/campaigns?limit=1000';
 const state = { campaigns: new Map(), next: null, sort: { key: 'created_at', descending: true }, query: '', queued: false,
+  // The tag filter: the campaigns with any of these tags (lower case), read so from the API.
+  tags: [],
   // Each campaign's read's positions: a live delta it holds already is not added again.
   applied: new Map() };
 const reads = new Reads((delta, flush) => {
@@ -22,9 +25,14 @@ const reads = new Reads((delta, flush) => {
   }
 });
 
+/** What the list calls a campaign: its name, or its redirect URL when it has none. */
+function title(campaign) {
+  return campaign.name || campaign.redirect_url;
+}
+
 const COLUMNS = {
   id: c => c.id,
-  redirect_url: c => c.redirect_url.toLowerCase(),
+  name: c => title(c).toLowerCase(),
   created_at: c => c.created_at
 };
 COUNTERS.forEach(counter => { COLUMNS[counter] = c => c[counter]; });
@@ -44,8 +52,17 @@ function row(campaign) {
   name.scope = 'row';
   const link = document.createElement('a');
   link.href = '#campaign/' + campaign.id;
-  link.textContent = campaign.redirect_url;
+  link.textContent = title(campaign);
   name.appendChild(link);
+  if (campaign.name) {
+    const url = document.createElement('small');
+    url.className = 'url';
+    url.textContent = campaign.redirect_url;
+    name.append(' ', url);
+  }
+  if ((campaign.tags || []).length) {
+    name.append(' ', tagList(campaign.tags));
+  }
   const ascii = asciiHost(campaign.redirect_url);
   if (ascii) {
     const host = document.createElement('small');
@@ -79,9 +96,25 @@ function row(campaign) {
   return tr;
 }
 
+/** A campaign's tags, each as text. */
+export function tagList(tags) {
+  const list = document.createElement('ul');
+  list.className = 'tags';
+  list.setAttribute('aria-label', 'Tags');
+  tags.forEach(tag => {
+    const item = document.createElement('li');
+    item.textContent = tag;
+    list.appendChild(item);
+  });
+  return list;
+}
+
 function matches(campaign) {
+  // A campaign created or changed since the read is shown only if the tag filter would have kept it.
+  if (state.tags.length && !(campaign.tags || []).some(tag => state.tags.includes(tag))) return false;
   const q = state.query;
   return !q || String(campaign.id).includes(q) || campaign.redirect_url.toLowerCase().includes(q)
+    || (campaign.name || '').toLowerCase().includes(q) || (campaign.tags || []).some(tag => tag.includes(q))
     || (asciiHost(campaign.redirect_url) || '').includes(q)
     || Object.values(campaign.platform_urls || {}).some(url => url.toLowerCase().includes(q));
 }
@@ -143,12 +176,17 @@ function keep(answer) {
   });
 }
 
+/** The first page's path: with the tag filter's tags, if any. */
+function firstPage() {
+  return state.tags.length ? PAGE + '&tag=' + encodeURIComponent(state.tags.join(',')) : PAGE;
+}
+
 /** Reads the campaigns again, as many pages as were shown; campaigns deleted meanwhile go. */
 export function load() {
   return reads.run(async () => {
     const pages = Math.max(1, state.pages || 1);
     const answers = [];
-    let path = PAGE;
+    let path = firstPage();
     while (path && answers.length < pages) {
       const answer = await page(path);
       answers.push(answer);
@@ -215,13 +253,28 @@ export function init() {
   document.querySelectorAll('#campaigns thead th[data-sort] button').forEach(button => {
     button.addEventListener('click', () => {
       const key = button.parentElement.dataset.sort;
-      state.sort = { key, descending: state.sort.key === key ? !state.sort.descending : key !== 'redirect_url' };
+      state.sort = { key, descending: state.sort.key === key ? !state.sort.descending : key !== 'name' };
       render();
     });
   });
   document.getElementById('search').addEventListener('input', event => {
     state.query = event.target.value.trim().toLowerCase();
     queue();
+  });
+  document.getElementById('tag-filter').addEventListener('change', async event => {
+    const error = document.getElementById('tag-filter-error');
+    error.textContent = '';
+    event.target.removeAttribute('aria-invalid');
+    const before = state.tags;
+    state.tags = form.tags(event.target.value.toLowerCase());
+    state.pages = 1;
+    try {
+      await load();
+    } catch (e) {
+      state.tags = before;
+      error.textContent = e.message;
+      event.target.setAttribute('aria-invalid', 'true');
+    }
   });
   document.getElementById('to-create').addEventListener('click', () => {
     document.getElementById('create').scrollIntoView({ block: 'start' });

@@ -2,6 +2,7 @@
 // (no build step, no framework, no inline code). This module routes between the pages.
 import * as list from './list.js';
 import * as campaign from './campaign.js';
+import * as overview from './overview.js';
 import * as live from './live.js';
 import { pageError } from './feedback.js';
 
@@ -17,6 +18,7 @@ async function route() {
   const hash = window.location.hash;
   const match = hash.match(/^#campaign\/(\d+)$/);
   if (match) {
+    overview.hide();
     if (await campaign.show(match[1])) {
       showView('campaign-view', 'Campaign ' + match[1]);
       campaign.resize();
@@ -27,6 +29,7 @@ async function route() {
   } else if (hash === '' || hash === '#') {
     campaign.hide();
     showView('list-view', 'Campaigns');
+    overview.show();
   } else {
     notFound('There is no page ' + hash.slice(1) + ' on this dashboard.');
   }
@@ -34,12 +37,14 @@ async function route() {
 
 function notFound(message) {
   campaign.hide();
+  overview.hide();
   document.getElementById('not-found-message').textContent = message;
   showView('not-found', 'Not found');
 }
 
 list.init();
 campaign.init();
+overview.init();
 window.addEventListener('hashchange', () => route().catch(e => pageError(e.message)));
 // The stream first: a click applied between the first read and the stream's opening would be missed.
 live.connect().then(() => list.load()).catch(e => pageError(e.message)).then(() => route()).catch(e => pageError(e.message));

@@ -78,6 +78,17 @@ export function previous(range, now) {
   return { interval, from, to: new Date(Math.min(Math.max(to, from.getTime() + width), range.from.getTime())) };
 }
 
+/**
+ * A range in minutes as whole hours (its first and last rounded out), as a series narrowed to one
+ * value is answered: clicks are kept per hour by where they came from. Hours and days as they are.
+ */
+export function inHours(range, now) {
+  if (range.interval !== 'minute') return range;
+  const from = Math.floor(range.from / HOUR) * HOUR;
+  const to = Math.ceil(range.to / HOUR) * HOUR;
+  return Object.assign({}, range, { interval: 'hour', from: new Date(from), to: new Date(to), live: to > (now || Date.now()) });
+}
+
 /** Builds the picker in its fieldset; onChange runs when another range is chosen. */
 export function picker(onChange) {
   listener = onChange;

@@ -8,7 +8,10 @@ import java.util.Map;
 
 /**
  * A campaign as stored and as the admin API shows it: the original service's JSON shape, then the
- * fields added since (Other and bot counters, platform URLs, query forwarding).
+ * fields added since (Other and bot counters, platform URLs, query forwarding, name and tags).
+ *
+ * @param name null when the campaign has none
+ * @param tags empty when it has none
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Campaign(
@@ -24,9 +27,12 @@ public record Campaign(
         long otherClickCount,
         long botClickCount,
         Map<String, String> platformUrls,
-        boolean forwardQuery) {
+        boolean forwardQuery,
+        String name,
+        List<String> tags) {
 
     public Campaign {
         platformUrls = platformUrls == null ? Map.of() : platformUrls; // JSON of the original's shape has none
+        tags = tags == null ? List.of() : List.copyOf(tags);
     }
 }

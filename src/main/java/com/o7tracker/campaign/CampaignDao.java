@@ -8,7 +8,9 @@ import java.util.Optional;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.customizer.AllowUnusedBindings;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.Define;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -23,14 +25,16 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 public interface CampaignDao {
 
     @SqlQuery("""
-            INSERT INTO campaigns (id, redirect_url, platforms, platform_urls, forward_query)
-            VALUES (:id, :redirectUrl, :platforms, CAST(:platformUrls AS jsonb), :forwardQuery)
+            INSERT INTO campaigns (id, redirect_url, platforms, platform_urls, forward_query, name, tags)
+            VALUES (:id, :redirectUrl, :platforms, CAST(:platformUrls AS jsonb), :forwardQuery,
+                    nullif(CAST(:name AS text), ''), :tags)
             ON CONFLICT (id) DO NOTHING
             RETURNING *
             """)
     Optional<Campaign> insertIfAbsent(@Bind("id") long id, @Bind("redirectUrl") String redirectUrl,
                                       @Bind("platforms") String[] platforms, @Bind("platformUrls") String platformUrls,
-                                      @Bind("forwardQuery") boolean forwardQuery);
+                                      @Bind("forwardQuery") boolean forwardQuery, @Bind("name") String name,
+                                      @Bind("tags") String[] tags);
 
     @SqlQuery("SELECT * FROM campaigns WHERE id = :id")
     Optional<Campaign> findById(@Bind("id") long id);
@@ -82,24 +86,26 @@ public interface CampaignDao {
         }
     }
 
-    /** Newest first, strictly after the keyset cursor (createdAt, id). */
+    /**
+     * Newest first, strictly after the keyset cursor (createdAt, id), keeping the campaigns that meet
+     * {@code conditions}: fixed SQL text from {@link CampaignFilter#conditions()}, over the values bound
+     * here (those it does not name are not used).
+     */
     @SqlQuery("""
             SELECT * FROM campaigns
-            WHERE (created_at, id) < (:createdAt, :id)
+            WHERE (created_at, id) < (:createdAt, :id)<conditions>
             ORDER BY created_at DESC, id DESC
             LIMIT :limit
             """)
-    List<Campaign> listPage(@Bind("createdAt") Instant createdAt, @Bind("id") long id, @Bind("limit") int limit);
+    @AllowUnusedBindings
+    List<Campaign> listPageWhere(@Define("conditions") String conditions, @Bind("platforms") String[] platforms,
+                                 @Bind("tags") String[] tags, @Bind("pattern") String pattern,
+                                 @Bind("createdAt") Instant createdAt, @Bind("id") long id, @Bind("limit") int limit);
 
-    /** As {@link #listPage}, keeping the campaigns that target any of {@code platforms}. */
-    @SqlQuery("""
-            SELECT * FROM campaigns
-            WHERE platforms && CAST(:platforms AS text[]) AND (created_at, id) < (:createdAt, :id)
-            ORDER BY created_at DESC, id DESC
-            LIMIT :limit
-            """)
-    List<Campaign> listPageTargeting(@Bind("platforms") String[] platforms, @Bind("createdAt") Instant createdAt,
-                                     @Bind("id") long id, @Bind("limit") int limit);
+    /** A page, newest first, strictly after the keyset cursor (createdAt, id), of the campaigns the filter keeps. */
+    default List<Campaign> listPage(CampaignFilter filter, Instant createdAt, long id, int limit) {
+        return listPageWhere(filter.conditions(), filter.platforms(), filter.tags(), filter.pattern(), createdAt, id, limit);
+    }
 
     @SqlQuery("""
             UPDATE campaigns
@@ -108,6 +114,8 @@ public interface CampaignDao {
                 platform_urls = (CASE WHEN :clearUrls THEN '{}'::jsonb ELSE platform_urls END
                                  || CAST(:setUrls AS jsonb)) - CAST(:removeUrls AS text[]),
                 forward_query = coalesce(:forwardQuery, forward_query),
+                name = CASE WHEN CAST(:name AS text) IS NULL THEN name ELSE nullif(CAST(:name AS text), '') END,
+                tags = coalesce(CAST(:tags AS text[]), tags),
                 updated_at = clock_timestamp()
             WHERE id = :id
             RETURNING *
@@ -115,7 +123,8 @@ public interface CampaignDao {
     Optional<Campaign> updateRow(@Bind("id") long id, @Bind("redirectUrl") String redirectUrl,
                                  @Bind("platforms") String[] platforms, @Bind("clearUrls") boolean clearUrls,
                                  @Bind("setUrls") String setUrls, @Bind("removeUrls") String[] removeUrls,
-                                 @Bind("forwardQuery") Boolean forwardQuery);
+                                 @Bind("forwardQuery") Boolean forwardQuery, @Bind("name") String name,
+                                 @Bind("tags") String[] tags);
 
     @SqlUpdate("DELETE FROM campaigns WHERE id = :id")
     int deleteRow(@Bind("id") long id);
@@ -142,15 +151,17 @@ public interface CampaignDao {
         CampaignRequest.UrlChanges urls = request.platformUrls();
         return insertIfAbsent(id, request.redirectUrl(),
                 request.platforms() == null ? new String[0] : request.platforms(),
-                urls == null ? "{}" : urls.setJson(), Boolean.TRUE.equals(request.forwardQuery()));
+                urls == null ? "{}" : urls.setJson(), Boolean.TRUE.equals(request.forwardQuery()),
+                request.name() == null ? "" : request.name(),
+                request.tags() == null ? new String[0] : request.tags());
     }
 
-    /** Replaces the fields given (null keeps the stored value) and moves updated_at. */
+    /** Replaces the fields given (null keeps the stored value; a name of "" clears it) and moves updated_at. */
     default Optional<Campaign> update(long id, CampaignRequest request) {
         CampaignRequest.UrlChanges urls = request.platformUrls() == null
                 ? CampaignRequest.UrlChanges.KEEP : request.platformUrls();
         return updateRow(id, request.redirectUrl(), request.platforms(), urls.clear(), urls.setJson(),
-                urls.removeKeys(), request.forwardQuery());
+                urls.removeKeys(), request.forwardQuery(), request.name(), request.tags());
     }
 
     default boolean delete(long id) {

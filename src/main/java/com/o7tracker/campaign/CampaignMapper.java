@@ -25,7 +25,9 @@ public class CampaignMapper implements RowMapper<Campaign> {
                 rs.getLong("other_click_count"),
                 rs.getLong("bot_click_count"),
                 PlatformUrls.parse(rs.getString("platform_urls")),
-                rs.getBoolean("forward_query"));
+                rs.getBoolean("forward_query"),
+                rs.getString("name"),
+                List.of((String[]) rs.getArray("tags").getArray()));
     }
 
     private static List<Platform> platforms(Array array) throws SQLException {

@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * What a client may write in a campaign: {@code redirect_url}, {@code platforms},
- * {@code platform_urls} and {@code forward_query}. The fields a client reads back (id, timestamps,
+ * {@code platform_urls}, {@code forward_query}, {@code name} and {@code tags} (their rules in
+ * {@link Labels}). The fields a client reads back (id, timestamps,
  * counters) are accepted and ignored, so a campaign can be sent back as it was read; any other
  * field is refused by name.
  *
@@ -21,8 +22,16 @@ import java.util.Set;
  * @param platforms    null when absent; canonical names, duplicates dropped, in the order given
  * @param platformUrls null when absent (an update keeps the stored ones)
  * @param forwardQuery null when absent
+ * @param name         null when absent (an update keeps the stored one); {@code ""} clears it
+ * @param tags         null when absent; lower case, duplicates dropped, in the order given
  */
-public record CampaignRequest(String redirectUrl, String[] platforms, UrlChanges platformUrls, Boolean forwardQuery) {
+public record CampaignRequest(String redirectUrl, String[] platforms, UrlChanges platformUrls, Boolean forwardQuery,
+                              String name, String[] tags) {
+
+    /** A request that leaves the name and tags as they are. */
+    public CampaignRequest(String redirectUrl, String[] platforms, UrlChanges platformUrls, Boolean forwardQuery) {
+        this(redirectUrl, platforms, platformUrls, forwardQuery, null, null);
+    }
 
     public static final int MAX_URL_LENGTH = 2048;
 
@@ -62,7 +71,9 @@ public record CampaignRequest(String redirectUrl, String[] platforms, UrlChanges
         return new CampaignRequest(request.redirectUrl,
                 request.platforms == null ? new String[0] : request.platforms,
                 request.platformUrls == null ? UrlChanges.NONE : request.platformUrls,
-                request.forwardQuery == null ? Boolean.FALSE : request.forwardQuery);
+                request.forwardQuery == null ? Boolean.FALSE : request.forwardQuery,
+                request.name == null ? "" : request.name,
+                request.tags == null ? new String[0] : request.tags);
     }
 
     public static CampaignRequest forUpdate(JsonNode body) {
@@ -74,6 +85,8 @@ public record CampaignRequest(String redirectUrl, String[] platforms, UrlChanges
         String[] platforms = null;
         UrlChanges platformUrls = null;
         Boolean forwardQuery = null;
+        String name = null;
+        String[] tags = null;
         for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             switch (field.getKey()) {
@@ -81,15 +94,17 @@ public record CampaignRequest(String redirectUrl, String[] platforms, UrlChanges
                 case "platforms" -> platforms = platforms(field.getValue());
                 case "platform_urls" -> platformUrls = platformUrls(field.getValue());
                 case "forward_query" -> forwardQuery = forwardQuery(field.getValue());
+                case "name" -> name = Labels.name(field.getValue());
+                case "tags" -> tags = Labels.tags(field.getValue());
                 default -> {
                     if (!READ_ONLY.contains(field.getKey())) {
                         throw ApiException.unprocessable("Unknown field " + ApiException.quote(field.getKey())
-                                + "; a campaign has redirect_url, platforms, platform_urls and forward_query.");
+                                + "; a campaign has redirect_url, platforms, platform_urls, forward_query, name and tags.");
                     }
                 }
             }
         }
-        return new CampaignRequest(redirectUrl, platforms, platformUrls, forwardQuery);
+        return new CampaignRequest(redirectUrl, platforms, platformUrls, forwardQuery, name, tags);
     }
 
     /**

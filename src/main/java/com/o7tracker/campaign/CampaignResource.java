@@ -21,11 +21,9 @@ import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Instant;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 
 /**
  * The admin API of campaigns, behind basic auth. Also served under the original README's spelling
@@ -71,9 +69,10 @@ public class CampaignResource {
     @GET
     @Timed
     public Response list(@QueryParam("platforms") List<String> platforms, @QueryParam("platform") List<String> platform,
-                         @QueryParam("limit") String limit, @QueryParam("after") String after,
+                         @QueryParam("tag") List<String> tag, @QueryParam("tags") List<String> tags,
+                         @QueryParam("q") String q, @QueryParam("limit") String limit, @QueryParam("after") String after,
                          @Context UriInfo uriInfo) {
-        String[] wanted = parsePlatforms(platforms, platform);
+        CampaignFilter wanted = CampaignFilter.parse(platforms, platform, tag, tags, q);
         int pageSize = LIMIT.read(limit);
         Cursor cursor = after == null ? new Cursor(END_OF_TIME, Long.MAX_VALUE) : Cursor.parse(after);
         AppliedPositions.Read<List<Campaign>> read = positions.read(
@@ -107,23 +106,6 @@ public class CampaignResource {
             throw id.unknown();
         }
         return Response.noContent().build();
-    }
-
-    private static String[] parsePlatforms(List<String> platforms, List<String> platform) {
-        Set<String> names = new LinkedHashSet<>();
-        for (List<String> values : List.of(platforms, platform)) {
-            for (String value : values) {
-                for (String name : value.split(",")) {
-                    if (name.isBlank()) {
-                        continue;
-                    }
-                    names.add(Platform.parse(name).orElseThrow(() -> ApiException.badRequest(
-                            "Query parameter platforms holds unknown platform " + ApiException.quote(name.trim())
-                                    + "; known: " + Platform.NAMES + ".")).canonical());
-                }
-            }
-        }
-        return names.toArray(String[]::new);
     }
 
     /** The keyset position of the last campaign of a page: its creation time (microseconds) and id. */

@@ -43,11 +43,9 @@ public class CampaignService {
         return dao.findById(id);
     }
 
-    /** A page, newest first, strictly after the cursor; {@code platforms} empty means all campaigns. */
-    public List<Campaign> list(String[] platforms, Instant afterCreatedAt, long afterId, int limit) {
-        return platforms.length == 0
-                ? dao.listPage(afterCreatedAt, afterId, limit)
-                : dao.listPageTargeting(platforms, afterCreatedAt, afterId, limit);
+    /** A page, newest first, strictly after the cursor, of the campaigns the filter keeps. */
+    public List<Campaign> list(CampaignFilter filter, Instant afterCreatedAt, long afterId, int limit) {
+        return dao.listPage(filter, afterCreatedAt, afterId, limit);
     }
 
     public Optional<Campaign> update(long id, CampaignRequest request) {

@@ -15,37 +15,44 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 public interface DimensionRows {
 
     /**
+     * The rows one statement upserts at most: a flush of many campaigns' varied clicks can hold
+     * over 100,000 (up to one per dimension for each (campaign, minute, visit) held), and each
+     * statement must end well within the socket timeout.
+     */
+    int STATEMENT_ROWS = 10_000;
+
+    /**
      * The (campaign, hour, dimension, value) rows, in key order (every instance's flush upserts
      * them in the same order: two flushes of the same rows wait for each other instead of
-     * deadlocking); a deleted campaign's are dropped.
+     * deadlocking), in statements of at most {@link #STATEMENT_ROWS}; a deleted campaign's are dropped.
      */
     default void addToDimensions(Map<ClickCounts.DimensionHour, long[]> dimensions) {
-        if (dimensions.isEmpty()) {
-            return;
-        }
         List<Map.Entry<ClickCounts.DimensionHour, long[]>> rows = new ArrayList<>(dimensions.entrySet());
         rows.sort(Comparator.comparingLong((Map.Entry<ClickCounts.DimensionHour, long[]> e) -> e.getKey().campaignId())
                 .thenComparing(e -> e.getKey().dimension().wireName())
                 .thenComparingLong(e -> e.getKey().hour())
                 .thenComparing(e -> e.getKey().value()));
-        int n = rows.size();
-        long[] ids = new long[n];
-        String[] names = new String[n];
-        long[] starts = new long[n];
-        String[] values = new String[n];
-        long[][] slots = new long[ClickCounts.SLOTS][n];
-        for (int j = 0; j < n; j++) {
-            ClickCounts.DimensionHour key = rows.get(j).getKey();
-            ids[j] = key.campaignId();
-            names[j] = key.dimension().wireName();
-            starts[j] = key.hour() * 3600;
-            values[j] = key.value();
-            for (int s = 0; s < ClickCounts.SLOTS; s++) {
-                slots[s][j] = rows.get(j).getValue()[s];
+        for (int from = 0; from < rows.size(); from += STATEMENT_ROWS) {
+            List<Map.Entry<ClickCounts.DimensionHour, long[]>> part = rows.subList(from, Math.min(rows.size(), from + STATEMENT_ROWS));
+            int n = part.size();
+            long[] ids = new long[n];
+            String[] names = new String[n];
+            long[] starts = new long[n];
+            String[] values = new String[n];
+            long[][] slots = new long[ClickCounts.SLOTS][n];
+            for (int j = 0; j < n; j++) {
+                ClickCounts.DimensionHour key = part.get(j).getKey();
+                ids[j] = key.campaignId();
+                names[j] = key.dimension().wireName();
+                starts[j] = key.hour() * 3600;
+                values[j] = key.value();
+                for (int s = 0; s < ClickCounts.SLOTS; s++) {
+                    slots[s][j] = part.get(j).getValue()[s];
+                }
             }
+            addToDimensionHours(ids, names, starts, values, slots[0], slots[1], slots[2], slots[3], slots[4], slots[5],
+                    slots[6], slots[7]);
         }
-        addToDimensionHours(ids, names, starts, values, slots[0], slots[1], slots[2], slots[3], slots[4], slots[5],
-                slots[6], slots[7]);
     }
 
     /** The rows of {@link #addToDimensions}, {@code slots} in {@link Buckets#COLUMNS}' order. */

@@ -1,6 +1,5 @@
 package com.o7tracker.counting;
 
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -74,7 +73,7 @@ final class JournalRecovery {
                 long records = channel.size() / recordFormat.bytes;
                 long limit = base + (next == null ? records : Math.min(records, next - base));
                 List<String> values = recordFormat == JournalRecord.Format.VISITS
-                        ? JournalValues.read(entry.getValue()) : List.of();
+                        ? JournalValues.read(entry.getValue(), base) : List.of();
                 long good = format.scan(channel, recordFormat, values, base, base, limit, seen);
                 long goodBytes = (good - base) * recordFormat.bytes;
                 if (next == null && channel.size() != goodBytes) {
@@ -115,7 +114,7 @@ final class JournalRecovery {
             }
             Path path = list.get(i).getValue();
             JournalRecord.Format recordFormat = JournalRecord.Format.of(path);
-            List<String> values = recordFormat == JournalRecord.Format.VISITS ? JournalValues.read(path) : List.of();
+            List<String> values = recordFormat == JournalRecord.Format.VISITS ? JournalValues.read(path, base) : List.of();
             try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
                 long reached = format.scan(channel, recordFormat, values, base, expected, limit, add);
                 if (reached < limit) {

@@ -107,12 +107,14 @@ final class JournalSegments {
     }
 
     /**
-     * Before a batch is encoded: rolls to a new segment when the current one is full (or there is
-     * none), and returns the dictionary the batch's values are numbered in.
+     * Before a batch is encoded: rolls to a new segment when the current one is full of clicks or
+     * its dictionary full of values ({@link JournalValues#MAX_ENTRIES}), or there is none, and
+     * returns the dictionary the batch's values are numbered in.
      */
     JournalValues prepare() throws IOException {
         synchronized (directory) {
-            if (segment == null || end - segmentBase >= segmentClicks) {
+            if (segment == null || end - segmentBase >= segmentClicks
+                    || (values.size() >= JournalValues.MAX_ENTRIES && end > segmentBase)) {
                 openSegment();
             }
             return values;
@@ -310,7 +312,7 @@ final class JournalSegments {
         JournalValues dictionary = null;
         try {
             channel.truncate(0);
-            dictionary = new JournalValues(JournalValues.beside(path));
+            dictionary = new JournalValues(path, end);
             directory.syncDirectory();
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel, dictionary);

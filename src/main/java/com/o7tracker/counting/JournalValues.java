@@ -21,13 +21,15 @@ import java.util.zip.CRC32C;
  * {@link Values#NONE}, 1 {@link Values#OTHER}; the file's entries are 2, 3, … in order.
  *
  * <pre>
- * entry: length(2) utf8(length) crc32c(4) — crc over the entry's number and its bytes
+ * entry: length(2) utf8(length) crc32c(4) — crc over the segment's base, the entry's number and its bytes
  * </pre>
  *
  * <p>The writer thread's own: it numbers the values of a batch ({@link #id}), and the journal
  * writes the new entries ({@link #writePending}) and makes them durable before the records that
  * refer to them, so a durable record's values are always on disk. Reading a dictionary back
- * stops at the first entry that is missing or does not pass.
+ * stops at the first entry that is missing or does not pass: every segment numbers its entries
+ * from 2, so the checksum covers the segment's base too, and the dictionary of another segment
+ * (a file copied or renamed, by a person or a damaged file system) never passes as this one's.
  */
 final class JournalValues implements AutoCloseable {
 
@@ -36,16 +38,31 @@ final class JournalValues implements AutoCloseable {
     private static final int FIRST_ENTRY = 2;
     /** Longer than any value the rules of {@link Values} let through (253 characters, up to 4 bytes each). */
     private static final int MAX_BYTES = 0xFFFF;
+    /**
+     * The entries a dictionary takes before its segment rolls ({@link JournalSegments#prepare}): the
+     * bound of distinct values is per campaign and hour, but a segment lasts until it holds
+     * millions of clicks, days at a quiet instance, and its dictionary would hold every hour's
+     * values meanwhile. At most about 50 MB on disk and in the writer's map (values of 253
+     * characters), read whole by each replay of the segment.
+     */
+    static final int MAX_ENTRIES = 100_000;
 
     private final FileChannel file;
+    /** The position of the segment's first record. */
+    private final long base;
     private final Map<String, Integer> ids = new HashMap<>();
     private final CRC32C crc = new CRC32C();
     private ByteBuffer pending = ByteBuffer.allocate(4096);
     private long written;
 
-    /** A new, empty dictionary for the segment being opened (an older file of the same name is cut). */
-    JournalValues(Path path) throws IOException {
-        this.file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+    /**
+     * A new, empty dictionary for the segment at {@code base} being opened, in the file
+     * {@link #beside} it (an older file of the same name is cut).
+     */
+    JournalValues(Path segment, long base) throws IOException {
+        this.base = base;
+        this.file = FileChannel.open(beside(segment), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.READ);
         try {
             file.truncate(0);
         } catch (IOException e) {
@@ -82,9 +99,14 @@ final class JournalValues implements AutoCloseable {
             pending.flip();
             pending = larger.put(pending);
         }
-        pending.putShort((short) bytes.length).put(bytes).putInt(checksum(next, bytes, 0, bytes.length));
+        pending.putShort((short) bytes.length).put(bytes).putInt(checksum(crc, base, next, bytes, 0, bytes.length));
         ids.put(value, next);
         return next;
+    }
+
+    /** How many entries this dictionary has numbered. */
+    int size() {
+        return ids.size();
     }
 
     /** Writes the entries numbered since the last write; with {@code force}, waits until they are on disk. */
@@ -125,8 +147,11 @@ final class JournalValues implements AutoCloseable {
         }
     }
 
-    /** Reads a segment's dictionary back: its entries in order, up to the first that is missing or damaged. */
-    static List<String> read(Path segment) throws IOException {
+    /**
+     * Reads the dictionary of the segment at {@code base} back: its entries in order, up to the
+     * first that is missing or damaged.
+     */
+    static List<String> read(Path segment, long base) throws IOException {
         Path path = beside(segment);
         List<String> values = new ArrayList<>();
         values.add(Values.NONE);
@@ -144,7 +169,7 @@ final class JournalValues implements AutoCloseable {
             }
             int start = in.position();
             in.position(start + length);
-            if (in.getInt() != checksum(crc, values.size(), all, start, length)) {
+            if (in.getInt() != checksum(crc, base, values.size(), all, start, length)) {
                 break;
             }
             values.add(new String(all, start, length, StandardCharsets.UTF_8));
@@ -152,12 +177,11 @@ final class JournalValues implements AutoCloseable {
         return values;
     }
 
-    private int checksum(int id, byte[] bytes, int from, int length) {
-        return checksum(crc, id, bytes, from, length);
-    }
-
-    private static int checksum(CRC32C crc, int id, byte[] bytes, int from, int length) {
+    private static int checksum(CRC32C crc, long base, int id, byte[] bytes, int from, int length) {
         crc.reset();
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            crc.update((int) (base >>> shift));
+        }
         for (int shift = 24; shift >= 0; shift -= 8) {
             crc.update(id >>> shift);
         }

@@ -35,7 +35,7 @@ public class DashboardResource {
     static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     /** The dashboard's own files: a name of lower-case words, looked up only in its folder. */
-    private static final Pattern NAME = Pattern.compile("[a-z]+(-[a-z]+)*\\.(js|css)");
+    private static final Pattern NAME = Pattern.compile("[a-z]+(-[a-z]+)*\\.(js|css|svg)");
     /** uPlot, by the version of the org.webjars.npm:uplot dependency in pom.xml. */
     private static final String UPLOT = "/META-INF/resources/webjars/uplot/1.6.30/dist/";
     private static final Map<String, String> LIBRARIES = Map.of(
@@ -44,7 +44,9 @@ public class DashboardResource {
     private static final Map<String, String> TYPES = Map.of(
             "html", "text/html; charset=utf-8",
             "js", "text/javascript; charset=utf-8",
-            "css", "text/css; charset=utf-8");
+            "css", "text/css; charset=utf-8",
+            // The world map, read by the page and shaded in it (worldmap.js); made by src/main/map/.
+            "svg", "image/svg+xml; charset=utf-8");
 
     /** The files read so far, each read once: the jar does not change while it runs. */
     private final Map<String, File> files = new ConcurrentHashMap<>();

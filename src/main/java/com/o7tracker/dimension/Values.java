@@ -54,10 +54,11 @@ public final class Values {
         if (host.isEmpty() || host.length() > MAX_HOST || host.indexOf(' ') >= 0) {
             return NONE; // not a host
         }
-        if (host.chars().anyMatch(Character::isISOControl)) {
+        if (hasControls(host)) {
             return OTHER;
         }
-        return host.toLowerCase(Locale.ROOT);
+        String lower = host.toLowerCase(Locale.ROOT);
+        return lower.length() > MAX_HOST ? NONE : lower; // lower case can be longer: 'İ' is "i̇"
     }
 
     private static boolean isScheme(String s, int end) {
@@ -71,6 +72,15 @@ public final class Values {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether {@code s} holds a control character (C0, DEL, C1) or a format character (Unicode's
+     * Cf: the bidirectional overrides and isolates, zero-width characters, the soft hyphen), which
+     * would make a value show as something else than it is: {@code U+202E evil} reads "live".
+     */
+    static boolean hasControls(String s) {
+        return s.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT);
     }
 
     /** The bound of a name the User-Agent parse gives, in characters. */
@@ -90,7 +100,7 @@ public final class Values {
         if (s.isEmpty() || s.equals("Unknown") || s.equals("??") || s.equals("Hacker")) {
             return NONE;
         }
-        if (s.length() > MAX_SOFTWARE || s.codePoints().anyMatch(Character::isISOControl)) {
+        if (s.length() > MAX_SOFTWARE || hasControls(s)) {
             return OTHER;
         }
         return s;
@@ -105,7 +115,7 @@ public final class Values {
         if (s.isEmpty()) {
             return NONE;
         }
-        if (s.codePoints().anyMatch(Character::isISOControl)) {
+        if (hasControls(s)) {
             return OTHER;
         }
         if (s.codePointCount(0, s.length()) > MAX_UTM) {

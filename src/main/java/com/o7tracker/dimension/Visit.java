@@ -72,8 +72,13 @@ public final class Visit {
             values[Dimension.COUNTRY.ordinal()] = UNKNOWN_COUNTRY;
         }
 
+        /**
+         * Sets a value; one that is empty or longer than {@link Values#MAX_HOST} characters (the
+         * longest the rules let through, and the longest click_dimension_hours stores) is
+         * {@link Values#OTHER}: a value the database refused would fail every flush after it.
+         */
         public Builder set(Dimension dimension, String value) {
-            values[dimension.ordinal()] = Objects.requireNonNull(value);
+            values[dimension.ordinal()] = value.isEmpty() || value.length() > Values.MAX_HOST ? Values.OTHER : value;
             return this;
         }
 

@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * A click's country, ISO 3166-1 alpha-2 in upper case, {@link #UNKNOWN} when it cannot be told:
  * what a trusted edge says in its header (App Engine's X-Appengine-Country, Cloudflare's
- * CF-IPCountry), unless it says it does not know; otherwise what the country database has for the
+ * CF-IPCountry) on a connection from a trusted proxy, unless it says it does not know; otherwise what the country database has for the
  * client's address, the one the whole service takes ({@link ClientAddress}). A private, loopback
  * or unparseable address has no country.
  */
@@ -41,12 +41,14 @@ public final class Countries {
 
     /**
      * The country of a request: {@code edgeValue} (the trusted header's value, or null) when it
-     * names one, else the database's for the client's address ({@code remoteAddress} and the
-     * request's X-Forwarded-For headers, by {@link ClientAddress}).
+     * names one and the connection comes from a trusted proxy (the edge: a visitor who reaches the
+     * port directly would choose their own country), else the database's for the client's
+     * address ({@code remoteAddress} and the request's X-Forwarded-For headers, by
+     * {@link ClientAddress}).
      */
     public String of(String edgeValue, String remoteAddress, List<String> forwardedFor) {
         Optional<String> told = code(edgeValue);
-        if (told.isPresent()) {
+        if (told.isPresent() && ClientAddress.parse(remoteAddress).filter(clientAddress::isTrustedProxy).isPresent()) {
             return told.get();
         }
         if (database.isEmpty()) {

@@ -7,8 +7,10 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +37,8 @@ public class BreakdownResource {
     @Produces({MediaType.APPLICATION_JSON, StatsQuery.CSV})
     public Response all(@QueryParam("by") String by, @QueryParam("limit") String limit, @QueryParam("from") String from,
                         @QueryParam("to") String to, @QueryParam("format") String format,
-                        @HeaderParam("Accept") String accept) {
-        StatsQuery.Breakdown breakdown = queries.breakdown(by, limit, from, to, format, accept);
+                        @HeaderParam("Accept") String accept, @Context UriInfo uri) {
+        StatsQuery.Breakdown breakdown = queries.breakdown(by, limit, from, to, format, accept, uri.getQueryParameters());
         StatsQuery query = breakdown.query();
         AppliedPositions.Read<List<ValueClicks>> read = positions.read(
                 () -> stats.breakdown(null, breakdown.by(), query.from(), query.to(), breakdown.limit()));

@@ -22,7 +22,8 @@ interface Breakdowns {
      * The values of {@code dimension} over [{@code from}, {@code to}) (whole hours) of one campaign,
      * or of all with a null id: the {@code limit} values with the most human clicks, then bots,
      * then by value, and one {@link Values#OTHER} row with the rest and the clicks recorded as
-     * {@link Values#OTHER}; all in that order. The rows sum to the range's clicks. Whole days are
+     * {@link Values#OTHER}; all ordered by human clicks, then bots, then value, the
+     * {@link Values#OTHER} row among them. The rows sum to the range's clicks. Whole days are
      * read from day rows, the hours around them from hour rows; all campaigns' from their totals.
      */
     default List<ValueClicks> breakdown(Long campaignId, Dimension dimension, Instant from, Instant to, int limit) {

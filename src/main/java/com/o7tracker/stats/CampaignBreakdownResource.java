@@ -10,8 +10,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,9 +46,9 @@ public class CampaignBreakdownResource {
     public Response campaign(@PathParam("id") CampaignIdParam id, @QueryParam("by") String by,
                              @QueryParam("limit") String limit, @QueryParam("from") String from,
                              @QueryParam("to") String to, @QueryParam("format") String format,
-                             @HeaderParam("Accept") String accept) {
+                             @HeaderParam("Accept") String accept, @Context UriInfo uri) {
         long campaignId = id.value();
-        StatsQuery.Breakdown breakdown = queries.breakdown(by, limit, from, to, format, accept);
+        StatsQuery.Breakdown breakdown = queries.breakdown(by, limit, from, to, format, accept, uri.getQueryParameters());
         if (campaigns.findById(campaignId).isEmpty()) {
             throw id.unknown();
         }

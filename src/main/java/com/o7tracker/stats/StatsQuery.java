@@ -16,6 +16,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.LongFunction;
@@ -70,8 +71,23 @@ record StatsQuery(Instant from, Instant to, Interval interval, ValueFilter filte
             return new StatsQuery(range[0], range[1], width, filter, csv);
         }
 
-        /** A breakdown's query: its dimension, how many values, its range in whole hours (as a series by the hour has it). */
-        Breakdown breakdown(String by, String limit, String from, String to, String format, String accept) {
+        /**
+         * A breakdown's query: its dimension, how many values, its range in whole hours (as a
+         * series by the hour has it). {@code query}: the request's, which may give {@code by} once
+         * and no filter (a click's dimensions are counted one by one, so none can narrow another's).
+         */
+        Breakdown breakdown(String by, String limit, String from, String to, String format, String accept,
+                            MultivaluedMap<String, String> query) {
+            if (query.getOrDefault("by", List.of()).size() > 1) {
+                throw ApiException.badRequest("Query parameter by must be given once.");
+            }
+            for (Dimension filter : Dimension.values()) {
+                if (query.containsKey(filter.wireName())) {
+                    throw ApiException.badRequest("A breakdown takes no filter (" + filter.wireName() + "=): a click's"
+                            + " dimensions are counted one by one, not together. The series of one value is the stats"
+                            + " API's ?" + filter.wireName() + "=.");
+                }
+            }
             Dimension dimension = Dimension.parse(by == null ? "" : by.trim()).orElseThrow(() -> ApiException.badRequest(
                     "Query parameter by must be one of " + DIMENSIONS + "."));
             int values = LIMIT.read(limit);
@@ -121,7 +137,8 @@ record StatsQuery(Instant from, Instant to, Interval interval, ValueFilter filte
                 }
                 for (String value : values) {
                     given.add(dimension.wireName());
-                    filter = new ValueFilter(dimension, value);
+                    // A country is two upper-case letters (or ZZ) whatever the case asked for.
+                    filter = new ValueFilter(dimension, dimension == Dimension.COUNTRY ? value.toUpperCase(Locale.ROOT) : value);
                 }
             }
             if (given.size() > 1) {

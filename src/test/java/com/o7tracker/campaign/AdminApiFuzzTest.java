@@ -26,7 +26,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -39,10 +41,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * error has the API's JSON error body, and a refused request leaves the campaigns table exactly as
  * it was (every row, every column).
  *
- * <p>Input: a first byte choosing the request ({@link Kind}), then its bytes: a body as sent, a
+ * <p>Input: a first byte choosing the request ({@link #kind}), then its bytes: a body as sent, a
  * query or path made sendable by {@link FuzzInput#query} and {@link FuzzInput#pathSegment}. Of
  * {@link Kind#STATS}, the second byte's bits choose the campaign (1), one campaign's path or all
- * campaigns' (2), the series or the breakdown (4).
+ * campaigns' (2), the series or the breakdown (4). For {@link Kind#LABELS}, a name (any UTF-16
+ * code units, lone surrogates and control characters included, or UTF-8) and comma-separated
+ * tags, written as valid JSON, whose answer is checked against the README's rules for names and
+ * tags.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class AdminApiFuzzTest {
@@ -51,7 +56,7 @@ class AdminApiFuzzTest {
 
     static final String FALLBACK = "https://fallback.example/";
 
-    enum Kind { CREATE, UPDATE, LIST, UPDATE_BY_PATH, GET_BY_PATH, CREATE_OVERSIZED, STATS }
+    enum Kind { CREATE, UPDATE, LIST, UPDATE_BY_PATH, GET_BY_PATH, CREATE_OVERSIZED, STATS, LABELS }
 
     private static HttpClient client;
     private static Connection database;
@@ -98,14 +103,16 @@ class AdminApiFuzzTest {
         "\"forward_query\"", "\"Other\"", "{click_id}", "{platform}", "{campaign_id}", "interval=", "from=", "to=",
         "top=", "format=csv", "minute", "day", "2026-11-29T10:00:00Z", "+1000000000-12-31T23:59:59Z", "by=",
         "country=", "referrer=", "utm_source=", "utm_medium=", "utm_campaign=", "language=", "os=", "browser=",
-        "(other)", "(none)", "DE", "limit=1000", "utm_"})
+        "(other)", "(none)", "DE", "limit=1000", "utm_", "\"name\"", "\"tags\"", "tag=", "tags=", "q=", "%25", "%5C",
+        "%5F", "\u0085", "\u212a"})
     void neverA5xxAndARefusedRequestChangesNothing(byte[] data) throws Exception {
         FuzzInput.allowLoopbackConnections();
-        Kind kind = Kind.values()[FuzzInput.choice(data, Kind.values().length)];
+        Kind kind = kind(data);
         byte[] rest = FuzzInput.fields(data, 1)[0];
         String before = snapshot();
         String base = "http://127.0.0.1:" + APP.getLocalPort() + "/admin/campaigns";
         long target = existing.get((data.length > 1 ? data[1] & 1 : 0));
+        SentLabels labels = SentLabels.of(data);
 
         HttpRequest.Builder request = switch (kind) {
             case CREATE -> post(base, rest);
@@ -120,6 +127,12 @@ class AdminApiFuzzTest {
             case STATS -> HttpRequest.newBuilder(URI.create((data.length > 1 && (data[1] & 2) != 0
                     ? base + "/" + target + "/stats" : base.replace("/admin/campaigns", "/admin/stats"))
                     + (breakdown(data) ? "/breakdown" : "") + "?" + FuzzInput.query(rest))).GET();
+            case LABELS -> {
+                String body = labels.body();
+                yield labels.create()
+                        ? post(base, ("{\"redirect_url\":\"https://labels.example/\"," + body.substring(1)).getBytes(StandardCharsets.UTF_8))
+                        : put(base + "/" + target, body.getBytes(StandardCharsets.UTF_8));
+            }
         };
         HttpRequest built = authorized(request);
         HttpResponse<String> response;
@@ -140,7 +153,8 @@ class AdminApiFuzzTest {
             response = send(built);
         }
         int status = response.statusCode();
-        String what = kind + " " + response.request().uri() + " " + FuzzInput.utf8(rest) + " -> " + status + " " + response.body();
+        String what = kind + " " + response.request().uri() + " " + (kind == Kind.LABELS ? labels.body() : FuzzInput.utf8(rest))
+                + " -> " + status + " " + response.body();
 
         assertThat(status).as(what).isLessThan(500).isIn(200, 201, 204, 307, 400, 404, 405, 413, 415, 422);
         if (status == 307) {
@@ -158,7 +172,25 @@ class AdminApiFuzzTest {
             assertThat(body.size()).as(what).isEqualTo(2);
             assertThat(body.path("status").asText()).as(what).isEqualTo("error");
             assertThat(body.path("msg").isTextual()).as(what).isTrue();
+            if (kind == Kind.LABELS) {
+                assertThat(status).as(what).isEqualTo(422);
+                assertThat(labels.expectedName() == null || labels.expectedTags() == null).as("refused, though valid: " + what).isTrue();
+                assertThat(body.path("msg").asText()).as(what).startsWith(labels.expectedName() == null ? "name " : "tags ");
+            }
             assertThat(snapshot()).as("a refused request changed the campaigns table: " + what).isEqualTo(before);
+            return;
+        }
+        if (kind == Kind.LABELS) {
+            JsonNode answer = Json.parse(response.body());
+            assertThat(labels.expectedName()).as("accepted, though not a name: " + what).isNotNull();
+            assertThat(labels.expectedTags()).as("accepted, though not tags: " + what).isNotNull();
+            assertThat(answer.path("name").isNull() ? "" : answer.path("name").asText()).as(what).isEqualTo(labels.expectedName());
+            List<String> tags = new ArrayList<>();
+            answer.path("tags").forEach(tag -> tags.add(tag.asText()));
+            assertThat(tags).as(what).isEqualTo(labels.expectedTags());
+            if (labels.create()) {
+                send(authorized(HttpRequest.newBuilder(URI.create(base + "/" + answer.get("id").asLong())).DELETE()));
+            }
             return;
         }
         switch (kind) {
@@ -202,6 +234,88 @@ class AdminApiFuzzTest {
                 assertThat(snapshot()).as(what).isEqualTo(before);
             }
         }
+    }
+
+    /**
+     * A name and tags from the fuzzer's bytes, as a JSON body every client could send (non-ASCII as
+     * \\u escapes, so a lone surrogate arrives as one), and what the README says becomes of them: the
+     * name trimmed ("" for none), the tags in lower case without duplicates; null for a value the
+     * service must refuse.
+     */
+    record SentLabels(String name, List<String> sentTags, boolean create) {
+
+        static SentLabels of(byte[] data) {
+            byte[][] fields = FuzzInput.fields(data, 2);
+            boolean utf16 = data.length > 1 && (data[1] & 4) != 0;
+            String name;
+            if (utf16) {
+                StringBuilder units = new StringBuilder();
+                for (int i = 0; i + 1 < fields[0].length; i += 2) {
+                    units.append((char) (((fields[0][i] & 0xFF) << 8) | (fields[0][i + 1] & 0xFF)));
+                }
+                name = units.toString();
+            } else {
+                name = FuzzInput.utf8(fields[0]);
+            }
+            List<String> tags = List.of(FuzzInput.utf8(fields[1]).split(",", -1));
+            return new SentLabels(name, fields[1].length == 0 ? List.of() : tags, data.length > 1 && (data[1] & 2) != 0);
+        }
+
+        String body() {
+            StringBuilder json = new StringBuilder("{\"name\":");
+            string(json, name);
+            json.append(",\"tags\":[");
+            for (int i = 0; i < sentTags.size(); i++) {
+                string(json.append(i == 0 ? "" : ","), sentTags.get(i));
+            }
+            return json.append("]}").toString();
+        }
+
+        private static void string(StringBuilder json, String s) {
+            json.append('"');
+            for (char c : s.toCharArray()) {
+                if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                    json.append(String.format("\\u%04x", (int) c));
+                } else {
+                    json.append(c);
+                }
+            }
+            json.append('"');
+        }
+
+        String expectedName() {
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                boolean paired = Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1));
+                if (Character.isISOControl(c) || (Character.isSurrogate(c) && !paired
+                        && !(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(name.charAt(i - 1))))) {
+                    return null;
+                }
+            }
+            String trimmed = name.strip();
+            return trimmed.codePointCount(0, trimmed.length()) <= 200 ? trimmed : null;
+        }
+
+        List<String> expectedTags() {
+            LinkedHashSet<String> tags = new LinkedHashSet<>();
+            for (String tag : sentTags) {
+                if (!tag.matches("[A-Za-z0-9_-]{1,50}")) {
+                    return null;
+                }
+                tags.add(tag.toLowerCase(Locale.ROOT));
+            }
+            return tags.size() <= 20 ? List.copyOf(tags) : null;
+        }
+    }
+
+    /**
+     * The first byte's kind: 0xF0-0xF7 is {@link Kind#LABELS}, added later, and any other byte one
+     * of the first seven, by its value modulo seven as before, so that every stored input (none
+     * starts with 0xF0-0xF7) keeps the kind it was found with.
+     */
+    private static Kind kind(byte[] data) {
+        int first = data.length == 0 ? 0 : data[0] & 0xFF;
+        return first >= 0xF0 && first <= 0xF7 ? Kind.LABELS : Kind.values()[FuzzInput.choice(data, Kind.LABELS.ordinal())];
     }
 
     /** Of {@link Kind#STATS}: the breakdown, not the series. */

@@ -78,7 +78,7 @@ class CampaignApiIT {
         body.fieldNames().forEachRemaining(fields::add);
         assertThat(fields).containsExactly("id", "redirect_url", "created_at", "updated_at", "platforms",
                 "click_count", "android_click_count", "iphone_click_count", "windowsphone_click_count",
-                "other_click_count", "bot_click_count", "platform_urls", "forward_query");
+                "other_click_count", "bot_click_count", "platform_urls", "forward_query", "name", "tags");
     }
 
     @Test
@@ -183,6 +183,83 @@ class CampaignApiIT {
         List<Long> original = ids(http.adminGet("/admin/campaigns?platform=iphone&limit=1000"));
         assertThat(original).contains(iphone).doesNotContain(android, windows);
         assertError(http.adminGet("/admin/campaigns?platforms=Android,Symbian"), 400, "Symbian");
+    }
+
+    /** Every campaign a list answers, following its Link headers from {@code first}, with pages of at most {@code size}. */
+    private List<Long> walk(String first, int size) {
+        List<Long> all = new ArrayList<>();
+        String next = first;
+        for (int pages = 0; next != null; pages++) {
+            assertThat(pages).as("pages of " + first).isLessThan(100);
+            HttpResponse<String> page = http.adminGet(next);
+            List<Long> ids = ids(page);
+            assertThat(ids.size()).isLessThanOrEqualTo(size);
+            all.addAll(ids);
+            next = page.headers().firstValue("Link").map(link -> link.substring(1, link.indexOf('>'))).orElse(null);
+        }
+        return all;
+    }
+
+    @Test
+    void nameAndTagsAreSetChangedAndClearedAndEveryAnswerHasThem() {
+        JsonNode plain = create(SEED);
+        assertThat(plain.get("name").isNull()).isTrue();
+        assertThat(plain.get("tags").toString()).isEqualTo("[]");
+        long plainId = plain.get("id").asLong();
+        assertThat(Json.parse(http.adminGet("/admin/campaigns/" + plainId).body()).get("tags").toString()).isEqualTo("[]");
+
+        JsonNode created = create("""
+                {"redirect_url":"https://example.com/spring","name":" Spring sale ","tags":["Spring","EU","spring"]}""");
+        long id = created.get("id").asLong();
+        assertThat(created.get("name").asText()).isEqualTo("Spring sale");
+        assertThat(created.get("tags").toString()).isEqualTo("[\"spring\",\"eu\"]");
+        assertThat(Json.parse(http.adminGet("/admin/campaigns/" + id).body())).isEqualTo(created);
+
+        JsonNode other = Json.parse(http.adminPut("/admin/campaigns/" + id, "{\"forward_query\":true}").body());
+        assertThat(other.get("name")).isEqualTo(created.get("name"));
+        assertThat(other.get("tags")).isEqualTo(created.get("tags"));
+        JsonNode renamed = Json.parse(http.adminPut("/admin/campaigns/" + id, "{\"name\":\"Summer\",\"tags\":[\"summer\"]}").body());
+        assertThat(renamed.get("name").asText()).isEqualTo("Summer");
+        assertThat(renamed.get("tags").toString()).isEqualTo("[\"summer\"]");
+
+        HttpResponse<String> resent = http.adminPut("/admin/campaigns/" + id, renamed.toString());
+        assertThat(resent.statusCode()).as(resent.body()).isEqualTo(200);
+        assertThat(Json.parse(resent.body()).get("name")).isEqualTo(renamed.get("name"));
+        assertThat(Json.parse(resent.body()).get("tags")).isEqualTo(renamed.get("tags"));
+
+        JsonNode cleared = Json.parse(http.adminPut("/admin/campaigns/" + id, "{\"name\":null,\"tags\":null}").body());
+        assertThat(cleared.get("name").isNull()).isTrue();
+        assertThat(cleared.get("tags").toString()).isEqualTo("[]");
+        JsonNode blank = Json.parse(http.adminPut("/admin/campaigns/" + id, "{\"name\":\"x\",\"tags\":[\"x\"]}").body());
+        assertThat(blank.get("name").asText()).isEqualTo("x");
+        JsonNode emptied = Json.parse(http.adminPut("/admin/campaigns/" + id, "{\"name\":\"  \",\"tags\":[]}").body());
+        assertThat(emptied.get("name").isNull()).isTrue();
+        assertThat(emptied.get("tags").toString()).isEqualTo("[]");
+        assertThat(ids(http.adminGet("/admin/campaigns?limit=1000"))).contains(id, plainId);
+    }
+
+    @Test
+    void listFiltersByAnyTagAndByTextWithThePlatformsAcrossPages() {
+        String run = "r" + System.nanoTime();
+        long a = create("{\"redirect_url\":\"https://a.example/" + run + "\",\"platforms\":[\"Android\"],\"tags\":[\"" + run + "-spring\"]}")
+                .get("id").asLong();
+        long b = create("{\"redirect_url\":\"https://b.example/\",\"platforms\":[\"IPhone\"],\"name\":\"50% OFF " + run + "\","
+                + "\"tags\":[\"" + run + "-summer\"]}").get("id").asLong();
+        long c = create("{\"redirect_url\":\"https://c.example/\",\"platforms\":[\"Android\"],\"name\":\"500 off " + run + "\","
+                + "\"tags\":[\"" + run + "-SPRING\",\"" + run + "-summer\"]}").get("id").asLong();
+        long d = create("{\"redirect_url\":\"https://d.example/\",\"platforms\":[\"Android\"],\"tags\":[\"" + run + "-winter\"]}")
+                .get("id").asLong();
+
+        assertThat(walk("/admin/campaigns?tag=" + run + "-Spring," + run + "-summer&limit=1", 1)).containsExactly(c, b, a);
+        assertThat(walk("/admin/campaigns?tag=" + run + "-spring&tags=" + run + "-winter&platforms=Android&limit=2", 2))
+                .containsExactly(d, c, a);
+        assertThat(walk("/admin/campaigns?q=" + run + "&limit=1", 1)).containsExactly(c, b, a);
+        assertThat(walk("/admin/campaigns?q=50%25%20off%20" + run.toUpperCase(java.util.Locale.ROOT) + "&limit=1", 1))
+                .as("%% as itself, in any case").containsExactly(b);
+        assertThat(walk("/admin/campaigns?q=" + run + "&tag=" + run + "-summer&platform=android&limit=1", 1)).containsExactly(c);
+        assertThat(walk("/admin/campaigns?q=" + run + "&tag=" + run + "-winter", 100)).isEmpty();
+        assertError(http.adminGet("/admin/campaigns?tag=spring%20sale"), 400, "Query parameter tag holds 'spring sale'");
+        assertError(http.adminGet("/admin/campaigns?q="), 400, "Query parameter q must be 1 to 200 characters");
     }
 
     @Test
@@ -408,7 +485,14 @@ class CampaignApiIT {
                 new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example/" + "\u00e4".repeat(1200) + "\"}"), 422, "redirect_url is too long for a redirect"),
                 // What the client sent is quoted in part only.
                 new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example\",\"platform_urls\":{\""
-                        + "k".repeat(5_000) + "\":\"https://x.example\"}}"), 422, "'" + "k".repeat(64) + "…'; known"));
+                        + "k".repeat(5_000) + "\":\"https://x.example\"}}"), 422, "'" + "k".repeat(64) + "…'; known"),
+                // name and tags: text without control characters, tags of a-z, 0-9, '-' and '_'.
+                new Bad(() -> http.adminPost("/admin/campaigns", "{\"redirect_url\":\"https://x.example\",\"name\":\"a\\u0000b\"}"), 422, "name must not hold control characters"),
+                new Bad(() -> http.adminPut("/admin/campaigns/" + id, "{\"name\":\"" + "n".repeat(201) + "\"}"), 422, "name must be at most 200"),
+                new Bad(() -> http.adminPut("/admin/campaigns/" + id, "{\"tags\":[\"ok\",\"not ok\"]}"), 422, "tags holds 'not ok'"),
+                new Bad(() -> http.adminPut("/admin/campaigns/" + id, "{\"tags\":\"ok\"}"), 422, "tags must be an array"),
+                new Bad(() -> http.adminGet("/admin/campaigns?tag=%25"), 400, "Query parameter tag holds '%'"),
+                new Bad(() -> http.adminGet("/admin/campaigns?q=" + "q".repeat(201)), 400, "Query parameter q must be 1 to 200"));
         List<String> before = Tables.campaigns();
         for (Bad bad : cases) {
             assertError(bad.call().get(), bad.status(), bad.messagePart());

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.o7tracker.support.TestPostgres;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +35,164 @@ class CampaignDaoTest {
 
     private static CampaignRequest request(String redirectUrl, String[] platforms) {
         return new CampaignRequest(redirectUrl, platforms, null, null);
+    }
+
+    private static CampaignRequest labels(String redirectUrl, String[] platforms, String name, String... tags) {
+        return new CampaignRequest(redirectUrl, platforms, null, null, name, tags);
+    }
+
+    private static CampaignFilter filter(String[] platforms, String[] tags, String text) {
+        return new CampaignFilter(platforms, tags, text);
+    }
+
+    /** Every campaign the filter keeps, walked page by page of {@code pageSize}, newest first. */
+    private static List<Long> walk(CampaignFilter filter, int pageSize) {
+        List<Long> ids = new ArrayList<>();
+        Instant createdAt = END;
+        long after = Long.MAX_VALUE;
+        for (int pages = 0; pages < 100; pages++) {
+            List<Campaign> page = dao.listPage(filter, createdAt, after, pageSize);
+            page.forEach(c -> ids.add(c.id()));
+            if (page.size() < pageSize) {
+                return ids;
+            }
+            createdAt = page.get(page.size() - 1).createdAt();
+            after = page.get(page.size() - 1).id();
+        }
+        throw new AssertionError("more than 100 pages");
+    }
+
+    private static String plan(Statement s, String query) throws SQLException {
+        StringBuilder plan = new StringBuilder();
+        try (ResultSet rs = s.executeQuery("EXPLAIN " + query)) {
+            while (rs.next()) {
+                plan.append(rs.getString(1)).append('\n');
+            }
+        }
+        return plan.toString();
+    }
+
+    @Test
+    void namesAndTagsAreStoredKeptByOtherChangesAndClearedWithoutMovingTheVersion() {
+        long id = newId();
+        Campaign created = dao.insert(id, labels("https://labels.example/", null, "Spring sale", "spring", "si")).orElseThrow();
+        assertThat(created.name()).isEqualTo("Spring sale");
+        assertThat(created.tags()).containsExactly("spring", "si");
+        long version = dao.findTarget(id).version();
+
+        Campaign other = dao.update(id, request("https://labels.example/new", null)).orElseThrow();
+        assertThat(other.name()).isEqualTo("Spring sale");
+        assertThat(other.tags()).containsExactly("spring", "si");
+        assertThat(dao.findTarget(id).version()).isGreaterThan(version);
+
+        Campaign renamed = dao.update(id, labels(null, null, "Summer", (String[]) null)).orElseThrow();
+        assertThat(renamed.name()).isEqualTo("Summer");
+        assertThat(renamed.tags()).as("absent: kept").containsExactly("spring", "si");
+        Campaign retagged = dao.update(id, labels(null, null, null, "summer")).orElseThrow();
+        assertThat(retagged.name()).as("absent: kept").isEqualTo("Summer");
+        assertThat(retagged.tags()).containsExactly("summer");
+        assertThat(retagged.updatedAt()).isAfter(renamed.updatedAt());
+        Campaign cleared = dao.update(id, labels(null, null, "")).orElseThrow();
+        assertThat(cleared.name()).isNull();
+        assertThat(cleared.tags()).isEmpty();
+        assertThat(dao.findById(id).orElseThrow()).isEqualTo(cleared);
+
+        Campaign plain = dao.insert(newId(), request("https://labels.example/plain", null)).orElseThrow();
+        assertThat(plain.name()).isNull();
+        assertThat(plain.tags()).isEmpty();
+    }
+
+    @Test
+    void postgresqlRefusesANameOrTagsTheApiWouldRefuse() throws Exception {
+        long id = newId();
+        dao.insert(id, request("https://labels.example/checked", null)).orElseThrow();
+        try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement()) {
+            for (String bad : new String[] {"''", "' x'", "'x '", "repeat('n', 201)", "'a' || chr(9) || 'b'",
+                "'a' || chr(127)", "'a' || chr(133)"}) {
+                assertThatThrownBy(() -> s.execute("UPDATE campaigns SET name = " + bad + " WHERE id = " + id))
+                        .as(bad).hasMessageContaining("campaigns_name_check");
+            }
+            for (String bad : new String[] {"ARRAY['Spring']", "ARRAY['']", "ARRAY['a b']", "ARRAY['a', 'a']",
+                "ARRAY['a', NULL]", "ARRAY[repeat('t', 51)]", "ARRAY[['a'], ['b']]",
+                "(SELECT array_agg('t' || g) FROM generate_series(1, 21) g)"}) {
+                assertThatThrownBy(() -> s.execute("UPDATE campaigns SET tags = " + bad + " WHERE id = " + id))
+                        .as(bad).hasMessageContaining("campaigns_tags_check");
+            }
+            s.execute("UPDATE campaigns SET name = repeat('n', 199) || '😀', tags = ARRAY[repeat('t', 50), 'null', '-_9']"
+                    + " WHERE id = " + id);
+        }
+        assertThat(dao.findById(id).orElseThrow().tags()).containsExactly("t".repeat(50), "null", "-_9");
+    }
+
+    @Test
+    void theTagFilterKeepsAnyOfTheTagsWithThePlatformsAndAcrossPages() {
+        String run = "r" + Long.toHexString(newId());
+        String spring = run + "-spring";
+        String summer = run + "-summer";
+        long a = dao.insert(newId(), labels("https://tags.example/a", new String[] {"Android"}, null, spring)).orElseThrow().id();
+        long b = dao.insert(newId(), labels("https://tags.example/b", new String[] {"IPhone"}, null, summer, "other")).orElseThrow().id();
+        long c = dao.insert(newId(), labels("https://tags.example/c", new String[] {"Android"}, null, spring, summer)).orElseThrow().id();
+        long d = dao.insert(newId(), labels("https://tags.example/d", new String[] {"Android"}, null, run + "-winter")).orElseThrow().id();
+        long e = dao.insert(newId(), labels("https://tags.example/e", new String[] {"Android"}, null)).orElseThrow().id();
+
+        assertThat(walk(filter(new String[0], new String[] {spring, summer}, null), 1)).containsExactly(c, b, a);
+        assertThat(walk(filter(new String[0], new String[] {summer}, null), 2)).containsExactly(c, b);
+        assertThat(walk(filter(new String[] {"Android"}, new String[] {spring, summer}, null), 1)).containsExactly(c, a);
+        assertThat(walk(filter(new String[] {"WindowsPhone"}, new String[] {spring}, null), 1)).isEmpty();
+        assertThat(walk(filter(new String[0], new String[] {run + "-winter", spring}, "TAGS.example/d"), 5)).as("with the text").containsExactly(d);
+        assertThat(walk(CampaignFilter.ALL, 1000)).contains(a, b, c, d, e);
+    }
+
+    @Test
+    void theTextFilterFindsNameOrUrlInAnyCaseAndItsWildcardsAsThemselves() {
+        String run = "q" + Long.toHexString(newId());
+        long named = dao.insert(newId(), labels("https://shop.example/", null, "Spring SALE " + run)).orElseThrow().id();
+        long inUrl = dao.insert(newId(), labels("https://SALE.example/" + run, null, null)).orElseThrow().id();
+        long percent = dao.insert(newId(), labels("https://x.example/" + run, null, "100% off " + run)).orElseThrow().id();
+        long underscore = dao.insert(newId(), labels("https://x.example/" + run + "/a_b", null, null)).orElseThrow().id();
+        long backslash = dao.insert(newId(), labels("https://x.example/" + run, null, "a\\b " + run)).orElseThrow().id();
+        long lookalike = dao.insert(newId(), labels("https://x.example/" + run + "/100x-off/axb/aXb", null, "a-b")).orElseThrow().id();
+
+        assertThat(walk(filter(new String[0], new String[0], "sale " + run.toUpperCase(java.util.Locale.ROOT)), 10))
+                .containsExactly(named);
+        assertThat(walk(filter(new String[0], new String[0], "sale.EXAMPLE/" + run), 10)).containsExactly(inUrl);
+        assertThat(walk(filter(new String[0], new String[0], run), 2))
+                .containsExactly(lookalike, backslash, underscore, percent, inUrl, named);
+        assertThat(walk(filter(new String[0], new String[0], "0% off " + run), 10)).containsExactly(percent);
+        assertThat(walk(filter(new String[0], new String[0], run + "/a_b"), 10)).containsExactly(underscore);
+        assertThat(walk(filter(new String[0], new String[0], "a\\b " + run), 10)).containsExactly(backslash);
+        assertThat(walk(filter(new String[0], new String[0], "%"), 1000)).contains(percent).doesNotContain(named, lookalike);
+        assertThat(walk(filter(new String[0], new String[0], "_"), 1000)).contains(underscore).doesNotContain(lookalike);
+        assertThat(walk(filter(new String[0], new String[0], "\\"), 1000)).containsOnlyOnce(backslash).doesNotContain(named);
+        assertThat(filter(new String[0], new String[0], "50%_\\x").pattern()).isEqualTo("%50\\%\\_\\\\x%");
+    }
+
+    /**
+     * The tag and text filters, as the list sends them, are index scans on a table of thousands of
+     * campaigns with its statistics: the plan PostgreSQL itself prefers, not one forced on it.
+     */
+    @Test
+    void theTagAndTextFiltersAreServedByTheirIndexes() throws Exception {
+        try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO campaigns (id, redirect_url, name, tags) "
+                    + "SELECT 2000000 + g, 'https://bulk.example/landing/' || g, 'Bulk campaign number ' || g, "
+                    + "ARRAY['bulk', 'batch-' || (g % 50)] FROM generate_series(1, 5000) g ON CONFLICT DO NOTHING");
+            s.execute("ANALYZE campaigns");
+            String page = " ORDER BY created_at DESC, id DESC LIMIT 100";
+            String keyset = "SELECT * FROM campaigns WHERE (created_at, id) < ('9999-12-31'::timestamptz, 9007199254740991)";
+            String tags = plan(s, keyset + filter(new String[0], new String[] {"rare"}, null).conditions()
+                    .replace(":tags", "ARRAY['rare']") + page);
+            assertThat(tags).as(tags).contains("campaigns_tags_idx").doesNotContain("Seq Scan");
+            String text = plan(s, keyset + filter(new String[0], new String[0], "needle").conditions()
+                    .replace(":pattern", "'%needle%'") + page);
+            assertThat(text).as(text).contains("campaigns_name_trgm_idx", "campaigns_redirect_url_trgm_idx")
+                    .doesNotContain("Seq Scan");
+            String both = plan(s, keyset + filter(new String[] {"Android"}, new String[] {"rare"}, "needle").conditions()
+                    .replace(":platforms", "ARRAY['Android']").replace(":tags", "ARRAY['rare']")
+                    .replace(":pattern", "'%needle%'") + page);
+            assertThat(both).as(both).doesNotContain("Seq Scan");
+            s.execute("DELETE FROM campaigns WHERE id BETWEEN 2000001 AND 2005000");
+        }
     }
 
     @Test
@@ -111,11 +271,11 @@ class CampaignDaoTest {
         long b = newId();
         dao.insert(a, request("https://a.example/", new String[] {"Android"}));
         dao.insert(b, request("https://b.example/", new String[] {"IPhone", "Android"}));
-        List<Campaign> firstPage = dao.listPage(END, Long.MAX_VALUE, 1);
+        List<Campaign> firstPage = dao.listPage(CampaignFilter.ALL, END, Long.MAX_VALUE, 1);
         assertThat(firstPage).extracting(Campaign::id).containsExactly(b);
-        List<Campaign> secondPage = dao.listPage(firstPage.get(0).createdAt(), b, 1);
+        List<Campaign> secondPage = dao.listPage(CampaignFilter.ALL, firstPage.get(0).createdAt(), b, 1);
         assertThat(secondPage).extracting(Campaign::id).containsExactly(a);
-        assertThat(dao.listPageTargeting(new String[] {"IPhone"}, END, Long.MAX_VALUE, 1000))
+        assertThat(dao.listPage(new CampaignFilter(new String[] {"IPhone"}, new String[0], null), END, Long.MAX_VALUE, 1000))
                 .extracting(Campaign::id).contains(b).doesNotContain(a);
     }
 

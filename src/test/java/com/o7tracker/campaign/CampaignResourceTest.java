@@ -21,6 +21,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.glassfish.jersey.server.ServerProperties;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
@@ -44,6 +45,8 @@ class CampaignResourceTest {
             {"redirect_url":"https://github.com/otobrglez/o7tracker","platforms":["WindowsPhone","Android","IPhone"]}""";
     private static final String KNOWN = "known: Android, IPhone, WindowsPhone, Other.";
     private static final String BAD_ID = " is not a positive integer below 2^53.";
+    private static final String FIELDS = "redirect_url, platforms, platform_urls, forward_query, name and tags.";
+    private static final String TAG_RULE = ", which is not a tag: 1 to 50 letters, digits, '-' or '_'.";
 
     static final ResourceExtension RESOURCES = ResourceExtension.builder()
             .setMapper(MAPPER)
@@ -188,7 +191,7 @@ class CampaignResourceTest {
                         "platforms must be an array of platform names."),
                 new Bad(() -> post("{\"redirect_url\":\"https://x.example\",\"platforms\":[1]}"), "platforms must hold only strings."),
                 new Bad(() -> post("{\"redirect_url\":\"https://x.example\",\"colour\":\"red\"}"),
-                        "Unknown field 'colour'; a campaign has redirect_url, platforms, platform_urls and forward_query."),
+                        "Unknown field 'colour'; a campaign has " + FIELDS),
                 new Bad(() -> post("{\"redirect_url\":\"https://x.example\",\"platform_urls\":[]}"),
                         "platform_urls must be an object of platform names to URLs, or null."),
                 new Bad(() -> post("{\"redirect_url\":\"https://x.example\",\"platform_urls\":{\"Desktop\":\"https://d.example\"}}"),
@@ -211,19 +214,81 @@ class CampaignResourceTest {
                 new Bad(() -> put(path, "{\"platforms\":[\"Android\",\"Blackberry\"]}"),
                         "platforms holds unknown platform 'Blackberry'; " + KNOWN),
                 new Bad(() -> put(path, "{\"redirect_url\":\"https://ok.example\",\"bogus\":1}"),
-                        "Unknown field 'bogus'; a campaign has redirect_url, platforms, platform_urls and forward_query."),
+                        "Unknown field 'bogus'; a campaign has " + FIELDS),
                 new Bad(() -> put(path, "{\"platform_urls\":{\"WindowsPhone\":\"http:///nohost\"}}"),
                         "platform_urls.WindowsPhone must have a host."),
                 new Bad(() -> put(path, "{\"platform_urls\":\"https://x.example\"}"),
                         "platform_urls must be an object of platform names to URLs, or null."),
                 new Bad(() -> put(path, "{\"platform_urls\":{\"Android\":\"https://x.example/{user}\"}}"),
                         "platform_urls.Android is not a valid URL: only {click_id}, {campaign_id} and {platform} may stand in braces."),
-                new Bad(() -> put(path, "{\"forward_query\":1}"), "forward_query must be true or false."));
+                new Bad(() -> put(path, "{\"forward_query\":1}"), "forward_query must be true or false."),
+                new Bad(() -> post("{\"redirect_url\":\"https://x.example\",\"name\":42}"), "name must be a string or null."),
+                new Bad(() -> put(path, "{\"name\":[\"Spring\"]}"), "name must be a string or null."),
+                new Bad(() -> put(path, "{\"name\":\"" + "n".repeat(201) + "\"}"), "name must be at most 200 characters."),
+                new Bad(() -> put(path, "{\"name\":\"" + "\uD83D\uDE00".repeat(201) + "\"}"),
+                        "name must be at most 200 characters."),
+                new Bad(() -> put(path, "{\"name\":\"Spring\\nsale\"}"), "name must not hold control characters or broken Unicode."),
+                new Bad(() -> put(path, "{\"name\":\"Spring\\t\"}"), "name must not hold control characters or broken Unicode."),
+                new Bad(() -> put(path, "{\"name\":\"a\\u0085b\"}"), "name must not hold control characters or broken Unicode."),
+                new Bad(() -> put(path, "{\"name\":\"a\\ud800b\"}"), "name must not hold control characters or broken Unicode."),
+                new Bad(() -> post("{\"redirect_url\":\"https://x.example\",\"tags\":\"spring\"}"),
+                        "tags must be an array of tags, or null."),
+                new Bad(() -> put(path, "{\"tags\":{\"spring\":true}}"), "tags must be an array of tags, or null."),
+                new Bad(() -> put(path, "{\"tags\":[\"spring\",7]}"), "tags must hold only strings."),
+                new Bad(() -> put(path, "{\"tags\":[null]}"), "tags must hold only strings."),
+                new Bad(() -> put(path, "{\"tags\":[\"spring sale\"]}"), "tags holds 'spring sale'" + TAG_RULE),
+                new Bad(() -> put(path, "{\"tags\":[\"\"]}"), "tags holds ''" + TAG_RULE),
+                new Bad(() -> put(path, "{\"tags\":[\"sommer\u00e9\"]}"), "tags holds 'sommer\u00e9'" + TAG_RULE),
+                new Bad(() -> put(path, "{\"tags\":[\"" + "t".repeat(51) + "\"]}"), "tags holds '" + "t".repeat(51) + "'" + TAG_RULE),
+                new Bad(() -> put(path, "{\"tags\":[\"<b>x</b>\"]}"), "tags holds '<b>x</b>'" + TAG_RULE),
+                new Bad(() -> put(path, "{\"tags\":[" + String.join(",", IntStream.rangeClosed(1, 21)
+                        .mapToObj(i -> "\"t" + i + "\"").toList()) + "]}"), "tags must hold at most 20 different tags."));
         List<String> before = Tables.campaigns();
         for (Bad bad : cases) {
             assertError(bad.call().get(), 422, bad.msg());
         }
         assertThat(Tables.campaigns()).as("a refused request changes no campaign").isEqualTo(before);
+    }
+
+    @Test
+    void badTagAndTextFiltersAre400() {
+        assertError(request("/admin/campaigns?tag=spring,summer%20sale").get(), 400,
+                "Query parameter tag holds 'summer sale'" + TAG_RULE);
+        assertError(request("/admin/campaigns?tags=%3Cb%3E").get(), 400, "Query parameter tag holds '<b>'" + TAG_RULE);
+        assertError(request("/admin/campaigns?tag=" + "t".repeat(51)).get(), 400,
+                "Query parameter tag holds '" + "t".repeat(51) + "'" + TAG_RULE);
+        String many = String.join(",", IntStream.rangeClosed(1, 101).mapToObj(i -> "t" + i).toList());
+        assertError(request("/admin/campaigns?tag=" + many).get(), 400, "Query parameter tag may name at most 100 tags.");
+        String q = "Query parameter q must be 1 to 200 characters of text, without control characters.";
+        assertError(request("/admin/campaigns?q=").get(), 400, q);
+        assertError(request("/admin/campaigns?q=" + "x".repeat(201)).get(), 400, q);
+        assertError(request("/admin/campaigns?q=a%0Ab").get(), 400, q);
+        assertError(request("/admin/campaigns?q=a%C2%85").get(), 400, q);
+        assertThat(request("/admin/campaigns?q=" + "x".repeat(200) + "&tag=Spring,,%20summer%20&platforms=android").get()
+                .getStatus()).as("within the bounds, trimmed, in any case").isEqualTo(200);
+    }
+
+    @Test
+    void nameAndTagsAreAnsweredAsStoredAndAnAnswerSentBackChangesNothing() {
+        Response created = post("""
+                {"redirect_url":"https://labels.example/","name":"  Spring sale  ","tags":["Spring","SI","spring"]}""");
+        String body = created.readEntity(String.class);
+        assertThat(created.getStatus()).as(body).isEqualTo(201);
+        assertThat(Json.parse(body).get("name").asText()).isEqualTo("Spring sale");
+        assertThat(Json.parse(body).get("tags").toString()).isEqualTo("[\"spring\",\"si\"]");
+        long id = Json.parse(body).get("id").asLong();
+        Response resent = put("/admin/campaigns/" + id, body);
+        String answer = resent.readEntity(String.class);
+        assertThat(resent.getStatus()).as(answer).isEqualTo(200);
+        assertThat(Json.parse(answer).get("name")).isEqualTo(Json.parse(body).get("name"));
+        assertThat(Json.parse(answer).get("tags")).isEqualTo(Json.parse(body).get("tags"));
+        assertThat(Tables.campaigns().stream().filter(row -> row.startsWith("(" + id + ",")).toList())
+                .as("the row keeps the name and tags").hasSize(1)
+                .allSatisfy(row -> assertThat(row).contains(",\"Spring sale\",\"{spring,si}\")"));
+
+        String plain = request("/admin/campaigns/" + create()).get(String.class);
+        assertThat(Json.parse(plain).get("name").isNull()).as("null when unset").isTrue();
+        assertThat(Json.parse(plain).get("tags").toString()).as("[] when unset").isEqualTo("[]");
     }
 
     @Test

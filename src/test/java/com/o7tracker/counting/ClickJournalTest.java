@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,6 +100,49 @@ class ClickJournalTest {
         assertThat(referrers.get(Values.OTHER)).as("20 in the flood, one after the restart").isEqualTo(21);
         assertThat(referrers.get("r3.example")).isEqualTo(2);
         assertThat(referrers).doesNotContainKey("after-restart.example");
+    }
+
+    @Test
+    void aSegmentsDictionaryStaysBoundedUnderAFloodOfDistinctValues() throws Exception {
+        // The bound of distinct values is per campaign and hour, a segment's dictionary spans every
+        // campaign and hour until the segment is full (4,000,000 clicks by default): the segment
+        // rolls once its dictionary is full, so the writer's memory of it and the file stay bounded.
+        open(1_000_000, 10_000_000);
+        int perClick = 6;
+        int campaigns = JournalValues.MAX_ENTRIES / perClick / ValueBound.MAX_VALUES + 2; // past it by more than a batch
+        int clicks = campaigns * ValueBound.MAX_VALUES;
+        int chunk = 500;
+        for (int from = 0; from < clicks; from += chunk) {
+            List<CompletableFuture<ClickOutcome>> answers = new ArrayList<>();
+            for (int i = from; i < Math.min(clicks, from + chunk); i++) {
+                CompletableFuture<ClickOutcome> answer = new CompletableFuture<>();
+                journal.record(1 + i % campaigns, ClickKind.of(Platform.ANDROID, false), Visit.builder()
+                        .set(Dimension.REFERRER, "r" + i + ".example").set(Dimension.UTM_SOURCE, "s" + i)
+                        .set(Dimension.UTM_MEDIUM, "m" + i).set(Dimension.UTM_CAMPAIGN, "c" + i)
+                        .set(Dimension.OS, "o" + i).set(Dimension.BROWSER, "b" + i).build(), answer::complete);
+                answers.add(answer);
+            }
+            for (CompletableFuture<ClickOutcome> answer : answers) {
+                assertThat(answer.get(30, TimeUnit.SECONDS)).isEqualTo(ClickOutcome.RECORDED);
+            }
+        }
+
+        List<Path> segments = segmentFiles();
+        assertThat(segments).as("rolled before the segment was full of clicks").hasSizeGreaterThan(1);
+        for (Path segment : segments) {
+            Matcher name = JournalDirectory.SEGMENT.matcher(segment.getFileName().toString());
+            assertThat(name.matches()).isTrue();
+            assertThat(JournalValues.read(segment, Long.parseLong(name.group(1)))).as("%s's dictionary: at most one batch past the bound", segment)
+                    .hasSizeLessThanOrEqualTo(JournalValues.MAX_ENTRIES + perClick * chunk + 2);
+        }
+        Map<String, Long> browsers = new HashMap<>();
+        journal.replay(0, journal.durableSeq()).dimensions().forEach((row, slots) -> {
+            if (row.dimension() == Dimension.BROWSER) {
+                browsers.merge(row.value(), Arrays.stream(slots).sum(), Long::sum);
+            }
+        });
+        assertThat(browsers).as("every value read back, across the roll").hasSize(clicks).containsEntry("b0", 1L)
+                .containsEntry("b" + (clicks - 1), 1L);
     }
 
     private List<Path> segmentFiles() throws IOException {
@@ -182,6 +226,35 @@ class ClickJournalTest {
         reopen();
         assertThat(journal.recoveredEnd()).isEqualTo(11);
         assertThat(journal.replay(0, 11).campaigns().get(7L)).containsExactly(1, 10, 0, 0, 0);
+    }
+
+    @Test
+    void anotherSegmentsDictionaryIsNeverReadAsASegmentsOwn() throws Exception {
+        open(2, 1_000_000);
+        for (int i = 0; i < 4; i++) {
+            Clicks.record(journal, 9, Platform.ANDROID, false,
+                    Visit.builder().set(Dimension.REFERRER, "r" + i + ".example").build());
+        }
+        journal.stop();
+        // Both dictionaries number their one entry per click from 2: swapped, each entry's number still fits.
+        Path first = JournalValues.beside(segmentFiles().get(0));
+        Path second = JournalValues.beside(segmentFiles().get(1));
+        Path aside = dir.resolve("aside");
+        Files.move(first, aside);
+        Files.move(second, first);
+        Files.move(aside, second);
+
+        journal = null;
+        open(2, 1_000_000);
+        assertThat(journal.recoveredEnd()).isEqualTo(4);
+        Map<String, Long> referrers = new HashMap<>();
+        journal.replay(0, 4).dimensions().forEach((row, slots) -> {
+            if (row.dimension() == Dimension.REFERRER) {
+                referrers.merge(row.value(), Arrays.stream(slots).sum(), Long::sum);
+            }
+        });
+        assertThat(referrers).as("the clicks count, without the values their dictionaries lost").containsOnly(
+                Map.entry(Values.NONE, 4L));
     }
 
     @Test

@@ -8,6 +8,8 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.codahale.metrics.MetricRegistry;
 import com.o7tracker.campaign.Platform;
+import com.o7tracker.dimension.Dimension;
+import com.o7tracker.dimension.Values;
 import com.o7tracker.dimension.Visit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,6 +61,8 @@ class JournalRecoveryFuzzTest {
 
     /** The click written at each position: campaign index, counter ({@link ClickKind#counter}). */
     private static final int[][] written = new int[CLICKS][];
+    /** Where the click at each position came from: values of its own, so each segment's dictionary has entries. */
+    private static final Visit[] visits = new Visit[CLICKS];
     /** The journal as ClickJournal left it: file name to content. */
     private static final Map<String, byte[]> pristine = new TreeMap<>();
     private static Path scratch;
@@ -78,7 +82,10 @@ class JournalRecoveryFuzzTest {
                 int platform = (i * 5 + 1) % Platform.values().length;
                 boolean bot = i % 6 == 5;
                 written[i] = new int[] {campaign, ClickKind.counter(ClickKind.of(Platform.fromCode(platform), bot))};
-                assertThat(Clicks.record(journal, CAMPAIGNS[campaign], Platform.fromCode(platform), bot))
+                visits[i] = Visit.builder().set(Dimension.COUNTRY, i % 3 == 0 ? "DE" : "FR")
+                        .set(Dimension.REFERRER, "r" + i + ".example").set(Dimension.UTM_SOURCE, "s" + i % 4)
+                        .set(Dimension.BROWSER, i % 5 == 0 ? Values.NONE : "b" + i).build();
+                assertThat(Clicks.record(journal, CAMPAIGNS[campaign], Platform.fromCode(platform), bot, visits[i]))
                         .isEqualTo(ClickOutcome.RECORDED);
             }
         } finally {
@@ -127,7 +134,7 @@ class JournalRecoveryFuzzTest {
         JournalSegments segments = new JournalSegments(dir, SEGMENT_CLICKS);
         long end;
         try {
-            end = segments.open((seq, campaignId, kind, minute, visit) -> { });
+            end = segments.open((seq, campaignId, kind, minute, visit) -> assertVisitAsWritten(seq, visit));
         } catch (IOException | IllegalStateException e) {
             assertRefusedForTheDamageDone(e, files, dir);
             return;
@@ -138,10 +145,12 @@ class JournalRecoveryFuzzTest {
             if (!damaged) {
                 assertThat(end).isEqualTo(CLICKS);
                 assertThat(asLists(segments.replay(first, end).campaigns())).isEqualTo(asLists(writtenCounts(first, end)));
+                assertThat(valueCounts(segments.replay(first, end))).isEqualTo(writtenValueCounts(first, end));
             }
             Map<Long, long[]> replayed = segments.replay(first, end).campaigns();
             assertCountedOnlyWhatWasWritten(replayed, first, end);
             assertCountedEveryIntactClick(replayed, first, intact);
+            assertCountedOnlyValuesWritten(segments.replay(first, end), first, end);
             long start = Math.max(first, Math.min(from, end));
             Map<Long, long[]> replayedFromStart = segments.replay(start, end).campaigns();
             assertCountedOnlyWhatWasWritten(replayedFromStart, start, end);
@@ -171,6 +180,23 @@ class JournalRecoveryFuzzTest {
     }
 
     /**
+     * A record that passes its checksum is the click written at its position: each of its values is
+     * the one written, or {@link Values#NONE} when its dictionary entry is missing or damaged, never
+     * another click's value (an entry of another segment's dictionary, say).
+     */
+    private static void assertVisitAsWritten(long seq, Visit visit) {
+        assertThat(seq).isBetween(0L, CLICKS - 1L);
+        Visit sent = visits[(int) seq];
+        for (Dimension d : Dimension.values()) {
+            if (d == Dimension.COUNTRY) {
+                assertThat(visit.get(d)).as("position %d's country", seq).isEqualTo(sent.get(d));
+            } else {
+                assertThat(visit.get(d)).as("position %d's %s", seq, d.wireName()).isIn(sent.get(d), Values.NONE);
+            }
+        }
+    }
+
+    /**
      * A refusal must be for the damage done: {@code journal.unclaimed} changed, and the error the
      * journal gives for it, either that it does not parse or (for bytes that are no UTF-8) that it
      * cannot be decoded.
@@ -193,6 +219,34 @@ class JournalRecoveryFuzzTest {
         } catch (CharacterCodingException e) {
             return false;
         }
+    }
+
+    /** Each dimension's value counted at most as often as it was written at the positions replayed; (none) any number of times. */
+    private static void assertCountedOnlyValuesWritten(ClickCounts replayed, long from, long to) {
+        Map<String, Long> most = writtenValueCounts(from, to);
+        valueCounts(replayed).forEach((value, counted) -> {
+            if (!value.endsWith("=" + Values.NONE)) {
+                assertThat(counted).as("%s in [%d, %d)", value, from, to).isLessThanOrEqualTo(most.getOrDefault(value, 0L));
+            }
+        });
+    }
+
+    /** Clicks per dimension and value ({@code referrer=r3.example}). */
+    private static Map<String, Long> valueCounts(ClickCounts counts) {
+        Map<String, Long> values = new TreeMap<>();
+        counts.dimensions().forEach((row, slots) -> values.merge(row.dimension().wireName() + "=" + row.value(),
+                Arrays.stream(slots).sum(), Long::sum));
+        return values;
+    }
+
+    private static Map<String, Long> writtenValueCounts(long from, long to) {
+        Map<String, Long> values = new TreeMap<>();
+        for (long p = Math.max(0, from); p < Math.min(to, CLICKS); p++) {
+            for (Dimension d : Dimension.values()) {
+                values.merge(d.wireName() + "=" + visits[(int) p].get(d), 1L, Long::sum);
+            }
+        }
+        return values;
     }
 
     /** Every click written at a position in [from, intact), before the first damage, is counted. */

@@ -101,7 +101,7 @@ class LongOutageIT {
         long now = System.currentTimeMillis() / 60_000;
         Path segmentFile = journal.resolve(String.format("clicks-%020d.journal2", 0));
         try (FileChannel segment = FileChannel.open(segmentFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            JournalValues values = new JournalValues(JournalValues.beside(segmentFile));
+            JournalValues values = new JournalValues(segmentFile, 0);
             ByteBuffer buffer = ByteBuffer.allocate(JournalRecord.BYTES * 4096);
             long seq = 0;
             for (int m = 1; m <= minutes; m++) {

@@ -35,6 +35,29 @@ class ValueBoundTest {
     }
 
     @Test
+    void pastTheValuesAnInstanceHoldsInAnHourFurtherOnesAreOtherWhateverTheCampaign() {
+        // A thousand per campaign alone would let a flood over thousands of campaigns fill the heap
+        // (about 1 MB a campaign of long values): the hour's values in all are bounded too.
+        ValueBound bound = new ValueBound();
+        long hour = 490_000;
+        int campaigns = ValueBound.MAX_TOTAL / ValueBound.MAX_VALUES;
+        for (int c = 0; c < campaigns; c++) {
+            for (int i = 0; i < ValueBound.MAX_VALUES; i++) {
+                assertThat(bound.admit(c, hour, Visit.builder().set(Dimension.REFERRER, "r" + i + ".example").build())
+                        .get(Dimension.REFERRER)).isEqualTo("r" + i + ".example");
+            }
+        }
+        assertThat(bound.admit(campaigns, hour, from("new.example")).get(Dimension.REFERRER)).as("a further campaign")
+                .isEqualTo(Values.OTHER);
+        assertThat(bound.admit(campaigns, hour, from("new.example")).get(Dimension.UTM_SOURCE)).as("another dimension")
+                .isEqualTo(Values.OTHER);
+        assertThat(bound.admit(0, hour, from("r7.example")).get(Dimension.REFERRER)).as("a value already kept")
+                .isEqualTo("r7.example");
+        assertThat(bound.admit(campaigns, hour + 1, from("new.example")).get(Dimension.REFERRER)).as("the next hour")
+                .isEqualTo("new.example");
+    }
+
+    @Test
     void theCountryIsNotBounded() {
         ValueBound bound = new ValueBound(1);
         bound.admit(1, 0, Visit.builder().set(Dimension.COUNTRY, "DE").build());

@@ -97,9 +97,15 @@ final class Browser implements AutoCloseable {
     }
 
     /** Opens the dashboard at {@code fragment} ("" for the list, "#campaign/5" …) and waits for its live stream. */
+    /**
+     * Opens the page at {@code fragment} once its live stream is on and a view is shown: the router
+     * shows one only after the list's first read, so a test that went on at the stream alone could
+     * click a button of a view still hidden.
+     */
     void open(int port, String fragment) {
         driver.get("http://127.0.0.1:" + port + "/admin/" + fragment);
-        waitUp().until(b -> b.findElement(By.id("live")).getAttribute("class").contains("on"));
+        waitUp().until(b -> b.findElement(By.id("live")).getAttribute("class").contains("on")
+                && b.findElements(By.cssSelector("main > section:not([hidden])")).size() == 1);
     }
 
     /** Waits up to 10 s; an element the page replaced meanwhile (it renders its tables anew) is looked up again. */

@@ -3,6 +3,7 @@ package com.o7tracker.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.o7tracker.O7TrackerConfiguration;
 import com.o7tracker.campaign.Counters;
 import com.o7tracker.support.Http;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
@@ -241,9 +244,12 @@ class DashboardBrowserIT {
                         + "return d.toISOString().slice(0, 16);"),
                 browser.script("const d = new Date(Date.now() + 3600000); d.setMinutes(d.getMinutes() - d.getTimezoneOffset());"
                         + "return d.toISOString().slice(0, 16);"));
+        String lastHour = browser.find("#period").getAttribute("data-to");
         browser.find("#custom-range button[type=submit]").click();
+        // Read (the last hour was by the minute too): it ends an hour later.
         browser.waitUp().until(b -> "custom".equals(browser.find("#range-buttons button[aria-pressed=true]").getAttribute("data-range"))
-                && "minute".equals(browser.find("#period").getAttribute("data-interval")));
+                && "minute".equals(browser.find("#period").getAttribute("data-interval"))
+                && !lastHour.equals(browser.find("#period").getAttribute("data-to")));
         assertTotalsAreTheApis(id, 3);
         // It ends in an hour: a live click is in the bucket of now, as the API has it, not in the range's last.
         clicks(id, "IPhone", 1);
@@ -445,6 +451,21 @@ class DashboardBrowserIT {
         assertThat(browser.text("#android-url-error")).isEmpty();
     }
 
+    @Test
+    void theNameAndTagsFieldsLookLikeTheFormsOtherFields() {
+        browser.open(port, "");
+        for (String form : List.of("", "edit-")) {
+            WebElement url = browser.find("#" + form + "redirect-url");
+            for (String field : List.of("name", "tags")) {
+                WebElement text = browser.find("#" + form + field);
+                for (String property : List.of("font-size", "padding-top", "border-top-width", "border-top-color",
+                        "border-top-left-radius", "box-sizing")) {
+                    assertThat(text.getCssValue(property)).as(form + field + " " + property).isEqualTo(url.getCssValue(property));
+                }
+            }
+        }
+    }
+
     /** The browser reaches the service through a proxy that cuts its connections, as a network does. */
     @Test
     void aDroppedLiveConnectionShowsABannerAndTheNumbersAreReadAgain() throws Exception {
@@ -454,6 +475,7 @@ class DashboardBrowserIT {
             browser.signIn(proxy.port());
             browser.open(proxy.port(), "");
             browser.waitUp().until(b -> "0".equals(listCounter(id, "click_count")));
+            shaded("overview-map");
             proxy.cutAll();
             browser.within(Duration.ofSeconds(5)).until(b -> b.findElement(By.id("connection")).isDisplayed()
                     && browser.find("#connection").getAttribute("class").contains("lost"));
@@ -476,6 +498,7 @@ class DashboardBrowserIT {
             browser.signIn(proxy.port());
             browser.open(proxy.port(), "#campaign/" + id);
             browser.waitUp().until(b -> browser.text("#period").endsWith("per minute, live"));
+            shaded("campaign-map");
             proxy.cutAll();
             browser.within(Duration.ofSeconds(5)).until(b -> browser.text("#period").endsWith("per minute, live updates stopped"));
             browser.within(Duration.ofSeconds(15)).until(b -> browser.text("#period").endsWith("per minute, live"));
@@ -525,6 +548,93 @@ class DashboardBrowserIT {
         assertThat(browser.script("const t = document.getElementById('campaigns'); return t.scrollWidth <= t.parentElement.clientWidth"))
                 .as("the list's clicks on screen, not in a sideways scroll").isEqualTo(true);
         browser.screenshot("dashboard-list-phone");
+    }
+
+    /**
+     * A campaign's name and tags: the list shows the name (the URL when none) and the tags, all as
+     * text, and its tag filter reads the campaigns with any of its tags from the API; the campaign's
+     * page shows them and its form changes and clears them.
+     */
+    @Test
+    void namesAndTagsAreShownAsTextFilteredAndEdited() {
+        String run = Long.toString(System.nanoTime(), 36);
+        String markup = "<b>Spring</b> & \"sale\" <img src=x onerror=alert(1)>";
+        long spring = createJson("{\"redirect_url\":\"https://labels.example/spring\",\"name\":"
+                + TextNode.valueOf(markup) + ",\"tags\":[\"" + run + "-spring\",\"EU\"]}");
+        long summer = createJson("{\"redirect_url\":\"https://labels.example/summer\",\"tags\":[\"" + run + "-summer\"]}");
+        long plain = create("https://labels.example/plain");
+
+        browser.open(port, "");
+        WebElement row = browser.waitUp().until(b -> b.findElement(By.cssSelector("#campaigns tbody tr[data-id=\"" + spring + "\"]")));
+        assertThat(row.findElement(By.cssSelector("th a")).getText()).isEqualTo(markup);
+        assertThat(row.findElements(By.cssSelector("b, img"))).as("the name is text, not markup").isEmpty();
+        assertThat(row.findElement(By.cssSelector(".url")).getText()).isEqualTo("https://labels.example/spring");
+        assertThat(row.findElements(By.cssSelector("ul.tags li")).stream().map(WebElement::getText))
+                .containsExactly(run + "-spring", "eu");
+        assertThat(browser.find("#campaigns tbody tr[data-id=\"" + plain + "\"] th a").getText())
+                .as("the URL when there is no name").isEqualTo("https://labels.example/plain");
+
+        // The tag filter: the campaigns with any of its tags, in any case, as the API answers them.
+        WebElement filter = browser.find("#tag-filter");
+        filter.sendKeys(run.toUpperCase(Locale.ROOT) + "-Spring, " + run + "-summer" + Keys.ENTER);
+        browser.waitUp().until(b -> b.findElements(By.cssSelector("#campaigns tbody tr[data-id=\"" + plain + "\"]")).isEmpty());
+        assertThat(browser.driver.findElements(By.cssSelector("#campaigns tbody tr")).stream()
+                .map(r -> Long.parseLong(r.getAttribute("data-id")))).containsExactlyInAnyOrder(spring, summer);
+        expectedErrors = "status of 400";
+        filter.clear();
+        filter.sendKeys("spring!" + Keys.ENTER);
+        browser.waitUp().until(b -> !browser.text("#tag-filter-error").isEmpty());
+        assertThat(browser.text("#tag-filter-error")).isEqualTo("Query parameter tag holds 'spring!', which is not a tag: 1 to 50 letters, digits, '-' or '_'.");
+        assertThat(filter.getAttribute("aria-invalid")).isEqualTo("true");
+        filter.clear();
+        filter.sendKeys(" " + Keys.ENTER);
+        browser.waitUp().until(b -> browser.text("#tag-filter-error").isEmpty()
+                && !b.findElements(By.cssSelector("#campaigns tbody tr[data-id=\"" + plain + "\"]")).isEmpty());
+        assertThat(filter.getAttribute("aria-invalid")).isNull();
+
+        // The campaign's page: the name as its title, the tags; its form changes them and clears them.
+        browser.open(port, "#campaign/" + spring);
+        browser.waitUp().until(b -> markup.equals(browser.text("#campaign-title")));
+        assertThat(browser.driver.findElements(By.cssSelector("#campaign-title b, #campaign-title img"))).isEmpty();
+        assertThat(browser.text("#campaign-meta")).contains("https://labels.example/spring");
+        assertThat(browser.driver.findElements(By.cssSelector("#campaign-tags li")).stream().map(WebElement::getText))
+                .containsExactly(run + "-spring", "eu");
+        assertThat(browser.find("#edit-name").getAttribute("value")).isEqualTo(markup);
+        assertThat(browser.find("#edit-tags").getAttribute("value")).isEqualTo(run + "-spring, eu");
+        browser.find("#edit-name").clear();
+        browser.find("#edit-name").sendKeys("Autumn");
+        browser.find("#edit-tags").clear();
+        browser.find("#edit-tags").sendKeys("Autumn eu");
+        browser.find("#edit button[type=submit]").click();
+        browser.waitUp().until(b -> "Autumn".equals(browser.text("#campaign-title")));
+        JsonNode saved = Json.parse(http.adminGet("/admin/campaigns/" + spring).body());
+        assertThat(saved.get("name").asText()).isEqualTo("Autumn");
+        assertThat(saved.get("tags").toString()).isEqualTo("[\"autumn\",\"eu\"]");
+        assertThat(browser.driver.findElements(By.cssSelector("#campaign-tags li")).stream().map(WebElement::getText))
+                .containsExactly("autumn", "eu");
+
+        // A change told live while the form is being edited shows, and leaves what is typed as it is.
+        browser.find("#edit-name").clear();
+        browser.find("#edit-name").sendKeys("Typed");
+        assertThat(http.adminPut("/admin/campaigns/" + spring, "{\"tags\":[\"live\"]}").statusCode()).isEqualTo(200);
+        browser.waitUp().until(b -> "live".equals(browser.text("#campaign-tags")));
+        assertThat(browser.find("#edit-name").getAttribute("value")).isEqualTo("Typed");
+
+        browser.find("#edit-name").clear();
+        browser.find("#edit-tags").clear();
+        browser.find("#edit button[type=submit]").click();
+        browser.waitUp().until(b -> "https://labels.example/spring".equals(browser.text("#campaign-title")));
+        JsonNode cleared = Json.parse(http.adminGet("/admin/campaigns/" + spring).body());
+        assertThat(cleared.get("name").isNull()).isTrue();
+        assertThat(cleared.get("tags").toString()).isEqualTo("[]");
+        assertThat(browser.find("#campaign-tags").isDisplayed()).isFalse();
+        assertThat(browser.seriousAccessibilityViolations()).isEmpty();
+    }
+
+    private long createJson(String body) {
+        var answer = http.adminPost("/admin/campaigns", body);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+        return Json.parse(answer.body()).get("id").asLong();
     }
 
     private long create(String url) {
@@ -601,6 +711,11 @@ class DashboardBrowserIT {
             shown.put(series, browser.text("#chart .u-legend tr.series-" + series + " td.u-value"));
         }
         return shown;
+    }
+
+    /** The page's breakdowns and world map are read and shown: none of their reads is on its way when the network is cut. */
+    private static void shaded(String map) {
+        browser.waitUp().until(b -> !b.findElements(By.cssSelector("#" + map + " path[data-clicks]")).isEmpty());
     }
 
     private static String listCounter(long id, String counter) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The dashboard's files: the page, every module it imports (found by reading the imports), its
- * style and uPlot's, each with its MIME type, the Content-Security-Policy and an ETag that answers
+ * style and uPlot's, its world map, each with its MIME type, the Content-Security-Policy and an ETag that answers
  * 304; no other name, and nothing outside the dashboard's folder.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
@@ -87,6 +87,21 @@ class DashboardResourceTest {
     }
 
     @Test
+    void theWorldMapIsServedAsSvgWithAPathPerCountryByItsCode() {
+        Response answer = RESOURCES.target("/admin/ui/world.svg").request().get();
+        assertThat(answer.getStatus()).isEqualTo(200);
+        assertThat(answer.getHeaderString("Content-Type")).isEqualTo("image/svg+xml;charset=utf-8");
+        assertThat(answer.getHeaderString("Content-Security-Policy")).isEqualTo(DashboardResource.POLICY);
+        String svg = answer.readEntity(String.class);
+        assertThat(svg.length()).as("small enough to load with the page").isLessThan(200_000);
+        assertThat(svg).startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\"")
+                .contains("<path id=\"DE\" data-name=\"Germany\"", "<path id=\"US\"", "<path id=\"BR\"", "<path id=\"XK\"")
+                .as("no script, link or event handler in it").doesNotContain("<script", "href", "<style")
+                .doesNotContainPattern("\\son[a-z]+=");
+        assertThat(Pattern.compile("<path id=\"[A-Z]{2}\"").matcher(svg).results().count()).isGreaterThan(150);
+    }
+
+    @Test
     void anUnchangedFileIsA304ByItsETag() {
         Response first = RESOURCES.target("/admin/ui/main.js").request().get();
         String tag = first.getHeaderString("ETag");
@@ -104,7 +119,8 @@ class DashboardResourceTest {
     @Test
     void noOtherNameIsServed() {
         for (String name : List.of("index.htm", "Main.js", "main.mjs", "..%2Fopenapi.yaml", "..%2F..%2Fconfig.yml",
-                "uPlot.esm.js", "nothing.js", "main.js.map", "%2Fdashboard%2Fmain.js", "dashboard")) {
+                "uPlot.esm.js", "nothing.js", "main.js.map", "%2Fdashboard%2Fmain.js", "dashboard",
+                "World.svg", "nothing.svg")) {
             Response answer = RESOURCES.target("/admin/ui/" + name).request().get();
             assertThat(answer.getStatus()).as(name).isEqualTo(404);
             String body = answer.readEntity(String.class);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.o7tracker.campaign.Campaign;
 import com.o7tracker.campaign.CampaignDao;
+import com.o7tracker.campaign.CampaignFilter;
 import com.o7tracker.campaign.CampaignRequest;
 import com.o7tracker.campaign.Platform;
 import com.o7tracker.counting.ClickCounts;
@@ -14,6 +15,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -252,13 +254,13 @@ class MigrationUpgradeTest {
     }
 
     /**
-     * Schema 11 (the version before kept totals): the migration fills every total and day row from
+     * Schema 12 (the version before kept totals): the migration fills every total and day row from
      * the minutes, hours and dimension hours there, and the previous version's flush and rollup,
      * beside this one during a rolling deploy, keep them whole without knowing of them.
      */
     @Test
-    void aDatabaseOfSchema11GetsItsTotalsFromItsRowsAndThePreviousVersionsFlushKeepsThemWhole() throws Exception {
-        PGSimpleDataSource dataSource = databaseAtSchema("11");
+    void aDatabaseOfSchema12GetsItsTotalsFromItsRowsAndThePreviousVersionsFlushKeepsThemWhole() throws Exception {
+        PGSimpleDataSource dataSource = databaseAtSchema("12");
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO campaigns (id, redirect_url) VALUES (4294967296, 'https://a.example/'),"
                     + " (4294967297, 'https://b.example/')");
@@ -365,6 +367,58 @@ class MigrationUpgradeTest {
             }
         }
         return rows;
+    }
+
+    /**
+     * Schema 11 (the version before names and tags): its campaigns keep every field and their
+     * versions and start with no name and no tags; the previous version's statements, beside this
+     * one during a rolling deploy, still insert and update and leave a name and tags set by this
+     * version as they are; the list's filters find its campaigns by URL.
+     */
+    @Test
+    void aDatabaseOfSchema11KeepsItsCampaignsWithNoNameAndNoTags() throws Exception {
+        PGSimpleDataSource dataSource = databaseAtSchema("11");
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("""
+                    INSERT INTO campaigns (id, redirect_url, platforms, platform_urls, forward_query, click_count, other_click_count)
+                    VALUES (4294967296, 'https://old.example/Spring', '{Android}', '{"Android": "https://play.example/"}', true, 4, 4)
+                    """);
+        }
+        CampaignDao dao = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()).onDemand(CampaignDao.class);
+        long versionBefore = dao.findTarget(4294967296L).version();
+
+        Migrations.migrate(dataSource);
+
+        Campaign migrated = dao.findById(4294967296L).orElseThrow();
+        assertThat(migrated.name()).isNull();
+        assertThat(migrated.tags()).isEmpty();
+        assertThat(migrated.redirectUrl()).isEqualTo("https://old.example/Spring");
+        assertThat(migrated.platformUrls()).containsExactly(Map.entry("Android", "https://play.example/"));
+        assertThat(migrated.forwardQuery()).isTrue();
+        assertThat(new long[] {migrated.clickCount(), migrated.otherClickCount()}).containsExactly(4, 4);
+        assertThat(dao.findTarget(4294967296L).version()).as("the migration changes no target").isEqualTo(versionBefore);
+
+        dao.update(4294967296L, new CampaignRequest(null, null, null, null, "Spring", new String[] {"spring"}));
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            // the previous version's update and insert, as its DAO sends them
+            s.execute("""
+                    UPDATE campaigns SET redirect_url = coalesce('https://old.example/spring-2', redirect_url),
+                        platforms = coalesce(NULL, platforms), forward_query = coalesce(false, forward_query),
+                        updated_at = clock_timestamp() WHERE id = 4294967296""");
+            s.execute("""
+                    INSERT INTO campaigns (id, redirect_url, platforms, platform_urls, forward_query)
+                    VALUES (4294967297, 'https://old.example/summer', '{}', '{}', false) ON CONFLICT (id) DO NOTHING""");
+        }
+        Campaign kept = dao.findById(4294967296L).orElseThrow();
+        assertThat(kept.redirectUrl()).isEqualTo("https://old.example/spring-2");
+        assertThat(kept.name()).isEqualTo("Spring");
+        assertThat(kept.tags()).containsExactly("spring");
+        assertThat(dao.findById(4294967297L).orElseThrow().tags()).isEmpty();
+        Instant end = Instant.parse("9999-12-31T00:00:00Z");
+        assertThat(dao.listPage(new CampaignFilter(new String[0], new String[0], "OLD.example/S"), end, Long.MAX_VALUE, 10))
+                .extracting(Campaign::id).containsExactly(4294967297L, 4294967296L);
+        assertThat(dao.listPage(new CampaignFilter(new String[0], new String[] {"spring"}, null), end, Long.MAX_VALUE, 10))
+                .extracting(Campaign::id).containsExactly(4294967296L);
     }
 
     private static Map<String, String> appliedAt(Statement s) throws SQLException {

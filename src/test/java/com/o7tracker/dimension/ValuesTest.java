@@ -64,4 +64,30 @@ class ValuesTest {
         assertThat(Dimension.values()).extracting(Dimension::wireName).containsExactly("country", "referrer",
                 "utm_source", "utm_medium", "utm_campaign", "language", "os", "browser");
     }
+
+    @Test
+    void aHostThatLowerCaseMakesLongerThanTheBoundIsNone() {
+        String host = "\u0130".repeat(200) + ".example";
+        assertThat(host.length()).isLessThanOrEqualTo(Values.MAX_HOST);
+        assertThat(host.toLowerCase(java.util.Locale.ROOT).length()).isGreaterThan(Values.MAX_HOST);
+        assertThat(Values.referrer("https://" + host + "/")).isEqualTo(Values.NONE);
+    }
+
+    @Test
+    void aVisitStoresNoValueTheTableWouldRefuse() {
+        Visit visit = Visit.builder().set(Dimension.UTM_SOURCE, "").set(Dimension.REFERRER, "x".repeat(254))
+                .set(Dimension.BROWSER, "Firefox").build();
+        assertThat(visit.get(Dimension.UTM_SOURCE)).isEqualTo(Values.OTHER);
+        assertThat(visit.get(Dimension.REFERRER)).isEqualTo(Values.OTHER);
+        assertThat(visit.get(Dimension.BROWSER)).isEqualTo("Firefox");
+    }
+
+    @Test
+    void aValueWithBidirectionalOrZeroWidthCharactersIsOther() {
+        assertThat(Values.utm("\u202Eevil")).isEqualTo(Values.OTHER);
+        assertThat(Values.utm("news\u200Bletter")).isEqualTo(Values.OTHER);
+        assertThat(Values.referrer("https://ex\u2066ample.com/")).isEqualTo(Values.OTHER);
+        assertThat(Values.software("Chrome\u200E")).isEqualTo(Values.OTHER);
+        assertThat(Values.utm("caf\u00e9 \u2709")).as("letters and symbols are kept").isEqualTo("caf\u00e9 \u2709");
+    }
 }

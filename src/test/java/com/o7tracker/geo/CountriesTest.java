@@ -41,11 +41,18 @@ class CountriesTest {
     @Test
     void theEdgesHeaderBeatsTheDatabaseUnlessItDoesNotKnow() {
         Countries countries = new Countries(Optional.of("X-Appengine-Country"), clientAddress, Optional.of(database));
-        assertThat(countries.of("de", "81.2.69.142", List.of())).isEqualTo("DE");
-        assertThat(countries.of(" Fr ", "81.2.69.142", List.of())).isEqualTo("FR");
+        assertThat(countries.of("de", "10.1.2.3", List.of("81.2.69.142"))).isEqualTo("DE");
+        assertThat(countries.of(" Fr ", "10.1.2.3", List.of("81.2.69.142"))).isEqualTo("FR");
         for (String unknown : new String[] {"ZZ", "zz", "XX", "", "D", "DEU", "D1", "\u00c4E", null}) {
-            assertThat(countries.of(unknown, "81.2.69.142", List.of())).as(String.valueOf(unknown)).isEqualTo("GB");
+            assertThat(countries.of(unknown, "10.1.2.3", List.of("81.2.69.142"))).as(String.valueOf(unknown)).isEqualTo("GB");
         }
+    }
+
+    @Test
+    void theEdgesHeaderCountsOnlyOnAConnectionFromATrustedProxy() {
+        Countries countries = new Countries(Optional.of("X-Appengine-Country"), clientAddress, Optional.of(database));
+        assertThat(countries.of("de", "81.2.69.142", List.of())).as("a visitor reaching the port directly").isEqualTo("GB");
+        assertThat(countries.of("de", "not an address", List.of())).isEqualTo("ZZ");
     }
 
     @Test
@@ -71,8 +78,8 @@ class CountriesTest {
     @Test
     void withoutADatabaseOnlyTheEdgeTells() {
         Countries countries = new Countries(Optional.of("CF-IPCountry"), clientAddress, Optional.empty());
-        assertThat(countries.of("se", "81.2.69.142", List.of())).isEqualTo("SE");
-        assertThat(countries.of("XX", "81.2.69.142", List.of())).isEqualTo(Countries.UNKNOWN);
+        assertThat(countries.of("se", "10.1.2.3", List.of())).isEqualTo("SE");
+        assertThat(countries.of("XX", "10.1.2.3", List.of())).isEqualTo(Countries.UNKNOWN);
         assertThat(new Countries(Optional.empty(), clientAddress, Optional.empty()).of(null, "81.2.69.142", List.of()))
                 .isEqualTo(Countries.UNKNOWN);
     }

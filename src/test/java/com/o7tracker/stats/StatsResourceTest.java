@@ -145,6 +145,11 @@ class StatsResourceTest {
         assertError(get("/admin/campaigns/77777/breakdown?by=os"), 404, "Campaign 77777 does not exist.");
         assertError(get("/admin/campaigns/0/breakdown?by=os"), 400, "Campaign id '0' is not a positive integer below 2^53.");
         assertError(get("/admin/campaigns/77777/breakdown?by=city"), 400, "Query parameter by must be one of " + DIMENSIONS + ".");
+        for (String base : List.of("/admin/campaigns/" + id + "/breakdown", "/admin/stats/breakdown")) {
+            assertError(get(base + "?by=country&by=os"), 400, "Query parameter by must be given once.");
+            assertError(get(base + "?by=browser&country=DE"), 400, "A breakdown takes no filter (country=): a click's"
+                    + " dimensions are counted one by one, not together. The series of one value is the stats API's ?country=.");
+        }
     }
 
     @Test

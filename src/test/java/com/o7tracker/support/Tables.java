@@ -51,21 +51,7 @@ public final class Tables {
      * iphone, windowsphone, other, bot}. Equal to the counters whenever every click is applied.
      */
     public static long[] minuteTotals(long id) {
-        try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT coalesce(sum(android + iphone + windowsphone + other), 0), "
-                     + "coalesce(sum(android), 0), coalesce(sum(iphone), 0), coalesce(sum(windowsphone), 0), "
-                     + "coalesce(sum(other), 0), "
-                     + "coalesce(sum(bot_android + bot_iphone + bot_windowsphone + bot_other), 0) "
-                     + "FROM click_minutes WHERE campaign_id = " + id)) {
-            rs.next();
-            long[] totals = new long[6];
-            for (int i = 0; i < totals.length; i++) {
-                totals[i] = rs.getLong(i + 1);
-            }
-            return totals;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return totals("click_minutes WHERE campaign_id = " + id);
     }
 
     /**
@@ -73,12 +59,16 @@ public final class Tables {
      * {@link #counters}. Equal to the counters whenever every click since dimensions were recorded is applied.
      */
     public static long[] dimensionTotals(long id, String dimension) {
+        return totals("click_dimension_hours WHERE campaign_id = " + id + " AND dimension = '" + dimension + "'");
+    }
+
+    /** The bucket columns of {@code rows} (a table and its condition) summed, laid out as {@link #counters}. */
+    private static long[] totals(String rows) {
         try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT coalesce(sum(android + iphone + windowsphone + other), 0), "
                      + "coalesce(sum(android), 0), coalesce(sum(iphone), 0), coalesce(sum(windowsphone), 0), "
                      + "coalesce(sum(other), 0), "
-                     + "coalesce(sum(bot_android + bot_iphone + bot_windowsphone + bot_other), 0) "
-                     + "FROM click_dimension_hours WHERE campaign_id = " + id + " AND dimension = '" + dimension + "'")) {
+                     + "coalesce(sum(bot_android + bot_iphone + bot_windowsphone + bot_other), 0) FROM " + rows)) {
             rs.next();
             long[] totals = new long[6];
             for (int i = 0; i < totals.length; i++) {

@@ -76,10 +76,12 @@ class ClickDimensionsIT {
     }
 
     @Test
-    void xForwardedForIsIgnoredUnlessItComesFromATrustedProxy() throws Exception {
+    void xForwardedForAndTheEdgesHeaderAreIgnoredUnlessTheyComeFromATrustedProxy() throws Exception {
         // 127.0.0.2 is no trusted proxy: the connection's own address (loopback, no country) is looked up.
         assertThat(clickedOnce("127.0.0.2", "", "X-Forwarded-For: 81.2.69.5\r\n")).containsEntry("country", "ZZ");
         assertThat(clickedOnce("127.0.0.1", "", "X-Forwarded-For: 81.2.69.5\r\n")).containsEntry("country", "GB");
+        // Nor the edge's header: a visitor who reaches the port directly would choose their own country.
+        assertThat(clickedOnce("127.0.0.2", "", "X-Appengine-Country: de\r\n")).containsEntry("country", "ZZ");
     }
 
     @Test

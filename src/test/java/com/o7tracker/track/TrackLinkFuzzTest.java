@@ -25,21 +25,26 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Fuzzes the tracking link as a visitor's client sends it: the path after {@code /track/}, the
- * query and the User-Agent, written raw on a socket. Every answer is a 307 with
+ * query (utm values among its parameters), the User-Agent and what says where the click came
+ * from (Referer, X-Forwarded-For, the trusted edge's country header, Accept-Language), written
+ * raw on a socket, to a service with a country database and a trusted proxy. Every answer is a 307 with
  * {@code Cache-Control: no-store}, to the fallback or to the campaign the path names, never
  * anything else, also for requests Jetty refuses before they reach the service (README).
  *
  * <p>Input: a first byte of flags (bit 0: HEAD instead of GET; bit 1: the path starts with the id
  * of a live campaign, bits 2-3 choose which), then path, query and User-Agent separated by
- * newlines. The bytes go out as they are, except those that would end the request line or the
- * header (space, CR and LF in the target are percent-encoded, CR in the User-Agent becomes a
- * space): a request that breaks HTTP's framing is no tracking link, and answering it is not the
+ * newlines, then Referer, X-Forwarded-For, X-Appengine-Country and Accept-Language alike. The bytes
+ * go out as they are, except those that would end the request line or a header (space, CR and LF
+ * in the target are percent-encoded, CR in a header becomes a space): a request that breaks HTTP's framing is no tracking link, and answering it is not the
  * service's part.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class TrackLinkFuzzTest {
 
-    static final DropwizardAppExtension<O7TrackerConfiguration> APP = TestApp.withoutMemcached();
+    static final DropwizardAppExtension<O7TrackerConfiguration> APP = TestApp.withoutMemcached(
+            "geo.countryHeader", "X-Appengine-Country", "geo.database", geoDatabase(),
+            "clientAddress.trustedProxies", "1");
+    private static final String[] HEADERS = {"Referer", "X-Forwarded-For", "X-Appengine-Country", "Accept-Language"};
     static final String FALLBACK = "https://fallback.example/";
 
     private static final Map<Long, String> campaigns = new LinkedHashMap<>();
@@ -56,11 +61,12 @@ class TrackLinkFuzzTest {
 
     @FuzzTest(maxDuration = "35s")
     @DictionaryEntries({"platform=", "Android", "IPhone", "WindowsPhone", "&", "%", "%2F", "%00", "/", "..", ";",
-        "?", "#", "+", "Mozilla/5.0"})
+        "?", "#", "+", "Mozilla/5.0", "utm_source=", "utm_medium=", "utm_campaign=", "https://", "android-app://",
+        "81.2.69.5", "2a02:cf40::1", ", ", "de-AT,de;q=0.9,en;q=0.8", ";q=", "ZZ", "%E2%9C%89"})
     void everyAnswerIsA307ToTheFallbackOrTheNamedCampaign(byte[] data) throws IOException {
         FuzzInput.allowLoopbackConnections();
         int flags = data.length == 0 ? 0 : data[0] & 0xFF;
-        byte[][] fields = FuzzInput.fields(data, 3);
+        byte[][] fields = FuzzInput.fields(data, 3 + HEADERS.length);
         String method = (flags & 1) != 0 ? "HEAD" : "GET";
 
         ByteArrayOutputStream target = new ByteArrayOutputStream();
@@ -78,8 +84,12 @@ class TrackLinkFuzzTest {
         request.writeBytes((method + " ").getBytes(StandardCharsets.US_ASCII));
         request.writeBytes(target.toByteArray());
         request.writeBytes(" HTTP/1.1\r\nHost: localhost\r\nUser-Agent: ".getBytes(StandardCharsets.US_ASCII));
-        for (byte b : fields[2]) {
-            request.write(b == '\r' ? ' ' : b);
+        writeHeader(request, fields[2]);
+        for (int h = 0; h < HEADERS.length; h++) {
+            if (fields[3 + h].length > 0) {
+                request.writeBytes(("\r\n" + HEADERS[h] + ": ").getBytes(StandardCharsets.US_ASCII));
+                writeHeader(request, fields[3 + h]);
+            }
         }
         request.writeBytes("\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
 
@@ -95,6 +105,21 @@ class TrackLinkFuzzTest {
             long named = campaignNamedBy(new String(target.toByteArray(), StandardCharsets.ISO_8859_1));
             assertThat(campaigns.get(named)).as("redirected to a campaign the path does not name: " + what)
                     .isEqualTo(location);
+        }
+    }
+
+    /** A header's value as it is, but for CR and LF, which would end it. */
+    private static void writeHeader(ByteArrayOutputStream out, byte[] bytes) {
+        for (byte b : bytes) {
+            out.write(b == '\r' || b == '\n' ? ' ' : b);
+        }
+    }
+
+    private static String geoDatabase() {
+        try {
+            return java.nio.file.Path.of(TrackLinkFuzzTest.class.getResource("/geo/country-geolite2.mmdb").toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
         }
     }
 

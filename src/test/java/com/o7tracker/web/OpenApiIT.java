@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.o7tracker.O7TrackerConfiguration;
+import com.o7tracker.campaign.Campaign;
 import com.o7tracker.dimension.Dimension;
 import com.o7tracker.support.Http;
 import com.o7tracker.support.TestApp;
@@ -17,6 +18,7 @@ import jakarta.ws.rs.QueryParam;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
+import java.lang.reflect.RecordComponent;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -113,6 +115,18 @@ class OpenApiIT {
         document.at("/components/schemas/Dimension/enum").forEach(d -> dimensions.add(d.asText()));
         assertThat(dimensions).as("the breakdowns' by").containsExactlyElementsOf(
                 Arrays.stream(Dimension.values()).map(Dimension::wireName).toList());
+    }
+
+    /** A campaign's fields, as the service writes them. */
+    @Test
+    void theDocumentNamesEveryFieldOfACampaign() throws Exception {
+        Set<String> fields = new TreeSet<>();
+        for (RecordComponent component : Campaign.class.getRecordComponents()) {
+            fields.add(component.getName().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT));
+        }
+        Set<String> documented = new TreeSet<>();
+        document().at("/components/schemas/Campaign/properties").fieldNames().forEachRemaining(documented::add);
+        assertThat(documented).contains("name", "tags").isEqualTo(fields);
     }
 
     @Test
