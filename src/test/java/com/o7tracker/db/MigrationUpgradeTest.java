@@ -254,6 +254,122 @@ class MigrationUpgradeTest {
     }
 
     /**
+     * Schema 12 (the version before kept totals): the migration fills every total and day row from
+     * the minutes, hours and dimension hours there, and the previous version's flush and rollup,
+     * beside this one during a rolling deploy, keep them whole without knowing of them.
+     */
+    @Test
+    void aDatabaseOfSchema12GetsItsTotalsFromItsRowsAndThePreviousVersionsFlushKeepsThemWhole() throws Exception {
+        PGSimpleDataSource dataSource = databaseAtSchema("12");
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO campaigns (id, redirect_url) VALUES (4294967296, 'https://a.example/'),"
+                    + " (4294967297, 'https://b.example/')");
+            s.execute("""
+                    INSERT INTO click_minutes (campaign_id, minute, android, iphone, bot_other) VALUES
+                        (4294967296, '2026-02-01T10:01:00Z', 1, 2, 1), (4294967296, '2026-02-01T10:59:00Z', 4, 0, 0),
+                        (4294967297, '2026-02-01T10:01:00Z', 8, 0, 0), (4294967297, '2026-02-02T00:00:00Z', 16, 0, 0)""");
+            s.execute("""
+                    INSERT INTO click_hours (campaign_id, hour, android, other) VALUES
+                        (4294967296, '2026-01-31T23:00:00Z', 32, 1), (4294967296, '2026-01-31T05:00:00Z', 64, 0),
+                        (4294967297, '2026-01-31T05:00:00Z', 128, 0)""");
+            s.execute("""
+                    INSERT INTO click_dimension_hours (campaign_id, dimension, hour, value, android, bot_iphone) VALUES
+                        (4294967296, 'country', '2026-01-31T05:00:00Z', 'DE', 3, 1),
+                        (4294967296, 'country', '2026-01-31T06:00:00Z', 'DE', 5, 0),
+                        (4294967297, 'country', '2026-01-31T05:00:00Z', 'DE', 7, 0),
+                        (4294967297, 'referrer', '2026-01-31T05:00:00Z', 'a.example', 9, 0)""");
+        }
+
+        Migrations.migrate(dataSource);
+
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            assertThat(rows(s, "SELECT minute, android, iphone, bot_other FROM click_total_minutes ORDER BY 1")).containsExactly(
+                    "2026-02-01 10:01:00+00 9 2 1", "2026-02-01 10:59:00+00 4 0 0", "2026-02-02 00:00:00+00 16 0 0");
+            assertThat(rows(s, "SELECT hour, android, other, bot_other FROM click_total_hours ORDER BY 1")).containsExactly(
+                    "2026-01-31 05:00:00+00 192 0 0", "2026-01-31 23:00:00+00 32 1 0", "2026-02-01 10:00:00+00 13 0 1",
+                    "2026-02-02 00:00:00+00 16 0 0");
+            assertThat(rows(s, "SELECT day, android, iphone, other FROM click_total_days ORDER BY 1")).containsExactly(
+                    "2026-01-31 00:00:00+00 224 0 1", "2026-02-01 00:00:00+00 13 2 0", "2026-02-02 00:00:00+00 16 0 0");
+            assertThat(rows(s, "SELECT campaign_id, day, android, other FROM click_days ORDER BY 1, 2")).containsExactly(
+                    "4294967296 2026-01-31 00:00:00+00 96 1", "4294967296 2026-02-01 00:00:00+00 5 0",
+                    "4294967297 2026-01-31 00:00:00+00 128 0", "4294967297 2026-02-01 00:00:00+00 8 0",
+                    "4294967297 2026-02-02 00:00:00+00 16 0");
+            assertThat(rows(s, "SELECT campaign_id, month, android, other FROM click_months ORDER BY 1, 2")).containsExactly(
+                    "4294967296 2026-01-01 00:00:00+00 96 1", "4294967296 2026-02-01 00:00:00+00 5 0",
+                    "4294967297 2026-01-01 00:00:00+00 128 0", "4294967297 2026-02-01 00:00:00+00 24 0");
+            assertThat(rows(s, "SELECT campaign_id, dimension, day, value, android, bot_iphone FROM click_dimension_days"
+                    + " ORDER BY 1, 2, 4")).containsExactly("4294967296 country 2026-01-31 00:00:00+00 DE 8 1",
+                    "4294967297 country 2026-01-31 00:00:00+00 DE 7 0", "4294967297 referrer 2026-01-31 00:00:00+00 a.example 9 0");
+            assertThat(rows(s, "SELECT dimension, hour, value, android FROM click_dimension_total_hours ORDER BY 1, 2, 3"))
+                    .containsExactly("country 2026-01-31 05:00:00+00 DE 10", "country 2026-01-31 06:00:00+00 DE 5",
+                            "referrer 2026-01-31 05:00:00+00 a.example 9");
+            assertThat(rows(s, "SELECT dimension, day, value, android, bot_iphone FROM click_dimension_total_days ORDER BY 1, 3"))
+                    .containsExactly("country 2026-01-31 00:00:00+00 DE 15 1", "referrer 2026-01-31 00:00:00+00 a.example 9 0");
+
+            // The previous version's flush (new and existing rows) and rollup, as it sends them.
+            s.execute("""
+                    INSERT INTO click_minutes AS b (campaign_id, minute, android, iphone, windowsphone, other, bot_android,
+                                                    bot_iphone, bot_windowsphone, bot_other)
+                    SELECT d.id, to_timestamp(d.start), d.a, 0, 0, 0, 0, 0, 0, 0
+                    FROM unnest(ARRAY[4294967296, 4294967297]::bigint[], ARRAY[1769940060, 1769943600]::bigint[],
+                                ARRAY[100, 200]::bigint[]) AS d(id, start, a)
+                    WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.id = d.id)
+                    ON CONFLICT (campaign_id, minute) DO UPDATE SET android = b.android + EXCLUDED.android""");
+            s.execute("""
+                    INSERT INTO click_dimension_hours AS b (campaign_id, dimension, hour, value, android)
+                    VALUES (4294967296, 'country', '2026-01-31T06:00:00Z', 'DE', 1000), (4294967296, 'country', '2026-02-01T10:00:00Z', 'FR', 300)
+                    ON CONFLICT (campaign_id, dimension, hour, value) DO UPDATE SET android = b.android + EXCLUDED.android""");
+            s.execute("""
+                    WITH moved AS (DELETE FROM click_minutes WHERE minute < '2026-02-01T11:00:00Z' RETURNING *)
+                    INSERT INTO click_hours AS b (campaign_id, hour, android, iphone, bot_other)
+                    SELECT campaign_id, date_trunc('hour', minute, 'UTC'), sum(android), sum(iphone), sum(bot_other)
+                    FROM moved GROUP BY 1, 2
+                    ON CONFLICT (campaign_id, hour) DO UPDATE SET android = b.android + EXCLUDED.android,
+                        iphone = b.iphone + EXCLUDED.iphone, bot_other = b.bot_other + EXCLUDED.bot_other""");
+            assertThat(rows(s, "SELECT minute, android FROM click_total_minutes WHERE android > 20 ORDER BY 1")).containsExactly(
+                    "2026-02-01 10:01:00+00 109", "2026-02-01 11:00:00+00 200");
+            assertThat(rows(s, "SELECT hour, android FROM click_total_hours WHERE hour >= '2026-02-01' ORDER BY 1"))
+                    .as("moving minutes into hours changes no total").containsExactly(
+                            "2026-02-01 10:00:00+00 113", "2026-02-01 11:00:00+00 200", "2026-02-02 00:00:00+00 16");
+            assertThat(rows(s, "SELECT day, android FROM click_total_days ORDER BY 1")).containsExactly(
+                    "2026-01-31 00:00:00+00 224", "2026-02-01 00:00:00+00 313", "2026-02-02 00:00:00+00 16");
+            assertThat(rows(s, "SELECT campaign_id, day, android, iphone FROM click_days ORDER BY 1, 2")).containsExactly(
+                    "4294967296 2026-01-31 00:00:00+00 96 0", "4294967296 2026-02-01 00:00:00+00 105 2",
+                    "4294967297 2026-01-31 00:00:00+00 128 0", "4294967297 2026-02-01 00:00:00+00 208 0",
+                    "4294967297 2026-02-02 00:00:00+00 16 0");
+            assertThat(rows(s, "SELECT campaign_id, month, android FROM click_months ORDER BY 1, 2")).containsExactly(
+                    "4294967296 2026-01-01 00:00:00+00 96", "4294967296 2026-02-01 00:00:00+00 105",
+                    "4294967297 2026-01-01 00:00:00+00 128", "4294967297 2026-02-01 00:00:00+00 224");
+            assertThat(rows(s, "SELECT dimension, day, value, android FROM click_dimension_total_days ORDER BY 1, 2, 3"))
+                    .containsExactly("country 2026-01-31 00:00:00+00 DE 1015", "country 2026-02-01 00:00:00+00 FR 300",
+                            "referrer 2026-01-31 00:00:00+00 a.example 9");
+            assertThat(rows(s, "SELECT campaign_id, day, value, android FROM click_dimension_days WHERE dimension = 'country'"
+                    + " ORDER BY 1, 2, 3")).containsExactly("4294967296 2026-01-31 00:00:00+00 DE 1008",
+                    "4294967296 2026-02-01 00:00:00+00 FR 300", "4294967297 2026-01-31 00:00:00+00 DE 7");
+            assertThat(rows(s, "SELECT hour, value, android FROM click_dimension_total_hours WHERE dimension = 'country'"
+                    + " ORDER BY 1, 2")).containsExactly("2026-01-31 05:00:00+00 DE 10", "2026-01-31 06:00:00+00 DE 1005",
+                    "2026-02-01 10:00:00+00 FR 300");
+        }
+    }
+
+    /** Each row's columns joined by spaces, as text (timestamps in UTC). */
+    private static List<String> rows(Statement s, String sql) throws SQLException {
+        s.execute("SET TIME ZONE 'UTC'");
+        List<String> rows = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(String.join(" ", row));
+            }
+        }
+        return rows;
+    }
+
+    /**
      * Schema 11 (the version before names and tags): its campaigns keep every field and their
      * versions and start with no name and no tags; the previous version's statements, beside this
      * one during a rolling deploy, still insert and update and leave a name and tags set by this
