@@ -120,7 +120,8 @@ class DashboardBreakdownsIT {
         assertThat(browser.text("#filter-text")).isEqualTo(
                 "Only the clicks whose Country is Germany (DE); per hour, as clicks are kept per hour by where they came from.");
         assertThat(browser.find("#totals [data-counter=click_count] .value").getAttribute("data-value")).isEqualTo("3");
-        assertThat(valueButton("country", "DE").getAttribute("aria-pressed")).isEqualTo("true");
+        // The tables may be drawn anew meanwhile (a re-read): wait out a stale button.
+        browser.waitUp().until(b -> "true".equals(valueButton("country", "DE").getAttribute("aria-pressed")));
         assertThat(browser.script("const a = document.activeElement; return a.dataset.by + ' ' + a.dataset.value"))
                 .as("the focus stays on the value").isEqualTo("country DE");
         assertThat(browser.find("#csv").getAttribute("href")).contains("interval=hour").endsWith("&country=DE&format=csv");
@@ -128,7 +129,8 @@ class DashboardBreakdownsIT {
         // Another value: the referrer of the French clicks; then all clicks again, per minute.
         choose("referrer", "social.example");
         browser.waitUp().until(b -> "2".equals(browser.find("#chart").getAttribute("data-total")));
-        assertThat(valueButton("country", "DE").getAttribute("aria-pressed")).isEqualTo("false");
+        // The tables may be drawn anew meanwhile (a re-read): wait out a stale button.
+        browser.waitUp().until(b -> "false".equals(valueButton("country", "DE").getAttribute("aria-pressed")));
         assertThat(browser.text("#filter-text")).startsWith("Only the clicks whose Referrer (host) is social.example;");
         browser.find("#clear-filter").click();
         browser.waitUp().until(b -> "minute".equals(browser.find("#period").getAttribute("data-interval"))
@@ -136,7 +138,8 @@ class DashboardBreakdownsIT {
         assertThat(browser.find("#filter").isDisplayed()).isFalse();
         assertThat(browser.script("const a = document.activeElement; return a.dataset.by + ' ' + a.dataset.value"))
                 .as("the focus on the value that was chosen").isEqualTo("referrer social.example");
-        assertThat(valueButton("referrer", "social.example").getAttribute("aria-pressed")).isEqualTo("false");
+        // The tables may be drawn anew meanwhile (a re-read): wait out a stale button.
+        browser.waitUp().until(b -> "false".equals(valueButton("referrer", "social.example").getAttribute("aria-pressed")));
 
         // A day range keeps its days; a live click of the chosen value is read again into the chart and its table.
         browser.find("#range-buttons button[data-range=\"30d\"]").click();
@@ -315,7 +318,9 @@ class DashboardBreakdownsIT {
     private static Map<String, String> rows(String panels, String by) {
         Map<String, String> rows = new LinkedHashMap<>();
         for (WebElement row : browser.driver.findElements(By.cssSelector("#" + panels + " [data-by=" + by + "] tbody tr"))) {
-            rows.put(row.findElement(By.cssSelector("th")).getText(), row.findElement(By.cssSelector("[data-counter=click_count]")).getText());
+            // The count as a number: the page groups its digits by the browser's locale (3,092).
+            rows.put(row.findElement(By.cssSelector("th")).getText(),
+                    row.findElement(By.cssSelector("[data-counter=click_count]")).getText().replaceAll("[^0-9]", ""));
         }
         return rows;
     }
