@@ -54,8 +54,11 @@ final class JournalRecord {
     static final Format WRITTEN = Format.VISITS;
     /** The size of a record this version writes. */
     static final int BYTES = WRITTEN.bytes;
-    /** The dimensions after the country, in the order their numbers are in a record. */
-    private static final Dimension[] NUMBERED = {Dimension.REFERRER, Dimension.UTM_SOURCE, Dimension.UTM_MEDIUM,
+    /**
+     * The dimensions after the country, in the order their numbers are in a record: the text that
+     * visitors send, kept in the segment's dictionary (and bounded by {@link ValueBound}).
+     */
+    static final Dimension[] NUMBERED = {Dimension.REFERRER, Dimension.UTM_SOURCE, Dimension.UTM_MEDIUM,
         Dimension.UTM_CAMPAIGN, Dimension.LANGUAGE, Dimension.OS, Dimension.BROWSER};
     private static final int MAX_BYTES = Format.VISITS.bytes;
 

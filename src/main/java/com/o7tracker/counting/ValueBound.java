@@ -30,8 +30,8 @@ final class ValueBound {
      * characters).
      */
     static final int MAX_TOTAL = 200_000;
-    private static final Dimension[] BOUNDED = {Dimension.REFERRER, Dimension.UTM_SOURCE, Dimension.UTM_MEDIUM,
-        Dimension.UTM_CAMPAIGN, Dimension.LANGUAGE, Dimension.OS, Dimension.BROWSER};
+    /** The dimensions whose values the journal keeps as text, in its dictionary: all but the country. */
+    private static final Dimension[] BOUNDED = JournalRecord.NUMBERED;
 
     private final int maxValues;
     private final Map<Long, Set<String>[]> seen = new HashMap<>();

@@ -34,6 +34,14 @@ public final class Countries {
         this.database = database;
     }
 
+    /**
+     * Whether a country may come from the client's address (a database is configured): only then
+     * does {@link #of} read the request's X-Forwarded-For, which a click need not gather otherwise.
+     */
+    public boolean looksUpAddresses() {
+        return database.isPresent();
+    }
+
     /** The name of the trusted edge's header, if one is. */
     public Optional<String> edgeHeader() {
         return edgeHeader;

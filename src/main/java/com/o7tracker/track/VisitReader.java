@@ -5,6 +5,7 @@ import com.o7tracker.dimension.Values;
 import com.o7tracker.dimension.Visit;
 import com.o7tracker.geo.Countries;
 import com.o7tracker.web.QueryString;
+import java.util.List;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -27,8 +28,8 @@ final class VisitReader {
 
     Visit read(Request request, String query, UserAgents.Verdict verdict) {
         HttpFields headers = request.getHeaders();
-        String country = countries.of(edgeHeader == null ? null : headers.get(edgeHeader),
-                Request.getRemoteAddr(request), headers.getValuesList(HttpHeader.X_FORWARDED_FOR));
+        String country = countries.of(edgeHeader == null ? null : headers.get(edgeHeader), Request.getRemoteAddr(request),
+                countries.looksUpAddresses() ? headers.getValuesList(HttpHeader.X_FORWARDED_FOR) : List.of());
         return Visit.builder()
                 .set(Dimension.COUNTRY, country)
                 .set(Dimension.REFERRER, Values.referrer(headers.get(HttpHeader.REFERER)))

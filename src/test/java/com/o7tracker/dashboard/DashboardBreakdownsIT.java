@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.o7tracker.O7TrackerConfiguration;
+import com.o7tracker.dimension.Dimension;
 import com.o7tracker.support.Http;
 import com.o7tracker.support.Json;
 import com.o7tracker.support.TestApp;
@@ -13,6 +14,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +45,7 @@ class DashboardBreakdownsIT {
             + " (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
     /** Markup as a visitor may send it: an element that would run a script if the page parsed it. */
     private static final String MARKUP = "<img src=x onerror=window.__xss=1>";
-    private static final List<String> DIMENSIONS = List.of("country", "referrer", "utm_source", "utm_medium",
-            "utm_campaign", "language", "os", "browser");
+    private static final List<String> DIMENSIONS = Arrays.stream(Dimension.values()).map(Dimension::wireName).toList();
     private static Browser browser;
     private Http http;
     private int port;

@@ -51,6 +51,15 @@ public final class TestApp {
                 .toArray(ConfigOverride[]::new);
     }
 
+    /** The small country database the tests look addresses up in (geo/make-test-databases.pl says which). */
+    public static String countryDatabase() {
+        try {
+            return Path.of(TestApp.class.getResource("/geo/country-geolite2.mmdb").toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static Path tempDir(String prefix) {
         try {
             return Files.createTempDirectory(prefix);

@@ -3,13 +3,12 @@ package com.o7tracker.track;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.o7tracker.O7TrackerConfiguration;
+import com.o7tracker.dimension.Dimension;
 import com.o7tracker.support.Http;
 import com.o7tracker.support.Tables;
 import com.o7tracker.support.TestApp;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,19 +27,11 @@ class ClickDimensionsIT {
     /** 81.2.69.0/24 is GB, 89.160.20.0/24 SE in the test database (geo/make-test-databases.pl). */
     static final DropwizardAppExtension<O7TrackerConfiguration> APP = TestApp.withoutMemcached(
             "geo.countryHeader", "X-Appengine-Country",
-            "geo.database", resource("/geo/country-geolite2.mmdb"),
+            "geo.database", TestApp.countryDatabase(),
             "clientAddress.trustedProxies", "1",
             "clientAddress.trustedProxyRanges", "127.0.0.1/32");
 
     private Http http;
-
-    private static String resource(String name) {
-        try {
-            return Path.of(ClickDimensionsIT.class.getResource(name).toURI()).toString();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @BeforeEach
     void setUp() {
@@ -54,8 +45,8 @@ class ClickDimensionsIT {
         assertThat(answer).startsWith("HTTP/1.1 307 ").contains("Location: https://example.com/dimensions");
         http.updateStats();
         Map<String, String> values = new TreeMap<>();
-        for (String dimension : new String[] {"country", "referrer", "utm_source", "utm_medium", "utm_campaign",
-            "language", "os", "browser"}) {
+        for (Dimension each : Dimension.values()) {
+            String dimension = each.wireName();
             String value = Tables.text("SELECT string_agg(value, '|') FROM click_dimension_hours WHERE campaign_id = " + id
                     + " AND dimension = '" + dimension + "'");
             assertThat(Tables.dimensionClicks(id, dimension, value)).as("one click under " + dimension).isEqualTo(1);

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class TrackLinkFuzzTest {
 
     static final DropwizardAppExtension<O7TrackerConfiguration> APP = TestApp.withoutMemcached(
-            "geo.countryHeader", "X-Appengine-Country", "geo.database", geoDatabase(),
+            "geo.countryHeader", "X-Appengine-Country", "geo.database", TestApp.countryDatabase(),
             "clientAddress.trustedProxies", "1");
     private static final String[] HEADERS = {"Referer", "X-Forwarded-For", "X-Appengine-Country", "Accept-Language"};
     static final String FALLBACK = "https://fallback.example/";
@@ -112,14 +112,6 @@ class TrackLinkFuzzTest {
     private static void writeHeader(ByteArrayOutputStream out, byte[] bytes) {
         for (byte b : bytes) {
             out.write(b == '\r' || b == '\n' ? ' ' : b);
-        }
-    }
-
-    private static String geoDatabase() {
-        try {
-            return java.nio.file.Path.of(TrackLinkFuzzTest.class.getResource("/geo/country-geolite2.mmdb").toURI()).toString();
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
         }
     }
 
