@@ -51,7 +51,7 @@ public final class Values {
         while (host.endsWith(".")) {
             host = host.substring(0, host.length() - 1);
         }
-        if (host.isEmpty() || host.length() > MAX_HOST || host.indexOf(' ') >= 0) {
+        if (host.isEmpty() || host.length() > MAX_HOST || hasSpaces(host)) {
             return NONE; // not a host
         }
         if (hasControls(host)) {
@@ -59,6 +59,11 @@ public final class Values {
         }
         String lower = host.toLowerCase(Locale.ROOT);
         return lower.length() > MAX_HOST ? NONE : lower; // lower case can be longer: 'İ' is "i̇"
+    }
+
+    /** Whether {@code s} holds a space of any kind: ASCII, no-break, or any other Unicode space. */
+    private static boolean hasSpaces(String s) {
+        return s.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c));
     }
 
     private static boolean isScheme(String s, int end) {

@@ -27,6 +27,8 @@ class ValuesTest {
         assertThat(Values.referrer("https://a\u0007b.example/")).isEqualTo(Values.OTHER);
         assertThat(Values.referrer("https://a\u009db.example/")).as("a C1 control").isEqualTo(Values.OTHER);
         assertThat(Values.referrer("https://a b.example/")).as("no host").isEqualTo(Values.NONE);
+        assertThat(Values.referrer("dd://\u2003:/")).as("a Unicode space is no host either").isEqualTo(Values.NONE);
+        assertThat(Values.referrer("https://a\u00a0b.example/")).as("nor a no-break space in one").isEqualTo(Values.NONE);
         assertThat(Values.referrer("https://\"><script>alert(1)</script>")).as("text, escaped wherever shown")
                 .isEqualTo("\"><script>alert(1)<");
     }
