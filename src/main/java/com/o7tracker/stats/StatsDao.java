@@ -14,6 +14,7 @@ import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import org.jdbi.v3.sqlobject.statement.UseRowMapper;
 
 /**
@@ -212,37 +213,120 @@ public interface StatsDao extends Breakdowns, MinuteRollup {
      * with a filter.
      */
     default List<CampaignClicks> top(Instant from, Instant to, int n, StatsQuery.ValueFilter filter) {
+        planForTheValues();
         Timestamp[] days = wholeDays(from, to);
         if (filter != null) {
             return topOfValueBetween(filter.dimension().wireName(), filter.value(), Timestamp.from(from), Timestamp.from(to),
                     days[0], days[1], n);
         }
-        Timestamp[] months = wholeMonths(days[0].toInstant(), days[1].toInstant());
+        Timestamp[] months = nearestMonths(days[0].toInstant(), days[1].toInstant());
+        rankInOneProcess();
         return topBetween(Timestamp.from(from), Timestamp.from(to), days[0], days[1], months[0], months[1], n);
     }
 
-    /** As {@link #wholeDays}, the whole months (UTC) of a range of whole days. */
-    static Timestamp[] wholeMonths(Instant from, Instant to) {
-        LocalDate first = LocalDate.ofInstant(from, ZoneOffset.UTC);
-        if (first.getDayOfMonth() != 1 || !first.atStartOfDay(ZoneOffset.UTC).toInstant().equals(from)) {
-            first = first.withDayOfMonth(1).plusMonths(1);
-        }
-        LocalDate end = LocalDate.ofInstant(to, ZoneOffset.UTC).withDayOfMonth(1);
-        Instant start = first.atStartOfDay(ZoneOffset.UTC).toInstant();
-        Instant stop = end.atStartOfDay(ZoneOffset.UTC).toInstant();
-        return start.isBefore(stop) ? new Timestamp[] {Timestamp.from(start), Timestamp.from(stop)}
+    /**
+     * The months (UTC) whose rows a range of whole days [{@code from}, {@code to}) is read from:
+     * from each end's nearest month start, so that a month is read whole and the days of it
+     * outside the range taken away, when those are fewer than the days it holds inside the range
+     * (a year from the 8th of a month reads one month row and takes seven days away instead of
+     * adding 24). An empty range at {@code from} when the ends round to the same month. Any months
+     * are exact: the months' rows add every day of them, the days' rows add the range's days outside
+     * them and take away the months' days outside the range.
+     */
+    static Timestamp[] nearestMonths(Instant from, Instant to) {
+        Instant first = nearestMonthStart(from);
+        Instant end = nearestMonthStart(to);
+        return first.isBefore(end) ? new Timestamp[] {Timestamp.from(first), Timestamp.from(end)}
                 : new Timestamp[] {Timestamp.from(from), Timestamp.from(from)};
     }
+
+    /** The start of the month (UTC) nearest to a day's start, the earlier one when both are as near. */
+    private static Instant nearestMonthStart(Instant day) {
+        LocalDate date = LocalDate.ofInstant(day, ZoneOffset.UTC);
+        LocalDate floor = date.withDayOfMonth(1);
+        LocalDate ceiling = floor.plusMonths(1);
+        long before = date.toEpochDay() - floor.toEpochDay();
+        long after = ceiling.toEpochDay() - date.toEpochDay();
+        return (before <= after ? floor : ceiling).atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+
+    /**
+     * In the read's transaction, no parallel workers: ranking 10,000 campaigns' year (143,000 rows)
+     * in parallel sums each campaign in every worker, then sorts the 30,000 partial sums to merge
+     * them: 62 ms, where one process hash-aggregates them in 47 ms (PostgreSQL 15, 2 cores,
+     * measured), and leaves the other core to the clicks. Outside a transaction it does nothing.
+     */
+    @SqlUpdate("SET LOCAL max_parallel_workers_per_gather = 0")
+    void rankInOneProcess();
+
+    /** The human clicks ({@code clicks}) and bot clicks ({@code bot}) of a row of click counts. */
+    String HUMAN_AND_BOT = "android + iphone + windowsphone + other AS clicks, "
+            + "bot_android + bot_iphone + bot_windowsphone + bot_other AS bot";
+
+    /** The same, taken away. */
+    String HUMAN_AND_BOT_TAKEN = "-(android + iphone + windowsphone + other) AS clicks, "
+            + "-(bot_android + bot_iphone + bot_windowsphone + bot_other) AS bot";
+
+    /** A row's clicks taken away, in {@link Buckets#COLUMNS}' order and names. */
+    String COLUMNS_TAKEN = "-android AS android, -iphone AS iphone, -windowsphone AS windowsphone, -other AS other,"
+            + " -bot_android AS bot_android, -bot_iphone AS bot_iphone, -bot_windowsphone AS bot_windowsphone,"
+            + " -bot_other AS bot_other";
+
+    /**
+     * Hour rows of the range outside its whole days ({@link #wholeDays}), as two ranges of the
+     * index: a plan made once for any values (PgJDBC prepares a statement on the server at its
+     * fifth use) reads just them, where "within the range and not within its days" read every
+     * hour of the range to keep a few (1.4 million index entries for a year of 10,000 campaigns).
+     */
+    String EDGES = " ((hour >= :from AND hour < :dayFrom) OR (hour >= :dayTo AND hour < :to))";
+
+    /** Minute rows of those hours. */
+    String MINUTE_EDGES = " ((minute >= :from AND minute < :dayFrom) OR (minute >= :dayTo AND minute < :to))";
+
+    /**
+     * The range's months ({@link #nearestMonths}), the range's days outside them, and the months'
+     * days outside the range, each as ranges of the index like {@link #EDGES}: the months, when
+     * there are any, reach at least to the range's first day and from its last.
+     */
+    String MONTHS = " FROM click_months WHERE month >= :monthFrom AND month < :monthTo";
+    String DAYS_ADDED = " FROM click_days WHERE ((day >= :dayFrom AND day < :monthFrom) OR (day >= :monthTo AND day < :dayTo))";
+    String DAYS_TAKEN = " FROM click_days WHERE ((day >= :monthFrom AND day < :dayFrom) OR (day >= :dayTo AND day < :monthTo))";
+    String HOURS_ADDED = " FROM click_hours WHERE" + EDGES;
+    String MINUTES_ADDED = " FROM click_minutes WHERE" + MINUTE_EDGES;
+
+    /** Of the campaigns ranked first. */
+    String RANKED_ONLY = " AND campaign_id = ANY (ARRAY(SELECT campaign_id FROM ranked))";
+
+    /**
+     * The range's whole months from month rows, the days around them from day rows, the hours
+     * around those from hours and the minutes not yet rolled up into them. Two steps in one
+     * statement (one snapshot): every campaign of the range ranked by its human clicks alone (two
+     * sums per row, where all six columns cost 10,000 campaigns' year a third more), then the
+     * columns of the first {@code :n}, read by their keys; whether each is deleted, for those alone.
+     */
+    @SqlQuery("WITH ranked AS (SELECT m.campaign_id, sum(m.clicks) AS clicks FROM ("
+            + "SELECT campaign_id, " + HUMAN_AND_BOT + MONTHS
+            + " UNION ALL SELECT campaign_id, " + HUMAN_AND_BOT + DAYS_ADDED
+            + " UNION ALL SELECT campaign_id, " + HUMAN_AND_BOT_TAKEN + DAYS_TAKEN
+            + " UNION ALL SELECT campaign_id, " + HUMAN_AND_BOT + HOURS_ADDED
+            + " UNION ALL SELECT campaign_id, " + HUMAN_AND_BOT + MINUTES_ADDED
+            + ") AS m GROUP BY m.campaign_id HAVING sum(m.clicks) <> 0 OR sum(m.bot) <> 0"
+            + " ORDER BY clicks DESC, m.campaign_id LIMIT :n) "
+            + TOP + "SELECT campaign_id, " + Buckets.COLUMNS + MONTHS + RANKED_ONLY
+            + " UNION ALL SELECT campaign_id, " + Buckets.COLUMNS + DAYS_ADDED + RANKED_ONLY
+            + " UNION ALL SELECT campaign_id, " + COLUMNS_TAKEN + DAYS_TAKEN + RANKED_ONLY
+            + " UNION ALL SELECT campaign_id, " + Buckets.COLUMNS + HOURS_ADDED + RANKED_ONLY
+            + " UNION ALL SELECT campaign_id, " + Buckets.COLUMNS + MINUTES_ADDED + RANKED_ONLY
+            + TOP_END)
+    @UseRowMapper(CampaignClicks.Mapper.class)
+    List<CampaignClicks> topBetween(@Bind("from") Timestamp from, @Bind("to") Timestamp to,
+                                    @Bind("dayFrom") Timestamp dayFrom, @Bind("dayTo") Timestamp dayTo,
+                                    @Bind("monthFrom") Timestamp monthFrom, @Bind("monthTo") Timestamp monthTo,
+                                    @Bind("n") int n);
 
     /** The sums per campaign, ranked; whether each of the first {@code :n} is deleted, looked up for those alone. */
     String TOP = "SELECT t.*, NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.id = t.campaign_id) AS deleted FROM ("
             + "SELECT m.campaign_id, " + SUMS + " FROM (";
-
-    /** Hour rows of the range outside its whole days. */
-    String EDGES = " hour >= :from AND hour < :to AND (hour < :dayFrom OR hour >= :dayTo)";
-
-    /** Minute rows of those hours. */
-    String MINUTE_EDGES = " minute >= :from AND minute < :to AND (minute < :dayFrom OR minute >= :dayTo)";
 
     String TOP_END = """
             ) AS m
@@ -251,23 +335,6 @@ public interface StatsDao extends Breakdowns, MinuteRollup {
             LIMIT :n) AS t
             ORDER BY t.clicks DESC, t.campaign_id
             """;
-
-    /**
-     * The range's whole months from month rows, the days around them from day rows, the hours
-     * around those from hours and the minutes not yet rolled up into them.
-     */
-    @SqlQuery(TOP + "SELECT campaign_id, " + Buckets.COLUMNS + " FROM click_months WHERE month >= :monthFrom AND month < :monthTo"
-            + " UNION ALL SELECT campaign_id, " + Buckets.COLUMNS + " FROM click_days WHERE day >= :dayFrom AND day < :dayTo"
-            + " AND (day < :monthFrom OR day >= :monthTo)"
-            + " UNION ALL SELECT campaign_id, " + Buckets.COLUMNS + " FROM click_hours WHERE" + EDGES
-            + " UNION ALL SELECT campaign_id, " + Buckets.COLUMNS + " FROM click_minutes WHERE"
-            + MINUTE_EDGES
-            + TOP_END)
-    @UseRowMapper(CampaignClicks.Mapper.class)
-    List<CampaignClicks> topBetween(@Bind("from") Timestamp from, @Bind("to") Timestamp to,
-                                    @Bind("dayFrom") Timestamp dayFrom, @Bind("dayTo") Timestamp dayTo,
-                                    @Bind("monthFrom") Timestamp monthFrom, @Bind("monthTo") Timestamp monthTo,
-                                    @Bind("n") int n);
 
     @SqlQuery(TOP + "SELECT campaign_id, " + Buckets.COLUMNS + " FROM click_dimension_days"
             + " WHERE dimension = :dimension AND value = :value AND day >= :dayFrom AND day < :dayTo"

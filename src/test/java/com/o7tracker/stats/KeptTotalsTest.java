@@ -172,10 +172,13 @@ class KeptTotalsTest {
 
     @Test
     void topCampaignsBreakdownsAndValueSeriesOverDaysAndTheirEdgesAreTheSumsOfTheirHours() throws SQLException {
-        // Whole days with hours on either side, hours within one day, whole days only, and a whole
-        // month (March) with days and hours on either side.
+        // Whole days with hours on either side, hours within one day, whole days only, a whole
+        // month (March) with days and hours on either side, and most of March, read as March with
+        // the days outside the range taken away (the 1st with clicks, whose last hour is added back).
         Instant[][] ranges = {
             {Instant.parse("2026-02-27T05:00:00Z"), Instant.parse("2026-04-02T03:00:00Z")},
+            {Instant.parse("2026-03-02T00:00:00Z"), Instant.parse("2026-03-28T00:00:00Z")},
+            {Instant.parse("2026-03-01T23:00:00Z"), Instant.parse("2026-03-31T00:00:00Z")},
             {Instant.parse("2026-03-01T23:00:00Z"), Instant.parse("2026-03-03T01:00:00Z")},
             {Instant.parse("2026-03-02T03:00:00Z"), Instant.parse("2026-03-02T19:00:00Z")},
             {FROM, TO},
@@ -190,6 +193,11 @@ class KeptTotalsTest {
                 expected.put(Long.parseLong(row.get(0)), Long.parseLong(row.get(1)));
             }
             assertThat(top).as("top " + range[0]).isNotEmpty().isEqualTo(expected);
+            List<Long> firstTwo = expected.entrySet().stream()
+                    .sorted(Map.Entry.<Long, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                    .limit(2).map(Map.Entry::getKey).toList();
+            assertThat(stats.top(range[0], range[1], 2, null)).as("the first two " + range[0])
+                    .extracting(StatsDao.CampaignClicks::campaignId).isEqualTo(firstTwo);
 
             for (Dimension dimension : List.of(Dimension.COUNTRY, Dimension.REFERRER)) {
                 String byValue = " AND dimension = '" + dimension.wireName() + "' GROUP BY value";

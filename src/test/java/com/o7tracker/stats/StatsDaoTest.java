@@ -6,6 +6,7 @@ import com.o7tracker.campaign.AppliedPositions;
 import com.o7tracker.dimension.Dimension;
 import com.o7tracker.support.TestPostgres;
 import java.sql.Connection;
+import java.sql.Timestamp;
 import java.time.Instant;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
@@ -43,5 +44,25 @@ class StatsDaoTest {
                 assertThat(positions.read(settings::planCacheMode).value()).isEqualTo("auto");
             }
         }
+    }
+
+    @Test
+    void aRangeOfDaysIsReadFromTheMonthsNearestItsEnds() {
+        assertThat(StatsDao.nearestMonths(Instant.parse("2025-12-08T00:00:00Z"), Instant.parse("2026-12-08T00:00:00Z")))
+                .as("a year from the 8th: December taken whole, its first seven days away; December's first seven days added")
+                .extracting(Timestamp::toInstant)
+                .containsExactly(Instant.parse("2025-12-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"));
+        assertThat(StatsDao.nearestMonths(Instant.parse("2026-03-02T00:00:00Z"), Instant.parse("2026-03-28T00:00:00Z")))
+                .as("most of a month: the month, less a day before and four after")
+                .extracting(Timestamp::toInstant)
+                .containsExactly(Instant.parse("2026-03-01T00:00:00Z"), Instant.parse("2026-04-01T00:00:00Z"));
+        assertThat(StatsDao.nearestMonths(Instant.parse("2026-03-16T00:00:00Z"), Instant.parse("2026-04-15T00:00:00Z")))
+                .as("as near to either: the earlier month start")
+                .extracting(Timestamp::toInstant)
+                .containsExactly(Instant.parse("2026-03-01T00:00:00Z"), Instant.parse("2026-04-01T00:00:00Z"));
+        Instant from = Instant.parse("2026-03-05T00:00:00Z");
+        assertThat(StatsDao.nearestMonths(from, Instant.parse("2026-03-12T00:00:00Z")))
+                .as("a week: no month, every day from day rows")
+                .extracting(Timestamp::toInstant).containsExactly(from, from);
     }
 }
