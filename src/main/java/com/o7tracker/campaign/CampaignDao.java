@@ -25,16 +25,17 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 public interface CampaignDao {
 
     @SqlQuery("""
-            INSERT INTO campaigns (id, redirect_url, platforms, platform_urls, forward_query, name, tags)
+            INSERT INTO campaigns (id, redirect_url, platforms, platform_urls, forward_query, name, tags,
+                                   conversion_window_days)
             VALUES (:id, :redirectUrl, :platforms, CAST(:platformUrls AS jsonb), :forwardQuery,
-                    nullif(CAST(:name AS text), ''), :tags)
+                    nullif(CAST(:name AS text), ''), :tags, :conversionWindowDays)
             ON CONFLICT (id) DO NOTHING
             RETURNING *
             """)
     Optional<Campaign> insertIfAbsent(@Bind("id") long id, @Bind("redirectUrl") String redirectUrl,
                                       @Bind("platforms") String[] platforms, @Bind("platformUrls") String platformUrls,
                                       @Bind("forwardQuery") boolean forwardQuery, @Bind("name") String name,
-                                      @Bind("tags") String[] tags);
+                                      @Bind("tags") String[] tags, @Bind("conversionWindowDays") int conversionWindowDays);
 
     @SqlQuery("SELECT * FROM campaigns WHERE id = :id")
     Optional<Campaign> findById(@Bind("id") long id);
@@ -116,6 +117,7 @@ public interface CampaignDao {
                 forward_query = coalesce(:forwardQuery, forward_query),
                 name = CASE WHEN CAST(:name AS text) IS NULL THEN name ELSE nullif(CAST(:name AS text), '') END,
                 tags = coalesce(CAST(:tags AS text[]), tags),
+                conversion_window_days = coalesce(CAST(:conversionWindowDays AS integer), conversion_window_days),
                 updated_at = clock_timestamp()
             WHERE id = :id
             RETURNING *
@@ -124,7 +126,7 @@ public interface CampaignDao {
                                  @Bind("platforms") String[] platforms, @Bind("clearUrls") boolean clearUrls,
                                  @Bind("setUrls") String setUrls, @Bind("removeUrls") String[] removeUrls,
                                  @Bind("forwardQuery") Boolean forwardQuery, @Bind("name") String name,
-                                 @Bind("tags") String[] tags);
+                                 @Bind("tags") String[] tags, @Bind("conversionWindowDays") Integer conversionWindowDays);
 
     @SqlUpdate("DELETE FROM campaigns WHERE id = :id")
     int deleteRow(@Bind("id") long id);
@@ -153,7 +155,9 @@ public interface CampaignDao {
                 request.platforms() == null ? new String[0] : request.platforms(),
                 urls == null ? "{}" : urls.setJson(), Boolean.TRUE.equals(request.forwardQuery()),
                 request.name() == null ? "" : request.name(),
-                request.tags() == null ? new String[0] : request.tags());
+                request.tags() == null ? new String[0] : request.tags(),
+                request.conversionWindowDays() == null ? Campaign.DEFAULT_CONVERSION_WINDOW_DAYS
+                        : request.conversionWindowDays());
     }
 
     /** Replaces the fields given (null keeps the stored value; a name of "" clears it) and moves updated_at. */
@@ -161,7 +165,7 @@ public interface CampaignDao {
         CampaignRequest.UrlChanges urls = request.platformUrls() == null
                 ? CampaignRequest.UrlChanges.KEEP : request.platformUrls();
         return updateRow(id, request.redirectUrl(), request.platforms(), urls.clear(), urls.setJson(),
-                urls.removeKeys(), request.forwardQuery(), request.name(), request.tags());
+                urls.removeKeys(), request.forwardQuery(), request.name(), request.tags(), request.conversionWindowDays());
     }
 
     default boolean delete(long id) {

@@ -14,8 +14,8 @@ import java.util.Set;
 /**
  * What a client may write in a campaign: {@code redirect_url}, {@code platforms},
  * {@code platform_urls}, {@code forward_query}, {@code name} and {@code tags} (their rules in
- * {@link Labels}). The fields a client reads back (id, timestamps,
- * counters) are accepted and ignored, so a campaign can be sent back as it was read; any other
+ * {@link Labels}), {@code conversion_window_days}. The fields a client reads back (id, timestamps,
+ * counters, conversions and revenue) are accepted and ignored, so a campaign can be sent back as it was read; any other
  * field is refused by name.
  *
  * @param redirectUrl  null when absent (an update keeps the stored one)
@@ -24,14 +24,24 @@ import java.util.Set;
  * @param forwardQuery null when absent
  * @param name         null when absent (an update keeps the stored one); {@code ""} clears it
  * @param tags         null when absent; lower case, duplicates dropped, in the order given
+ * @param conversionWindowDays null when absent; 1 to {@link #MAX_CONVERSION_WINDOW_DAYS}
  */
 public record CampaignRequest(String redirectUrl, String[] platforms, UrlChanges platformUrls, Boolean forwardQuery,
-                              String name, String[] tags) {
+                              String name, String[] tags, Integer conversionWindowDays) {
 
-    /** A request that leaves the name and tags as they are. */
+    /** A request that leaves the name, tags and conversion window as they are. */
     public CampaignRequest(String redirectUrl, String[] platforms, UrlChanges platformUrls, Boolean forwardQuery) {
-        this(redirectUrl, platforms, platformUrls, forwardQuery, null, null);
+        this(redirectUrl, platforms, platformUrls, forwardQuery, null, null, null);
     }
+
+    /** A request that leaves the conversion window as it is. */
+    public CampaignRequest(String redirectUrl, String[] platforms, UrlChanges platformUrls, Boolean forwardQuery,
+                           String name, String[] tags) {
+        this(redirectUrl, platforms, platformUrls, forwardQuery, name, tags, null);
+    }
+
+    /** The longest conversion window: a year. */
+    public static final int MAX_CONVERSION_WINDOW_DAYS = 365;
 
     public static final int MAX_URL_LENGTH = 2048;
 
@@ -58,7 +68,8 @@ public record CampaignRequest(String redirectUrl, String[] platforms, UrlChanges
     private static final Set<String> READ_ONLY = readOnly();
 
     private static Set<String> readOnly() {
-        Set<String> names = new LinkedHashSet<>(Set.of("id", "created_at", "updated_at"));
+        Set<String> names = new LinkedHashSet<>(Set.of("id", "created_at", "updated_at", "conversion_count",
+                "conversions", "revenue"));
         names.addAll(Counters.NAMES);
         return Set.copyOf(names);
     }
@@ -73,7 +84,9 @@ public record CampaignRequest(String redirectUrl, String[] platforms, UrlChanges
                 request.platformUrls == null ? UrlChanges.NONE : request.platformUrls,
                 request.forwardQuery == null ? Boolean.FALSE : request.forwardQuery,
                 request.name == null ? "" : request.name,
-                request.tags == null ? new String[0] : request.tags);
+                request.tags == null ? new String[0] : request.tags,
+                request.conversionWindowDays == null ? Campaign.DEFAULT_CONVERSION_WINDOW_DAYS
+                        : request.conversionWindowDays);
     }
 
     public static CampaignRequest forUpdate(JsonNode body) {
@@ -87,6 +100,7 @@ public record CampaignRequest(String redirectUrl, String[] platforms, UrlChanges
         Boolean forwardQuery = null;
         String name = null;
         String[] tags = null;
+        Integer conversionWindowDays = null;
         for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             switch (field.getKey()) {
@@ -96,15 +110,26 @@ public record CampaignRequest(String redirectUrl, String[] platforms, UrlChanges
                 case "forward_query" -> forwardQuery = forwardQuery(field.getValue());
                 case "name" -> name = Labels.name(field.getValue());
                 case "tags" -> tags = Labels.tags(field.getValue());
+                case "conversion_window_days" -> conversionWindowDays = conversionWindowDays(field.getValue());
                 default -> {
                     if (!READ_ONLY.contains(field.getKey())) {
                         throw ApiException.unprocessable("Unknown field " + ApiException.quote(field.getKey())
-                                + "; a campaign has redirect_url, platforms, platform_urls, forward_query, name and tags.");
+                                + "; a campaign has redirect_url, platforms, platform_urls, forward_query, name, tags"
+                                + " and conversion_window_days.");
                     }
                 }
             }
         }
-        return new CampaignRequest(redirectUrl, platforms, platformUrls, forwardQuery, name, tags);
+        return new CampaignRequest(redirectUrl, platforms, platformUrls, forwardQuery, name, tags, conversionWindowDays);
+    }
+
+    private static Integer conversionWindowDays(JsonNode value) {
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1
+                || value.intValue() > MAX_CONVERSION_WINDOW_DAYS) {
+            throw ApiException.unprocessable("conversion_window_days must be a whole number of days from 1 to "
+                    + MAX_CONVERSION_WINDOW_DAYS + ".");
+        }
+        return value.intValue();
     }
 
     /**

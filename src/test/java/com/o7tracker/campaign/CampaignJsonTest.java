@@ -32,11 +32,15 @@ class CampaignJsonTest {
         expected.put("forward_query", false);
         expected.putNull("name");
         expected.putArray("tags");
+        expected.put("conversion_window_days", 30).put("conversion_count", 0);
+        expected.putObject("conversions");
+        expected.putObject("revenue");
         JsonNode written = MAPPER.readTree(MAPPER.writeValueAsString(seedExample));
         assertThat(written).isEqualTo(expected);
         List<String> names = new ArrayList<>();
         written.fieldNames().forEachRemaining(names::add);
-        assertThat(names).endsWith("other_click_count", "bot_click_count", "platform_urls", "forward_query", "name", "tags");
+        assertThat(names).endsWith("other_click_count", "bot_click_count", "platform_urls", "forward_query", "name", "tags",
+                "conversion_window_days", "conversion_count", "conversions", "revenue");
     }
 
     @Test

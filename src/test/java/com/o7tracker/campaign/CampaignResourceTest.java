@@ -1,5 +1,7 @@
 package com.o7tracker.campaign;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.MetricRegistry;
@@ -45,7 +47,9 @@ class CampaignResourceTest {
             {"redirect_url":"https://github.com/otobrglez/o7tracker","platforms":["WindowsPhone","Android","IPhone"]}""";
     private static final String KNOWN = "known: Android, IPhone, WindowsPhone, Other.";
     private static final String BAD_ID = " is not a positive integer below 2^53.";
-    private static final String FIELDS = "redirect_url, platforms, platform_urls, forward_query, name and tags.";
+    private static final String WINDOW = "conversion_window_days must be a whole number of days from 1 to 365.";
+    private static final String FIELDS = "redirect_url, platforms, platform_urls, forward_query, name, tags"
+            + " and conversion_window_days.";
     private static final String TAG_RULE = ", which is not a tag: 1 to 50 letters, digits, '-' or '_'.";
 
     static final ResourceExtension RESOURCES = ResourceExtension.builder()
@@ -222,6 +226,12 @@ class CampaignResourceTest {
                 new Bad(() -> put(path, "{\"platform_urls\":{\"Android\":\"https://x.example/{user}\"}}"),
                         "platform_urls.Android is not a valid URL: only {click_id}, {campaign_id} and {platform} may stand in braces."),
                 new Bad(() -> put(path, "{\"forward_query\":1}"), "forward_query must be true or false."),
+                new Bad(() -> post("{\"redirect_url\":\"https://x.example\",\"conversion_window_days\":0}"), WINDOW),
+                new Bad(() -> post("{\"redirect_url\":\"https://x.example\",\"conversion_window_days\":366}"), WINDOW),
+                new Bad(() -> post("{\"redirect_url\":\"https://x.example\",\"conversion_window_days\":1.5}"), WINDOW),
+                new Bad(() -> post("{\"redirect_url\":\"https://x.example\",\"conversion_window_days\":\"30\"}"), WINDOW),
+                new Bad(() -> put(path, "{\"conversion_window_days\":null}"), WINDOW),
+                new Bad(() -> put(path, "{\"conversion_window_days\":4294967326}"), WINDOW),
                 new Bad(() -> post("{\"redirect_url\":\"https://x.example\",\"name\":42}"), "name must be a string or null."),
                 new Bad(() -> put(path, "{\"name\":[\"Spring\"]}"), "name must be a string or null."),
                 new Bad(() -> put(path, "{\"name\":\"" + "n".repeat(201) + "\"}"), "name must be at most 200 characters."),
@@ -269,6 +279,28 @@ class CampaignResourceTest {
     }
 
     @Test
+    void theConversionWindowIsThirtyDaysUnlessSetAndAnAnswerSentBackChangesNothing() {
+        Response plain = post("{\"redirect_url\":\"https://window.example/\"}");
+        JsonNode created = Json.parse(plain.readEntity(String.class));
+        assertThat(created.get("conversion_window_days").asInt()).isEqualTo(30);
+        assertThat(created.get("conversion_count").asLong()).isZero();
+        assertThat(created.get("conversions").toString()).isEqualTo("{}");
+        assertThat(created.get("revenue").toString()).isEqualTo("{}");
+
+        Response week = post("{\"redirect_url\":\"https://window.example/\",\"conversion_window_days\":7}");
+        String body = week.readEntity(String.class);
+        assertThat(week.getStatus()).as(body).isEqualTo(201);
+        assertThat(Json.parse(body).get("conversion_window_days").asInt()).isEqualTo(7);
+        long id = Json.parse(body).get("id").asLong();
+        String resent = put("/admin/campaigns/" + id, body).readEntity(String.class);
+        assertThat(Json.parse(resent).get("conversion_window_days").asInt()).as(resent).isEqualTo(7);
+        String year = put("/admin/campaigns/" + id, "{\"conversion_window_days\":365}").readEntity(String.class);
+        assertThat(Json.parse(year).get("conversion_window_days").asInt()).as(year).isEqualTo(365);
+        String renamed = put("/admin/campaigns/" + id, "{\"name\":\"Week\"}").readEntity(String.class);
+        assertThat(Json.parse(renamed).get("conversion_window_days").asInt()).as("kept when absent").isEqualTo(365);
+    }
+
+    @Test
     void nameAndTagsAreAnsweredAsStoredAndAnAnswerSentBackChangesNothing() {
         Response created = post("""
                 {"redirect_url":"https://labels.example/","name":"  Spring sale  ","tags":["Spring","SI","spring"]}""");
@@ -284,7 +316,7 @@ class CampaignResourceTest {
         assertThat(Json.parse(answer).get("tags")).isEqualTo(Json.parse(body).get("tags"));
         assertThat(Tables.campaigns().stream().filter(row -> row.startsWith("(" + id + ",")).toList())
                 .as("the row keeps the name and tags").hasSize(1)
-                .allSatisfy(row -> assertThat(row).contains(",\"Spring sale\",\"{spring,si}\")"));
+                .allSatisfy(row -> assertThat(row).contains(",\"Spring sale\",\"{spring,si}\","));
 
         String plain = request("/admin/campaigns/" + create()).get(String.class);
         assertThat(Json.parse(plain).get("name").isNull()).as("null when unset").isTrue();
