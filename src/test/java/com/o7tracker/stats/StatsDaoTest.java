@@ -23,6 +23,9 @@ class StatsDaoTest {
     interface Settings {
         @SqlQuery("SHOW plan_cache_mode")
         String planCacheMode();
+
+        @SqlQuery("SHOW max_parallel_workers_per_gather")
+        String parallelWorkers();
     }
 
     @Test
@@ -43,6 +46,33 @@ class StatsDaoTest {
             for (int i = 0; i < 3; i++) {
                 assertThat(positions.read(settings::planCacheMode).value()).isEqualTo("auto");
             }
+        }
+    }
+
+    @Test
+    void topCampaignsAreRankedInOneProcessWithinTheirReadAndTheConnectionKeepsItsSettings() throws Exception {
+        try (Connection connection = TestPostgres.shared().connect()) {
+            Jdbi oneConnection = Jdbi.create(connection).installPlugin(new SqlObjectPlugin());
+            Settings settings = oneConnection.onDemand(Settings.class);
+            StatsDao stats = oneConnection.onDemand(StatsDao.class);
+            AppliedPositions positions = new AppliedPositions(oneConnection);
+            String workers = settings.parallelWorkers();
+            assertThat(workers).isNotEqualTo("0");
+            Instant from = Instant.parse("2025-12-08T05:00:00Z");
+            Instant to = Instant.parse("2026-12-08T03:00:00Z");
+            String[] during = positions.read(() -> {
+                stats.top(from, to, 10, null);
+                return new String[] {settings.parallelWorkers(), settings.planCacheMode()};
+            }).value();
+            assertThat(during).containsExactly("0", "force_custom_plan");
+            for (int i = 0; i < 3; i++) {
+                assertThat(positions.read(settings::parallelWorkers).value()).isEqualTo(workers);
+                assertThat(positions.read(settings::planCacheMode).value()).isEqualTo("auto");
+            }
+            // Outside a transaction (each statement its own), the settings are not made at all.
+            stats.top(from, to, 10, null);
+            assertThat(settings.parallelWorkers()).isEqualTo(workers);
+            assertThat(settings.planCacheMode()).isEqualTo("auto");
         }
     }
 
