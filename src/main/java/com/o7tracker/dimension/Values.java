@@ -29,7 +29,7 @@ public final class Values {
         if (referer == null) {
             return NONE;
         }
-        String s = referer.strip();
+        String s = trim(referer);
         int scheme = s.indexOf("://");
         if (scheme <= 0 || !isScheme(s, scheme)) {
             return NONE;
@@ -61,9 +61,32 @@ public final class Values {
         return lower.length() > MAX_HOST ? NONE : lower; // lower case can be longer: 'İ' is "i̇"
     }
 
-    /** Whether {@code s} holds a space of any kind: ASCII, no-break, or any other Unicode space. */
+    /** Whether {@code s} holds a space of any kind ({@link #isBlank}). */
     private static boolean hasSpaces(String s) {
-        return s.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c));
+        return s.chars().anyMatch(Values::isBlank);
+    }
+
+    /**
+     * Whether {@code c} shows as nothing: a space of any kind (ASCII, no-break, any other Unicode
+     * space, which {@link String#strip} leaves when it is no-break), or a letter or symbol drawn
+     * blank (the Hangul fillers, the blank Braille pattern).
+     */
+    private static boolean isBlank(int c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c)
+                || c == '\u115f' || c == '\u1160' || c == '\u3164' || c == '\uffa0' || c == '\u2800';
+    }
+
+    /** {@code s} without what shows as nothing ({@link #isBlank}) at either end. */
+    private static String trim(String s) {
+        int start = 0;
+        int end = s.length();
+        while (start < end && isBlank(s.charAt(start))) {
+            start++;
+        }
+        while (end > start && isBlank(s.charAt(end - 1))) {
+            end--;
+        }
+        return s.substring(start, end);
     }
 
     private static boolean isScheme(String s, int end) {
@@ -82,10 +105,16 @@ public final class Values {
     /**
      * Whether {@code s} holds a control character (C0, DEL, C1) or a format character (Unicode's
      * Cf: the bidirectional overrides and isolates, zero-width characters, the soft hyphen), which
-     * would make a value show as something else than it is: {@code U+202E evil} reads "live".
+     * would make a value show as something else than it is: {@code U+202E evil} reads "live"; or a
+     * lone surrogate (stored as "?": UTF-8 has no encoding of it), a private use or an unassigned
+     * code point (shown as whatever a font makes of it).
      */
     static boolean hasControls(String s) {
-        return s.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT);
+        return s.codePoints().anyMatch(c -> {
+            int type = Character.getType(c);
+            return Character.isISOControl(c) || type == Character.FORMAT || type == Character.SURROGATE
+                    || type == Character.PRIVATE_USE || type == Character.UNASSIGNED;
+        });
     }
 
     /** The bound of a name the User-Agent parse gives, in characters. */
@@ -101,7 +130,7 @@ public final class Values {
         if (name == null) {
             return NONE;
         }
-        String s = name.strip();
+        String s = trim(name);
         if (s.isEmpty() || s.equals("Unknown") || s.equals("??") || s.equals("Hacker")) {
             return NONE;
         }
@@ -116,7 +145,7 @@ public final class Values {
         if (decoded == null) {
             return NONE;
         }
-        String s = decoded.strip();
+        String s = trim(decoded);
         if (s.isEmpty()) {
             return NONE;
         }
@@ -124,7 +153,7 @@ public final class Values {
             return OTHER;
         }
         if (s.codePointCount(0, s.length()) > MAX_UTM) {
-            s = s.substring(0, s.offsetByCodePoints(0, MAX_UTM)).strip();
+            s = trim(s.substring(0, s.offsetByCodePoints(0, MAX_UTM)));
         }
         return s;
     }

@@ -9,6 +9,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -226,28 +227,32 @@ public interface StatsDao extends Breakdowns, MinuteRollup {
 
     /**
      * The months (UTC) whose rows a range of whole days [{@code from}, {@code to}) is read from:
-     * from each end's nearest month start, so that a month is read whole and the days of it
-     * outside the range taken away, when those are fewer than the days it holds inside the range
-     * (a year from the 8th of a month reads one month row and takes seven days away instead of
-     * adding 24). An empty range at {@code from} when the ends round to the same month. Any months
-     * are exact: the months' rows add every day of them, the days' rows add the range's days outside
-     * them and take away the months' days outside the range.
+     * each end at the start of its month or of the next, whichever of those (or no months at all)
+     * reads the fewest rows of each campaign: a month row per month, and a day row per day between
+     * each end and its month start, added (the range's days outside the months) or taken away (the
+     * months' days outside the range). A year from the 8th of a month reads 12 month rows and 14
+     * day rows (not 11 months and 31 days); a week within a month its 7 days (not the month less 24
+     * of them). An empty range at {@code from} when the days alone are fewer. Any months are exact:
+     * the months' rows add every day of them, the days' rows add the range's days outside them and
+     * take away the months' days outside the range.
      */
     static Timestamp[] nearestMonths(Instant from, Instant to) {
-        Instant first = nearestMonthStart(from);
-        Instant end = nearestMonthStart(to);
-        return first.isBefore(end) ? new Timestamp[] {Timestamp.from(first), Timestamp.from(end)}
-                : new Timestamp[] {Timestamp.from(from), Timestamp.from(from)};
-    }
-
-    /** The start of the month (UTC) nearest to a day's start, the earlier one when both are as near. */
-    private static Instant nearestMonthStart(Instant day) {
-        LocalDate date = LocalDate.ofInstant(day, ZoneOffset.UTC);
-        LocalDate floor = date.withDayOfMonth(1);
-        LocalDate ceiling = floor.plusMonths(1);
-        long before = date.toEpochDay() - floor.toEpochDay();
-        long after = ceiling.toEpochDay() - date.toEpochDay();
-        return (before <= after ? floor : ceiling).atStartOfDay(ZoneOffset.UTC).toInstant();
+        LocalDate first = LocalDate.ofInstant(from, ZoneOffset.UTC);
+        LocalDate end = LocalDate.ofInstant(to, ZoneOffset.UTC);
+        long fewest = end.toEpochDay() - first.toEpochDay() + 1; // the days alone; as many: months
+        Timestamp[] months = {Timestamp.from(from), Timestamp.from(from)};
+        for (LocalDate start : List.of(first.withDayOfMonth(1), first.withDayOfMonth(1).plusMonths(1))) {
+            for (LocalDate stop : List.of(end.withDayOfMonth(1), end.withDayOfMonth(1).plusMonths(1))) {
+                long rows = ChronoUnit.MONTHS.between(start, stop)
+                        + Math.abs(first.toEpochDay() - start.toEpochDay()) + Math.abs(end.toEpochDay() - stop.toEpochDay());
+                if (start.isBefore(stop) && rows < fewest) {
+                    fewest = rows;
+                    months = new Timestamp[] {Timestamp.from(start.atStartOfDay(ZoneOffset.UTC).toInstant()),
+                            Timestamp.from(stop.atStartOfDay(ZoneOffset.UTC).toInstant())};
+                }
+            }
+        }
+        return months;
     }
 
     /**

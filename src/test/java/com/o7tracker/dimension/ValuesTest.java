@@ -92,4 +92,32 @@ class ValuesTest {
         assertThat(Values.software("Chrome\u200E")).isEqualTo(Values.OTHER);
         assertThat(Values.utm("caf\u00e9 \u2709")).as("letters and symbols are kept").isEqualTo("caf\u00e9 \u2709");
     }
+
+    @Test
+    void aValueShownBlankIsNoneAndNoBreakSpacesAreTrimmedAsSpacesAre() {
+        // String.strip() trims Character.isWhitespace, which the no-break spaces are not.
+        assertThat(Values.utm("\u00a0")).as("a no-break space").isEqualTo(Values.NONE);
+        assertThat(Values.utm("\u2007\u202f")).as("figure and narrow no-break spaces").isEqualTo(Values.NONE);
+        assertThat(Values.utm("\u00a0newsletter\u00a0")).isEqualTo("newsletter");
+        assertThat(Values.software("\u00a0")).isEqualTo(Values.NONE);
+        // Letters and symbols that show as nothing: the Hangul fillers, the blank Braille pattern.
+        assertThat(Values.utm("\u3164")).isEqualTo(Values.NONE);
+        assertThat(Values.utm("\u2800 \uffa0")).isEqualTo(Values.NONE);
+        assertThat(Values.referrer("https://\u3164/")).isEqualTo(Values.NONE);
+        assertThat(Values.referrer("https://\u115f\u1160/")).isEqualTo(Values.NONE);
+        assertThat(Values.referrer("https://a\u2800b.example/")).isEqualTo(Values.NONE);
+        assertThat(Values.referrer("\u00a0https://a.example/")).isEqualTo("a.example");
+    }
+
+    @Test
+    void aValueWithCharactersThatShowAsSomethingElseIsOther() {
+        // A lone surrogate is stored as "?" (UTF-8 has no encoding of it); private use and unassigned
+        // code points show as whatever a font makes of them.
+        assertThat(Values.referrer("https://a\ud800b.example/")).isEqualTo(Values.OTHER);
+        assertThat(Values.referrer("https://\ue000/")).isEqualTo(Values.OTHER);
+        assertThat(Values.utm("sale\udc00")).isEqualTo(Values.OTHER);
+        assertThat(Values.utm("\u0378")).isEqualTo(Values.OTHER);
+        assertThat(Values.software("Chrome\uf8ff")).isEqualTo(Values.OTHER);
+        assertThat(Values.utm("\uD83D\uDE00")).as("a pair of surrogates is one character").isEqualTo("\uD83D\uDE00");
+    }
 }

@@ -16,6 +16,14 @@ class VisitorValuesFuzzTest {
 
     private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}");
     private static final Pattern HOST = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,60}[a-z0-9])?");
+    /**
+     * What shows as nothing: spaces of any kind (no-break ones too), the Hangul fillers, the blank
+     * Braille pattern; and the information separators, which Java counts as spaces.
+     */
+    private static final Pattern BLANK = Pattern.compile("[\\s\\p{Z}\\x1c-\\x1f\\u115f\\u1160\\u3164\\uffa0\\u2800]",
+            Pattern.UNICODE_CHARACTER_CLASS);
+    /** What does not show as itself: controls, format characters, lone surrogates, private use, unassigned. */
+    private static final Pattern HIDDEN = Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Cs}\\p{Co}\\p{Cn}]");
 
     @FuzzTest(maxDuration = "10s")
     void whateverVisitorsSendTheValuesAreBoundedTextOfTheirShape(FuzzedDataProvider data) {
@@ -30,6 +38,8 @@ class VisitorValuesFuzzTest {
                     .isEqualTo(referrer.toLowerCase(Locale.ROOT)).doesNotContainAnyWhitespaces()
                     .doesNotContain("/", "?", "#", "@");
             assertThat(referrer.chars()).as(referer).noneMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT);
+            assertThat(BLANK.matcher(referrer).find()).as(referer).isFalse();
+            assertThat(HIDDEN.matcher(referrer).find()).as(referer).isFalse();
         }
         // A host as browsers send one, behind any scheme, user, port and path: read back exactly.
         String lower = host.toLowerCase(Locale.ROOT);
@@ -43,10 +53,12 @@ class VisitorValuesFuzzTest {
         if (!source.equals(Values.NONE) && !source.equals(Values.OTHER)) {
             assertThat(source).as(utm).isNotBlank().isEqualTo(source.strip());
             assertThat(source.codePointCount(0, source.length())).isLessThanOrEqualTo(Values.MAX_UTM);
-            assertThat(utm.strip()).as("what was sent, cut").startsWith(source);
+            assertThat(trim(utm)).as("what was sent, cut").startsWith(source);
             assertThat(source.codePoints()).noneMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT);
+            assertThat(HIDDEN.matcher(source).find()).as(utm).isFalse();
+            assertThat(trim(source)).as(utm).isEqualTo(source).isNotEmpty();
         } else if (source.equals(Values.NONE)) {
-            assertThat(utm.isBlank() || utm.strip().equals(Values.NONE)).as(utm).isTrue();
+            assertThat(trim(utm).isEmpty() || trim(utm).equals(Values.NONE)).as(utm).isTrue();
         }
 
         String language = Values.language(acceptLanguage);
@@ -54,5 +66,11 @@ class VisitorValuesFuzzTest {
             assertThat(language).matches(LANGUAGE);
             assertThat(acceptLanguage.toLowerCase(Locale.ROOT)).contains(language);
         }
+    }
+
+    /** {@code s} without what shows as nothing at either end. */
+    private static String trim(String s) {
+        String blank = BLANK.pattern();
+        return Pattern.compile("^" + blank + "+|" + blank + "+$", Pattern.UNICODE_CHARACTER_CLASS).matcher(s).replaceAll("");
     }
 }

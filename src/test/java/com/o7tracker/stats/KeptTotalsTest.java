@@ -231,6 +231,40 @@ class KeptTotalsTest {
         }
     }
 
+    @Test
+    void topCampaignsOverAnyRangeAreTheSumsOfItsMinutesAndHoursInEveryColumn() throws SQLException {
+        // Ends on either side of the clicks' days and months, of the year and of the months nearest
+        // them (read whole with days taken away, or not), at days' starts and within days.
+        String[] froms = {"2025-12-01T00", "2025-12-31T23", "2026-01-16T00", "2026-02-01T00", "2026-02-14T05",
+            "2026-02-15T00", "2026-02-28T23", "2026-03-01T00", "2026-03-01T22", "2026-03-02T00", "2026-03-02T03",
+            "2026-03-03T00"};
+        String[] tos = {"2026-03-01T23", "2026-03-02T00", "2026-03-02T19", "2026-03-03T00", "2026-03-03T01",
+            "2026-03-04T00", "2026-03-14T00", "2026-03-17T05", "2026-03-20T00", "2026-04-01T00", "2026-04-16T00",
+            "2026-04-17T23", "2027-01-01T00", "2028-03-01T00"};
+        int ranges = 0;
+        for (String f : froms) {
+            for (String t : tos) {
+                Instant from = Instant.parse(f + ":00:00Z");
+                Instant to = Instant.parse(t + ":00:00Z");
+                if (!from.isBefore(to)) {
+                    continue;
+                }
+                List<List<String>> expected = rows("SELECT campaign_id, sum(android + iphone + windowsphone + other),"
+                        + " sum(android), sum(iphone), sum(windowsphone), sum(other),"
+                        + " sum(bot_android + bot_iphone + bot_windowsphone + bot_other) FROM " + BOTH
+                        + " WHERE at >= '" + from + "' AND at < '" + to + "' GROUP BY 1 ORDER BY 2 DESC, 1");
+                List<List<String>> top = stats.top(from, to, 10, null).stream()
+                        .map(c -> List.of(c.campaignId(), c.clickCount(), c.androidClickCount(), c.iphoneClickCount(),
+                                c.windowsphoneClickCount(), c.otherClickCount(), c.botClickCount()).stream()
+                                .map(String::valueOf).toList())
+                        .toList();
+                assertThat(top).as("top from " + from + " to " + to).isEqualTo(expected);
+                ranges++;
+            }
+        }
+        assertThat(ranges).isGreaterThan(100);
+    }
+
     private static Map<String, Long> values(List<?> rows) {
         Map<String, Long> values = new HashMap<>();
         for (Object row : rows) {

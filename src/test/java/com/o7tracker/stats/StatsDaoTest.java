@@ -23,6 +23,9 @@ class StatsDaoTest {
     interface Settings {
         @SqlQuery("SHOW plan_cache_mode")
         String planCacheMode();
+
+        @SqlQuery("SHOW max_parallel_workers_per_gather")
+        String parallelWorkers();
     }
 
     @Test
@@ -47,6 +50,33 @@ class StatsDaoTest {
     }
 
     @Test
+    void topCampaignsAreRankedInOneProcessWithinTheirReadAndTheConnectionKeepsItsSettings() throws Exception {
+        try (Connection connection = TestPostgres.shared().connect()) {
+            Jdbi oneConnection = Jdbi.create(connection).installPlugin(new SqlObjectPlugin());
+            Settings settings = oneConnection.onDemand(Settings.class);
+            StatsDao stats = oneConnection.onDemand(StatsDao.class);
+            AppliedPositions positions = new AppliedPositions(oneConnection);
+            String workers = settings.parallelWorkers();
+            assertThat(workers).isNotEqualTo("0");
+            Instant from = Instant.parse("2025-12-08T05:00:00Z");
+            Instant to = Instant.parse("2026-12-08T03:00:00Z");
+            String[] during = positions.read(() -> {
+                stats.top(from, to, 10, null);
+                return new String[] {settings.parallelWorkers(), settings.planCacheMode()};
+            }).value();
+            assertThat(during).containsExactly("0", "force_custom_plan");
+            for (int i = 0; i < 3; i++) {
+                assertThat(positions.read(settings::parallelWorkers).value()).isEqualTo(workers);
+                assertThat(positions.read(settings::planCacheMode).value()).isEqualTo("auto");
+            }
+            // Outside a transaction (each statement its own), the settings are not made at all.
+            stats.top(from, to, 10, null);
+            assertThat(settings.parallelWorkers()).isEqualTo(workers);
+            assertThat(settings.planCacheMode()).isEqualTo("auto");
+        }
+    }
+
+    @Test
     void aRangeOfDaysIsReadFromTheMonthsNearestItsEnds() {
         assertThat(StatsDao.nearestMonths(Instant.parse("2025-12-08T00:00:00Z"), Instant.parse("2026-12-08T00:00:00Z")))
                 .as("a year from the 8th: December taken whole, its first seven days away; December's first seven days added")
@@ -64,5 +94,21 @@ class StatsDaoTest {
         assertThat(StatsDao.nearestMonths(from, Instant.parse("2026-03-12T00:00:00Z")))
                 .as("a week: no month, every day from day rows")
                 .extracting(Timestamp::toInstant).containsExactly(from, from);
+    }
+
+    @Test
+    void aShortRangeWithinAMonthIsReadFromItsDaysNotFromItsMonthWithTheRestTakenAway() {
+        // Each end's nearest month start is the month's first for the 12th and the next month's for
+        // the 19th: March read whole less 11 and 13 days is 25 rows of each campaign, the week's days 7.
+        Instant from = Instant.parse("2026-03-12T00:00:00Z");
+        assertThat(StatsDao.nearestMonths(from, Instant.parse("2026-03-19T00:00:00Z")))
+                .as("the last seven days, mid-month").extracting(Timestamp::toInstant).containsExactly(from, from);
+        Instant fourDays = Instant.parse("2026-03-14T00:00:00Z");
+        assertThat(StatsDao.nearestMonths(fourDays, Instant.parse("2026-03-18T00:00:00Z")))
+                .as("four days: 4 rows, not 28").extracting(Timestamp::toInstant).containsExactly(fourDays, fourDays);
+        assertThat(StatsDao.nearestMonths(Instant.parse("2026-03-14T00:00:00Z"), Instant.parse("2026-04-18T00:00:00Z")))
+                .as("two months less 13 and 13 days: 28 rows, fewer than the 35 days or either month alone (31)")
+                .extracting(Timestamp::toInstant)
+                .containsExactly(Instant.parse("2026-03-01T00:00:00Z"), Instant.parse("2026-05-01T00:00:00Z"));
     }
 }
