@@ -21,7 +21,12 @@ public enum Channel {
     /** A campaign created, updated or deleted through some instance, for the live events: {@link CampaignEvent}. */
     CAMPAIGN_EVENTS("o7t_campaign_events"),
     /** The clicks each flush of some instance applied, for the live events: {@link AppliedClicks}. */
-    CLICKS_APPLIED("o7t_clicks_applied");
+    CLICKS_APPLIED("o7t_clicks_applied"),
+    /**
+     * An API key revoked (deleted) or its scopes changed, by any client: sent by PostgreSQL itself
+     * (the trigger of migration V015); read by {@link ApiKeyChanged}.
+     */
+    API_KEY_CHANGED("o7t_api_key_changed");
 
     private static final Map<String, Channel> BY_WIRE_NAME = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(Channel::wireName, Function.identity()));
