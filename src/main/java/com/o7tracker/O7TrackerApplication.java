@@ -1,27 +1,30 @@
 package com.o7tracker;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.o7tracker.auth.ApiKeyDao;
 import com.o7tracker.auth.ApiKeyResource;
 import com.o7tracker.auth.ApiKeys;
 import com.o7tracker.cache.CampaignTargets;
 import com.o7tracker.campaign.AppliedPositions;
-import com.o7tracker.clickid.ClickIdKeyResource;
-import com.o7tracker.clickid.ClickIdKeys;
-import com.o7tracker.clickid.ClickIds;
 import com.o7tracker.campaign.CampaignDao;
 import com.o7tracker.campaign.CampaignResource;
 import com.o7tracker.campaign.CampaignService;
+import com.o7tracker.clickid.ClickIdKeyResource;
+import com.o7tracker.clickid.ClickIdKeys;
+import com.o7tracker.clickid.ClickIds;
+import com.o7tracker.conversion.ConversionStore;
+import com.o7tracker.conversion.PostbackResource;
 import com.o7tracker.counting.ClickCounting;
 import com.o7tracker.counting.UpdateStatsResource;
 import com.o7tracker.dashboard.DashboardResource;
 import com.o7tracker.db.DatabaseFactory;
 import com.o7tracker.events.EventsResource;
 import com.o7tracker.events.LiveEvents;
+import com.o7tracker.geo.Countries;
 import com.o7tracker.influxdb.InfluxDbStream;
 import com.o7tracker.notify.Channel;
 import com.o7tracker.notify.Notifications;
-import com.o7tracker.geo.Countries;
 import com.o7tracker.track.TrackHandler;
 import com.o7tracker.track.UserAgents;
 import com.o7tracker.web.AdminFeature;
@@ -33,8 +36,6 @@ import com.o7tracker.web.JsonBody;
 import com.o7tracker.web.OpenApiResource;
 import com.o7tracker.web.ServerErrorHandler;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
-import org.apache.commons.text.lookup.StringLookup;
-import org.apache.commons.text.lookup.StringLookupFactory;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
@@ -43,6 +44,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Optional;
+import org.apache.commons.text.lookup.StringLookup;
+import org.apache.commons.text.lookup.StringLookupFactory;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -197,6 +200,9 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         AppliedPositions positions = new AppliedPositions(database.jdbi());
         environment.jersey().register(new CampaignResource(new CampaignService(campaignDao, targets, events), positions, json));
         environment.jersey().register(new UpdateStatsResource(counting));
+        // Conversions partners report for the clicks' signed ids, counted once in PostgreSQL before the answer.
+        environment.jersey().register(new PostbackResource(clickIds, database.jdbi().onDemand(ConversionStore.class),
+                new JsonBody(environment.getObjectMapper().copy().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS))));
         // Clicks over time; minute buckets rolled up into hours after STATS_MINUTE_RETENTION.
         config.getStats().build(environment, database.jdbi(), campaignDao, positions);
     }

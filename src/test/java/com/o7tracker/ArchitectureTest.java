@@ -64,6 +64,7 @@ class ArchitectureTest {
                 .layer("Auth").definedBy("com.o7tracker.auth..")
                 .layer("Cache").definedBy("com.o7tracker.cache..")
                 .layer("ClickId").definedBy("com.o7tracker.clickid..")
+                .layer("Conversion").definedBy("com.o7tracker.conversion..")
                 .layer("Geo").definedBy("com.o7tracker.geo..")
                 .layer("Dimension").definedBy("com.o7tracker.dimension..")
                 .layer("Notify").definedBy("com.o7tracker.notify..")
@@ -83,7 +84,10 @@ class ArchitectureTest {
                 // Campaign lookups serve the click path alone.
                 .whereLayer("Cache").mayOnlyBeAccessedByLayers("Wiring", "Track")
                 // Click ids: signed on the click path, their keys rotated on the admin side.
-                .whereLayer("ClickId").mayOnlyBeAccessedByLayers("Wiring", "Track")
+                .whereLayer("ClickId").mayOnlyBeAccessedByLayers("Wiring", "Track", "Conversion")
+                // Conversions: counted from a postback's verified click id, on the admin side.
+                .whereLayer("Conversion").mayOnlyBeAccessedByLayers("Wiring")
+                .whereLayer("Conversion").mayOnlyAccessLayers("ClickId", "Campaign", "Web")
                 .whereLayer("ClickId").mayOnlyAccessLayers("Campaign", "Notify")
                 // A click's country: read on the click path, from the one rule of the client's address.
                 .whereLayer("Geo").mayOnlyBeAccessedByLayers("Wiring", "Track")

@@ -5,13 +5,15 @@ import jakarta.ws.rs.container.ResourceInfo;
 import java.util.List;
 
 /**
- * Which requests are the admin side: behind basic auth, with the admin filters, answered with JSON
- * errors. Everything else is the public side, where a visitor only ever gets a redirect. Decided by
- * path alone, so Jersey's resources, its error mapping and Jetty's own error answers agree.
+ * Which requests are the admin side: behind basic auth or an API key, with the admin filters (body
+ * limit, request log, cross-site refusal), the failed-login throttle, answered with JSON errors:
+ * the admin API, its tasks, and the postback partners send conversions to. Everything else is the
+ * public side, where a visitor only ever gets a redirect. Decided by path alone, so Jersey's
+ * resources, its error mapping and Jetty's own error answers agree.
  */
 public final class AdminSide {
 
-    private static final List<String> ROOTS = List.of("admin", "tasks");
+    private static final List<String> ROOTS = List.of("admin", "tasks", "postback");
 
     private AdminSide() {
     }

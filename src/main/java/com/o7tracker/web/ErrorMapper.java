@@ -3,6 +3,7 @@ package com.o7tracker.web;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -28,6 +29,9 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
 
     @Context
     private UriInfo uriInfo;
+
+    /** How long a client is asked to wait before it sends again what PostgreSQL's absence refused. */
+    static final int RETRY_AFTER_SECONDS = 5;
 
     public ErrorMapper(Fallback fallback) {
         this.fallback = fallback;
@@ -59,6 +63,10 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
             message = ErrorBody.messageFor(status, reason == null ? "Request failed." : reason + ".");
         }
         Response.ResponseBuilder response = ErrorBody.of(message).response(status);
+        if (status == 503 && !(error instanceof WebApplicationException)) {
+            // PostgreSQL away: a client that retries (a partner's postback) is told when.
+            response.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
         if (error instanceof NotAllowedException notAllowed) {
             response.allow(notAllowed.getResponse().getAllowedMethods());
         }

@@ -26,6 +26,7 @@ public final class TcpProxy implements AutoCloseable {
     private final AtomicReference<byte[]> cutAfter = new AtomicReference<>();
     private final AtomicInteger cuts = new AtomicInteger();
     private volatile boolean closed;
+    private volatile boolean refusing;
 
     public TcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -59,6 +60,14 @@ public final class TcpProxy implements AutoCloseable {
         links.forEach(Link::close);
     }
 
+    /**
+     * New connections are closed as soon as they are made ({@code true}), as a server that is down
+     * would refuse them; or carried again ({@code false}). With {@link #cutAll}: the target is away.
+     */
+    public void refuseNew(boolean refuse) {
+        refusing = refuse;
+    }
+
     /** The open connections stop carrying bytes and stay open; new connections work. */
     public void silenceOpenConnections() {
         links.forEach(link -> link.silent = true);
@@ -79,6 +88,10 @@ public final class TcpProxy implements AutoCloseable {
         while (!closed) {
             try {
                 Socket client = server.accept();
+                if (refusing) {
+                    client.close();
+                    continue;
+                }
                 Socket upstream = new Socket(targetHost, targetPort);
                 Link link = new Link(client, upstream);
                 links.add(link);
