@@ -40,6 +40,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -120,6 +121,8 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         clickIdKeys.load();
         notifications.subscribe(Channel.CLICK_ID_KEYS, clickIdKeys);
         ClickIds clickIds = new ClickIds(clickIdKeys);
+        environment.lifecycle().scheduledExecutorService("click-id-keys", true).threads(1).build()
+                .scheduleWithFixedDelay(clickIdKeys::refresh, 1, 1, TimeUnit.HOURS);
         environment.admin().addTask(ClickIdKeyResource.rotationTask(clickIdKeys));
         environment.jersey().register(new ClickIdKeyResource(clickIdKeys));
 
