@@ -6,6 +6,9 @@ import com.o7tracker.campaign.AppliedPositions;
 import com.o7tracker.campaign.CampaignDao;
 import com.o7tracker.campaign.CampaignResource;
 import com.o7tracker.campaign.CampaignService;
+import com.o7tracker.clickid.ClickIdKeyResource;
+import com.o7tracker.clickid.ClickIdKeys;
+import com.o7tracker.clickid.ClickIds;
 import com.o7tracker.counting.ClickCounting;
 import com.o7tracker.counting.UpdateStatsResource;
 import com.o7tracker.dashboard.DashboardResource;
@@ -37,6 +40,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -111,6 +115,17 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         CampaignTargets targets = config.getCache().build(environment, database, notifications);
         environment.lifecycle().manage(notifications);
 
+        // Click ids: signed with the key every instance shares in PostgreSQL, read before the first
+        // click; a rotation (the admin task or API) reaches every instance through PostgreSQL's notification.
+        ClickIdKeys clickIdKeys = new ClickIdKeys(database.jdbi(), notifications);
+        clickIdKeys.load();
+        notifications.subscribe(Channel.CLICK_ID_KEYS, clickIdKeys);
+        ClickIds clickIds = new ClickIds(clickIdKeys);
+        environment.lifecycle().scheduledExecutorService("click-id-keys", true).threads(1).build()
+                .scheduleWithFixedDelay(clickIdKeys::refresh, 1, 1, TimeUnit.HOURS);
+        environment.admin().addTask(ClickIdKeyResource.rotationTask(clickIdKeys));
+        environment.jersey().register(new ClickIdKeyResource(clickIdKeys));
+
         // The optional stream to InfluxDB: managed before counting, so it stops after the last flush.
         Optional<InfluxDbStream> influxdb = config.getInfluxdb().build(environment);
         influxdb.ifPresent(environment.lifecycle()::manage);
@@ -130,7 +145,7 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         ClientAddress clientAddress = config.getClientAddress().build();
         Countries countries = config.getGeo().build(environment, clientAddress);
         environment.getApplicationContext().insertHandler(
-                new TrackHandler(targets, counting, userAgents, countries, fallback));
+                new TrackHandler(targets, counting, userAgents, countries, clickIds, fallback));
         // Jetty keeps, per connection, a cache of the header values it parsed and puts every new one
         // in it: each User-Agent not yet seen on a connection (a proxy's connection carries many
         // visitors'; a flood sends a new one each time) costs an insert. Off (Dropwizard's own setting

@@ -63,6 +63,7 @@ class ArchitectureTest {
                 .layer("Dashboard").definedBy("com.o7tracker.dashboard..")
                 .layer("Auth").definedBy("com.o7tracker.auth..")
                 .layer("Cache").definedBy("com.o7tracker.cache..")
+                .layer("ClickId").definedBy("com.o7tracker.clickid..")
                 .layer("Geo").definedBy("com.o7tracker.geo..")
                 .layer("Dimension").definedBy("com.o7tracker.dimension..")
                 .layer("Notify").definedBy("com.o7tracker.notify..")
@@ -81,6 +82,9 @@ class ArchitectureTest {
                 .whereLayer("Auth").mayOnlyBeAccessedByLayers("Wiring")
                 // Campaign lookups serve the click path alone.
                 .whereLayer("Cache").mayOnlyBeAccessedByLayers("Wiring", "Track")
+                // Click ids: signed on the click path, their keys rotated on the admin side.
+                .whereLayer("ClickId").mayOnlyBeAccessedByLayers("Wiring", "Track")
+                .whereLayer("ClickId").mayOnlyAccessLayers("Campaign", "Notify")
                 // A click's country: read on the click path, from the one rule of the client's address.
                 .whereLayer("Geo").mayOnlyBeAccessedByLayers("Wiring", "Track")
                 .whereLayer("Geo").mayOnlyAccessLayers("Web", "Settings", "Dimension")
@@ -88,7 +92,7 @@ class ArchitectureTest {
                 .whereLayer("Dimension").mayOnlyBeAccessedByLayers("Wiring", "Track", "Geo", "Counting", "Stats", "Events", "InfluxDb")
                 .whereLayer("Dimension").mayNotAccessAnyLayer()
                 // Notifications hand each channel to its subscribers; they know none of them.
-                .whereLayer("Notify").mayOnlyBeAccessedByLayers("Wiring", "Cache", "Events")
+                .whereLayer("Notify").mayOnlyBeAccessedByLayers("Wiring", "Cache", "Events", "ClickId")
                 .whereLayer("Notify").mayOnlyAccessLayers("Campaign", "Counting", "Db")
                 // Counting tells its sinks (live events, InfluxDB) through listeners, and knows no cache.
                 .whereLayer("Counting").mayOnlyAccessLayers("Campaign", "Dimension", "Web", "Settings")

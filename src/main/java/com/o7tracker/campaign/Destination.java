@@ -19,6 +19,8 @@ public final class Destination {
     public static final String CLICK_ID = "{click_id}";
     public static final String CAMPAIGN_ID = "{campaign_id}";
     public static final String PLATFORM = "{platform}";
+    /** The longest {@code {click_id}} stands for: a signed click id (clickid/ClickIds) of any version. */
+    public static final int MAX_CLICK_ID = 64;
     private static final String[] PLACEHOLDERS = {CLICK_ID, CAMPAIGN_ID, PLATFORM};
     /** What each placeholder stands for when a URL is checked: something any URL may hold there. */
     private static final String SAMPLE = "0";
@@ -92,7 +94,7 @@ public final class Destination {
      * every placeholder at its longest value. Must leave room in the response's headers.
      */
     static int longestLocation(String url) {
-        String longest = url.replace(CLICK_ID, "x".repeat(32)).replace(CAMPAIGN_ID, "9".repeat(16))
+        String longest = url.replace(CLICK_ID, "x".repeat(MAX_CLICK_ID)).replace(CAMPAIGN_ID, "9".repeat(16))
                 .replace(PLATFORM, "WindowsPhone");
         return AsciiUrl.toAscii(longest).length();
     }
@@ -110,7 +112,7 @@ public final class Destination {
         if (!templated && !forward) {
             return location;
         }
-        StringBuilder out = new StringBuilder(location.length() + (forward ? rawQuery.length() + 1 : 32));
+        StringBuilder out = new StringBuilder(location.length() + (forward ? rawQuery.length() + 1 : MAX_CLICK_ID));
         fill(out, 0, fragmentAt, campaignId, platform, clickId);
         if (!forward) {
             fill(out, fragmentAt, location.length(), campaignId, platform, clickId);

@@ -21,7 +21,14 @@ public enum Channel {
     /** A campaign created, updated or deleted through some instance, for the live events: {@link CampaignEvent}. */
     CAMPAIGN_EVENTS("o7t_campaign_events"),
     /** The clicks each flush of some instance applied, for the live events: {@link AppliedClicks}. */
-    CLICKS_APPLIED("o7t_clicks_applied");
+    CLICKS_APPLIED("o7t_clicks_applied"),
+    /**
+     * The keys that sign click ids changed (a rotation, a first key, an expired key deleted), by
+     * any client: sent by PostgreSQL itself (the trigger of migration V014), one per key changed,
+     * its id in decimal; heard by {@code clickid/ClickIdKeys}, which re-reads every key whatever
+     * the payload.
+     */
+    CLICK_ID_KEYS("o7t_click_id_keys");
 
     private static final Map<String, Channel> BY_WIRE_NAME = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(Channel::wireName, Function.identity()));

@@ -6,9 +6,12 @@ import com.o7tracker.cache.Target;
 import com.o7tracker.campaign.CampaignId;
 import com.o7tracker.campaign.Destination;
 import com.o7tracker.campaign.Platform;
+import com.o7tracker.clickid.ClickIds;
 import com.o7tracker.counting.ClickAck;
 import com.o7tracker.counting.ClickCounting;
 import com.o7tracker.counting.ClickOutcome;
+import com.o7tracker.dimension.Dimension;
+import com.o7tracker.dimension.Visit;
 import com.o7tracker.geo.Countries;
 import com.o7tracker.web.Fallback;
 import com.o7tracker.web.QueryString;
@@ -34,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * <p>The platform is {@code ?platform=} when given (an unknown value goes to the fallback, as it
  * always has), else what the User-Agent says ({@link UserAgents}); a bot's click, with or without
  * {@code ?platform=}, is redirected alike and counted only as a bot's. The redirect goes to the
- * campaign's URL for that platform, filled in for this click ({@link Destination}). Each click
- * records where it came from ({@link VisitReader}): country, referrer, utm values, language, OS
- * and browser.
+ * campaign's URL for that platform, filled in for this click ({@link Destination}; its
+ * {@code {click_id}} signed by {@link ClickIds}, naming the campaign, platform, bot verdict and
+ * country). Each click records where it came from ({@link VisitReader}): country, referrer, utm
+ * values, language, OS and browser.
  *
  * <p>A Jetty handler inside the application context, ahead of the servlets, rather than a Jersey
  * resource or a servlet: the request thread looks the campaign up, hands the click to the journal
@@ -53,13 +57,14 @@ public class TrackHandler extends Handler.Wrapper {
     private final AtomicLong lastLookupFailureLog = new AtomicLong();
     private final ClickCounting counting;
     private final UserAgents userAgents;
-    private final ClickIds clickIds = new ClickIds();
+    private final ClickIds clickIds;
     private final Fallback fallback;
     private final VisitReader visits;
 
     public TrackHandler(CampaignTargets targets, ClickCounting counting, UserAgents userAgents, Countries countries,
-                        Fallback fallback) {
+                        ClickIds clickIds, Fallback fallback) {
         this.targets = targets;
+        this.clickIds = clickIds;
         this.counting = counting;
         this.userAgents = userAgents;
         this.visits = new VisitReader(countries);
@@ -108,10 +113,12 @@ public class TrackHandler extends Handler.Wrapper {
         if (destination == null) {
             return fallback.send(response, callback, "bad-target");
         }
-        String location = destination.location(id, counted, destination.needsClickId() ? clickIds.next() : null, query);
+        Visit visit = click || destination.needsClickId() ? visits.read(request, query, visitor) : null;
+        String clickId = destination.needsClickId()
+                ? clickIds.next(id, counted, visitor.bot(), visit.get(Dimension.COUNTRY)) : null;
+        String location = destination.location(id, counted, clickId, query);
         if (click) {
-            counting.record(id, counted, visitor.bot(), visits.read(request, query, visitor),
-                    new Click(response, callback, location));
+            counting.record(id, counted, visitor.bot(), visit, new Click(response, callback, location));
         } else {
             Fallback.redirect(response, callback, location);
         }

@@ -64,7 +64,7 @@ class DestinationTest {
 
     @Test
     void theLongestLocationCountsPlaceholdersAtTheirLongestAndEncoding() {
-        assertThat(Destination.longestLocation("https://x.example/{click_id}")).isEqualTo("https://x.example/".length() + 32);
+        assertThat(Destination.longestLocation("https://x.example/{click_id}")).isEqualTo("https://x.example/".length() + Destination.MAX_CLICK_ID);
         assertThat(Destination.longestLocation("https://x.example/\u00e4")).isEqualTo("https://x.example/%C3%A4".length());
     }
 

@@ -176,7 +176,7 @@ class SmartLinkIT {
                 {"redirect_url":"https://t.example/c?click={click_id}&campaign={campaign_id}&os={platform}",
                  "platform_urls":{"IPhone":"https://apps.apple.com/app/id123?ct={click_id}&pt={platform}"},
                  "forward_query":true}""");
-        Pattern filled = Pattern.compile("https://t\\.example/c\\?click=([A-Za-z0-9_-]{1,32})&campaign=" + id
+        Pattern filled = Pattern.compile("https://t\\.example/c\\?click=([A-Za-z0-9_-]{56})&campaign=" + id
                 + "&os=(\\w+)(&utm=x)?");
         Set<String> clickIds = new HashSet<>();
         for (int i = 0; i < 50; i++) {
@@ -187,10 +187,10 @@ class SmartLinkIT {
             assertThat(m.group(3) != null).isEqualTo(i % 2 == 0);
             assertThat(clickIds.add(m.group(1))).as("a click id is never handed out twice").isTrue();
         }
-        assertThat(click("/track/" + id, IPHONE)).matches("https://apps\\.apple\\.com/app/id123\\?ct=[A-Za-z0-9_-]{1,32}&pt=IPhone");
+        assertThat(click("/track/" + id, IPHONE)).matches("https://apps\\.apple\\.com/app/id123\\?ct=[A-Za-z0-9_-]{56}&pt=IPhone");
         HttpResponse<String> head = http.send(request("/track/" + id, SLACK).method("HEAD", HttpRequest.BodyPublishers.noBody()));
         assertThat(location(head, "HEAD")).as("previews are filled in too").matches(
-                "https://t\\.example/c\\?click=[A-Za-z0-9_-]{1,32}&campaign=" + id + "&os=Other");
+                "https://t\\.example/c\\?click=[A-Za-z0-9_-]{56}&campaign=" + id + "&os=Other");
     }
 
     private static List<String[]> userAgents() throws IOException {
