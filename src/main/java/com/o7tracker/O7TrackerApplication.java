@@ -44,6 +44,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.apache.commons.text.lookup.StringLookup;
 import org.apache.commons.text.lookup.StringLookupFactory;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -126,6 +127,8 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         clickIdKeys.load();
         notifications.subscribe(Channel.CLICK_ID_KEYS, clickIdKeys);
         ClickIds clickIds = new ClickIds(clickIdKeys);
+        environment.lifecycle().scheduledExecutorService("click-id-keys", true).threads(1).build()
+                .scheduleWithFixedDelay(clickIdKeys::refresh, 1, 1, TimeUnit.HOURS);
         environment.admin().addTask(ClickIdKeyResource.rotationTask(clickIdKeys));
         environment.jersey().register(new ClickIdKeyResource(clickIdKeys));
 

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * the notification was on its way).
  *
  * <p>A retired key verifies the ids it signed for {@link #KEEP_RETIRED} after it stopped signing,
- * then it is refused and deleted (at the next re-read or rotation).
+ * then it is refused, and deleted at the next re-read (a rotation, a change heard, or the hourly
+ * {@link #refresh}).
  */
 public final class ClickIdKeys implements Subscriber {
 
@@ -86,6 +87,18 @@ public final class ClickIdKeys implements Subscriber {
      */
     public void load() {
         reload(dao);
+    }
+
+    /**
+     * Deletes the keys past their time and re-reads the rest, off the click path (hourly): keys are
+     * otherwise re-read only when one changes, and an instance may go a year without a rotation.
+     */
+    public void refresh() {
+        try {
+            reload(dao);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not re-read the click id keys ({}); the next hour tries again", e.toString());
+        }
     }
 
     /** Retires the current key for a new one, which this instance signs with from now on; the new key's id. */

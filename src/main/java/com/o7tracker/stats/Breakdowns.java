@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
-import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import org.jdbi.v3.sqlobject.statement.UseRowMapper;
 
 /**
@@ -16,7 +15,7 @@ import org.jdbi.v3.sqlobject.statement.UseRowMapper;
  * range, of one campaign from its day rows ({@code click_dimension_days}) and hour rows, of all
  * campaigns from the totals PostgreSQL keeps ({@code click_dimension_total_days}, {@code _hours}).
  */
-interface Breakdowns {
+interface Breakdowns extends ReadPlans {
 
     /**
      * The values of {@code dimension} over [{@code from}, {@code to}) (whole hours) of one campaign,
@@ -35,16 +34,6 @@ interface Breakdowns {
                 : breakdownOf(campaignId, dimension.wireName(), start, end, days[0], days[1], limit, Values.OTHER);
     }
 
-    /**
-     * In the read's transaction (AppliedPositions), each statement is planned for the values it is
-     * given. Else, once PgJDBC prepares a statement on the server (its fifth use), PostgreSQL may
-     * plan it once for any values: for a breakdown it guesses some 60 rows and sorts them by value,
-     * where a month of a campaign's 1,000 referrers is 720,000 rows, sorted in 930 ms; planned for
-     * its values, the same breakdown is hash-aggregated in 230 ms (PostgreSQL 15, measured).
-     * Outside a transaction it does nothing.
-     */
-    @SqlUpdate("SET LOCAL plan_cache_mode = force_custom_plan")
-    void planForTheValues();
 
     /**
      * A breakdown's values {@code m}, summed per value, ranked with {@code :other} last, the rows

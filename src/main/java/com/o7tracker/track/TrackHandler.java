@@ -38,10 +38,9 @@ import org.slf4j.LoggerFactory;
  * always has), else what the User-Agent says ({@link UserAgents}); a bot's click, with or without
  * {@code ?platform=}, is redirected alike and counted only as a bot's. The redirect goes to the
  * campaign's URL for that platform, filled in for this click ({@link Destination}; its
- * {@code {click_id}} signed, {@link ClickIds}, naming the campaign, platform, bot verdict and
- * country). Each click
- * records where it came from ({@link VisitReader}): country, referrer, utm values, language, OS
- * and browser.
+ * {@code {click_id}} signed by {@link ClickIds}, naming the campaign, platform, bot verdict and
+ * country). Each click records where it came from ({@link VisitReader}): country, referrer, utm
+ * values, language, OS and browser.
  *
  * <p>A Jetty handler inside the application context, ahead of the servlets, rather than a Jersey
  * resource or a servlet: the request thread looks the campaign up, hands the click to the journal

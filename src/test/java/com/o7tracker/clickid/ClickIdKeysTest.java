@@ -117,6 +117,24 @@ class ClickIdKeysTest {
         assertThat(new ClickIds(a).verify(id).outcome()).isEqualTo(ClickIds.Outcome.SIGNED);
     }
 
+    @Test
+    void aKeyPastTheLongestWindowIsDeletedByTheHourlyRefreshAndRefusedBefore() {
+        ClickIdKeys keys = new ClickIdKeys(jdbi, notificationsA);
+        keys.load();
+        ClickIds ids = new ClickIds(keys);
+        String old = ids.next(9, Platform.ANDROID, false, "IT");
+        int oldKey = keys.signing().id();
+        keys.rotate();
+        jdbi.useHandle(h -> h.createUpdate("UPDATE click_id_keys SET created_at = now() - interval '400 days',"
+                + " retired_at = now() - interval '365 days 1 minute' WHERE id = :id").bind("id", oldKey).execute());
+        assertThat(ids.verify(old).outcome()).as("still in memory as retired today").isEqualTo(ClickIds.Outcome.SIGNED);
+        keys.refresh();
+        assertThat(ids.verify(old).outcome()).isEqualTo(ClickIds.Outcome.INVALID);
+        int left = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM click_id_keys WHERE id = :id")
+                .bind("id", oldKey).mapTo(Integer.class).one());
+        assertThat(left).isZero();
+    }
+
     private static List<ClickIdKeys> startTogether(ClickIdKeys a, ClickIdKeys b) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {

@@ -78,20 +78,20 @@ class StatsDaoTest {
 
     @Test
     void aRangeOfDaysIsReadFromTheMonthsNearestItsEnds() {
-        assertThat(StatsDao.nearestMonths(Instant.parse("2025-12-08T00:00:00Z"), Instant.parse("2026-12-08T00:00:00Z")))
+        assertThat(TopCampaigns.nearestMonths(Instant.parse("2025-12-08T00:00:00Z"), Instant.parse("2026-12-08T00:00:00Z")))
                 .as("a year from the 8th: December taken whole, its first seven days away; December's first seven days added")
                 .extracting(Timestamp::toInstant)
                 .containsExactly(Instant.parse("2025-12-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"));
-        assertThat(StatsDao.nearestMonths(Instant.parse("2026-03-02T00:00:00Z"), Instant.parse("2026-03-28T00:00:00Z")))
+        assertThat(TopCampaigns.nearestMonths(Instant.parse("2026-03-02T00:00:00Z"), Instant.parse("2026-03-28T00:00:00Z")))
                 .as("most of a month: the month, less a day before and four after")
                 .extracting(Timestamp::toInstant)
                 .containsExactly(Instant.parse("2026-03-01T00:00:00Z"), Instant.parse("2026-04-01T00:00:00Z"));
-        assertThat(StatsDao.nearestMonths(Instant.parse("2026-03-16T00:00:00Z"), Instant.parse("2026-04-15T00:00:00Z")))
+        assertThat(TopCampaigns.nearestMonths(Instant.parse("2026-03-16T00:00:00Z"), Instant.parse("2026-04-15T00:00:00Z")))
                 .as("as near to either: the earlier month start")
                 .extracting(Timestamp::toInstant)
                 .containsExactly(Instant.parse("2026-03-01T00:00:00Z"), Instant.parse("2026-04-01T00:00:00Z"));
         Instant from = Instant.parse("2026-03-05T00:00:00Z");
-        assertThat(StatsDao.nearestMonths(from, Instant.parse("2026-03-12T00:00:00Z")))
+        assertThat(TopCampaigns.nearestMonths(from, Instant.parse("2026-03-12T00:00:00Z")))
                 .as("a week: no month, every day from day rows")
                 .extracting(Timestamp::toInstant).containsExactly(from, from);
     }
@@ -101,12 +101,12 @@ class StatsDaoTest {
         // Each end's nearest month start is the month's first for the 12th and the next month's for
         // the 19th: March read whole less 11 and 13 days is 25 rows of each campaign, the week's days 7.
         Instant from = Instant.parse("2026-03-12T00:00:00Z");
-        assertThat(StatsDao.nearestMonths(from, Instant.parse("2026-03-19T00:00:00Z")))
+        assertThat(TopCampaigns.nearestMonths(from, Instant.parse("2026-03-19T00:00:00Z")))
                 .as("the last seven days, mid-month").extracting(Timestamp::toInstant).containsExactly(from, from);
         Instant fourDays = Instant.parse("2026-03-14T00:00:00Z");
-        assertThat(StatsDao.nearestMonths(fourDays, Instant.parse("2026-03-18T00:00:00Z")))
+        assertThat(TopCampaigns.nearestMonths(fourDays, Instant.parse("2026-03-18T00:00:00Z")))
                 .as("four days: 4 rows, not 28").extracting(Timestamp::toInstant).containsExactly(fourDays, fourDays);
-        assertThat(StatsDao.nearestMonths(Instant.parse("2026-03-14T00:00:00Z"), Instant.parse("2026-04-18T00:00:00Z")))
+        assertThat(TopCampaigns.nearestMonths(Instant.parse("2026-03-14T00:00:00Z"), Instant.parse("2026-04-18T00:00:00Z")))
                 .as("two months less 13 and 13 days: 28 rows, fewer than the 35 days or either month alone (31)")
                 .extracting(Timestamp::toInstant)
                 .containsExactly(Instant.parse("2026-03-01T00:00:00Z"), Instant.parse("2026-05-01T00:00:00Z"));
