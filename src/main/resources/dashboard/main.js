@@ -4,9 +4,10 @@ import * as list from './list.js';
 import * as campaign from './campaign.js';
 import * as overview from './overview.js';
 import * as live from './live.js';
+import * as keys from './keys.js';
 import { pageError } from './feedback.js';
 
-const VIEWS = ['list-view', 'campaign-view', 'not-found'];
+const VIEWS = ['list-view', 'campaign-view', 'keys-view', 'not-found'];
 
 function showView(id, title) {
   VIEWS.forEach(view => { document.getElementById(view).hidden = view !== id; });
@@ -26,6 +27,12 @@ async function route() {
       return;
     }
     notFound('There is no campaign ' + match[1] + ': it may have been deleted.');
+  } else if (hash === '#keys') {
+    campaign.hide();
+    overview.hide();
+    showView('keys-view', 'API keys');
+    await keys.show();
+    document.getElementById('keys-title').focus();
   } else if (hash === '' || hash === '#') {
     campaign.hide();
     showView('list-view', 'Campaigns');
@@ -45,6 +52,7 @@ function notFound(message) {
 list.init();
 campaign.init();
 overview.init();
+keys.init();
 window.addEventListener('hashchange', () => route().catch(e => pageError(e.message)));
 // The stream first: a click applied between the first read and the stream's opening would be missed.
 live.connect().then(() => list.load()).catch(e => pageError(e.message)).then(() => route()).catch(e => pageError(e.message));

@@ -1,6 +1,9 @@
 package com.o7tracker;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.o7tracker.auth.ApiKeyDao;
+import com.o7tracker.auth.ApiKeyResource;
+import com.o7tracker.auth.ApiKeys;
 import com.o7tracker.cache.CampaignTargets;
 import com.o7tracker.campaign.AppliedPositions;
 import com.o7tracker.campaign.CampaignDao;
@@ -163,11 +166,16 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         environment.getApplicationContext().setErrorHandler(errors);
         environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(errors));
 
-        // The admin API. Basic auth: each login attempt gets its turn from a servlet filter (a delay
-        // waited out suspended), its credentials are checked by a Jersey filter; the client is told
-        // by the one server-wide rule of ClientAddress.
+        // The admin API. The password or an API key: each login attempt gets its turn from a servlet
+        // filter (a delay waited out suspended), its credentials are checked by a Jersey filter; the
+        // client is told by the one server-wide rule of ClientAddress. Keys are checked from memory,
+        // forgotten by every instance when api_key_changed tells of a revocation.
         Path dataDirectory = Path.of(config.getDataDirectory());
-        environment.jersey().register(config.getAuth().build(environment, clientAddress, dataDirectory));
+        ApiKeys apiKeys = new ApiKeys(database.jdbi().onDemand(ApiKeyDao.class),
+                environment.lifecycle().scheduledExecutorService("api-key-uses-%d").threads(1).build());
+        notifications.subscribe(Channel.API_KEY_CHANGED, apiKeys);
+        environment.lifecycle().manage(apiKeys);
+        environment.jersey().register(config.getAuth().build(environment, clientAddress, dataDirectory, apiKeys));
         // Where the dashboard is and how to sign in, in one line, once the server listens (on the port it got).
         String signIn = config.getAuth().signIn(dataDirectory);
         environment.lifecycle().addServerLifecycleListener(server ->
@@ -175,6 +183,7 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         environment.jersey().register(new AdminFeature());
         environment.jersey().register(new ErrorMapper(fallback));
         JsonBody json = new JsonBody(environment.getObjectMapper());
+        environment.jersey().register(new ApiKeyResource(apiKeys, json));
         // Each flush's clicks, told to each sink: every instance's live events, and InfluxDB.
         counting.onApplied(events::applied);
         influxdb.ifPresent(stream -> counting.onApplied(stream::applied));

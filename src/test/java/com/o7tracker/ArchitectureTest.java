@@ -92,7 +92,7 @@ class ArchitectureTest {
                 .whereLayer("Dimension").mayOnlyBeAccessedByLayers("Wiring", "Track", "Geo", "Counting", "Stats", "Events", "InfluxDb")
                 .whereLayer("Dimension").mayNotAccessAnyLayer()
                 // Notifications hand each channel to its subscribers; they know none of them.
-                .whereLayer("Notify").mayOnlyBeAccessedByLayers("Wiring", "Cache", "Events", "ClickId")
+                .whereLayer("Notify").mayOnlyBeAccessedByLayers("Wiring", "Cache", "Events", "ClickId", "Auth")
                 .whereLayer("Notify").mayOnlyAccessLayers("Campaign", "Counting", "Db")
                 // Counting tells its sinks (live events, InfluxDB) through listeners, and knows no cache.
                 .whereLayer("Counting").mayOnlyAccessLayers("Campaign", "Dimension", "Web", "Settings")

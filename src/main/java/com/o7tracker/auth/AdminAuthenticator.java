@@ -11,20 +11,20 @@ import java.util.Optional;
  * Checks basic-auth credentials case-sensitively and in constant time: both sides are hashed
  * first, so neither the length nor the first differing byte shows in the timing.
  */
-public class AdminAuthenticator implements Authenticator<BasicCredentials, Admin> {
+public class AdminAuthenticator implements Authenticator<BasicCredentials, Caller> {
 
     private final byte[] userDigest;
     private final byte[] passwordDigest;
-    private final Admin admin;
+    private final Caller admin;
 
     public AdminAuthenticator(String user, String password) {
         this.userDigest = sha256(user);
         this.passwordDigest = sha256(password);
-        this.admin = new Admin(user);
+        this.admin = Caller.admin(user);
     }
 
     @Override
-    public Optional<Admin> authenticate(BasicCredentials credentials) {
+    public Optional<Caller> authenticate(BasicCredentials credentials) {
         boolean userOk = MessageDigest.isEqual(userDigest, sha256(credentials.getUsername()));
         boolean passwordOk = MessageDigest.isEqual(passwordDigest, sha256(credentials.getPassword()));
         return userOk & passwordOk ? Optional.of(admin) : Optional.empty();

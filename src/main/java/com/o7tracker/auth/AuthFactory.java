@@ -27,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin API's basic auth: the credentials (no password means the one kept in the data
+ * The admin API's authentication (the password, or an API key of {@link ApiKeys}): the credentials (no password means the one kept in the data
  * directory, generated at the first start on it) and the throttle on failed logins. Every default is here; config.yml sets only what the
  * environment may change.
  */
@@ -105,7 +105,7 @@ public class AuthFactory {
      * gives each attempt its turn; counted in the metrics {@code auth.failures}, {@code auth.evaluations},
      * {@code auth.delayed} and {@code auth.throttled}.
      */
-    public AdminAuthFilter build(Environment environment, ClientAddress clientAddress, Path dataDirectory) {
+    public AdminAuthFilter build(Environment environment, ClientAddress clientAddress, Path dataDirectory, ApiKeys keys) {
         LoginThrottle throttle = new LoginThrottle(maxFailures, failureWindow.toJavaDuration(), maxDelay.toJavaDuration(),
                 maxTrackedClients, Ticker.systemTicker(), environment.metrics());
         ScheduledExecutorService turns = environment.lifecycle().scheduledExecutorService("login-turns-%d").threads(1).build();
@@ -113,7 +113,7 @@ public class AuthFactory {
         FilterRegistration.Dynamic registration = environment.servlets().addFilter("login-gate", gate);
         registration.setAsyncSupported(true);
         registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), true, "/*");
-        return new AdminAuthFilter(new AdminAuthenticator(user, password(dataDirectory)), throttle, gate);
+        return new AdminAuthFilter(new AdminAuthenticator(user, password(dataDirectory)), keys, throttle, gate);
     }
 
     /**

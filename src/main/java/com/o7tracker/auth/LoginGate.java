@@ -2,7 +2,6 @@ package com.o7tracker.auth;
 
 import com.o7tracker.web.AdminSide;
 import com.o7tracker.web.ClientAddress;
-import io.dropwizard.auth.basic.BasicCredentials;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -27,8 +26,8 @@ public final class LoginGate implements Filter {
 
     private static final String ATTEMPT = LoginGate.class.getName() + ".attempt";
 
-    /** Who tries to log in as whom ({@code user} null: no decodable credentials), and the verdict. */
-    record Attempt(String client, String user, LoginThrottle.Admission admission) {
+    /** Who tries to log in with what, and the verdict. */
+    record Attempt(String client, Credentials credentials, LoginThrottle.Admission admission) {
     }
 
     private final LoginThrottle throttle;
@@ -54,7 +53,7 @@ public final class LoginGate implements Filter {
             chain.doFilter(request, response);
             return;
         }
-        Attempt attempt = attempt(http);
+        Attempt attempt = attempt(http, null);
         http.setAttribute(ATTEMPT, attempt);
         if (attempt.admission() instanceof LoginThrottle.Later later) {
             AsyncContext async = http.startAsync();
@@ -66,30 +65,36 @@ public final class LoginGate implements Filter {
     }
 
     /**
-     * The attempt of a request this gate has seen, or, should one reach the admin side past it, its
-     * turn taken now, with a delay read as a refusal (nothing can wait there).
+     * The attempt of a request this gate has seen, or, should one reach the authentication past it
+     * (a public resource that takes a key, a key in the query), its turn taken now, with a delay
+     * read as a refusal (nothing can wait there). {@code queryKey}: the request's {@code key}
+     * query parameter where its resource takes one, else null.
      */
-    Attempt attemptOf(HttpServletRequest request) {
-        if (request.getAttribute(ATTEMPT) instanceof Attempt seen) {
+    Attempt attemptOf(HttpServletRequest request, String queryKey) {
+        if (request.getAttribute(ATTEMPT) instanceof Attempt seen && (queryKey == null || !(seen.credentials() instanceof Credentials.None))) {
             return seen;
         }
-        Attempt now = attempt(request);
+        Attempt now = attempt(request, queryKey);
         if (now.admission() instanceof LoginThrottle.Later later) {
-            return new Attempt(now.client(), now.user(),
+            return new Attempt(now.client(), now.credentials(),
                     new LoginThrottle.Refused(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(later.delayNanos()) + 1)));
         }
         return now;
     }
 
-    private Attempt attempt(HttpServletRequest request) {
+    private Attempt attempt(HttpServletRequest request, String queryKey) {
         String client = LoginThrottle.key(clientAddress.of(request));
-        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-        BasicCredentials credentials = header == null ? null : AdminAuthFilter.decode(header);
-        if (credentials == null) {
-            // Nothing to check: refused (401) by the filter, and an undecodable header counted there.
-            return new Attempt(client, null, LoginThrottle.NOW);
+        Credentials credentials = Credentials.read(request.getHeader(HttpHeaders.AUTHORIZATION),
+                request.getHeader(Credentials.API_KEY_HEADER), queryKey);
+        // No credentials, or malformed ones: nothing to check, refused (401) by the filter, and
+        // malformed ones counted there.
+        LoginThrottle.Admission admission = LoginThrottle.NOW;
+        if (credentials instanceof Credentials.Password password) {
+            admission = throttle.admit(client, password.basic().getUsername());
+        } else if (credentials instanceof Credentials.Key) {
+            admission = throttle.admitKey(client);
         }
-        return new Attempt(client, credentials.getUsername(), throttle.admit(client, credentials.getUsername()));
+        return new Attempt(client, credentials, admission);
     }
 
     /** The path as the servlet container decoded and normalised it, as Jersey matches it. */

@@ -97,18 +97,33 @@ public final class LoginThrottle {
      * admitted attempt must be reported, checked, to {@link #failed} or {@link #succeeded}.
      */
     public synchronized Admission admit(String client, String user) {
+        return turn(client, user);
+    }
+
+    /**
+     * The turn of an attempt with an API key by {@code client}: its own limit only. A key is 256
+     * random bits with no name to guess at, so no user name's turns are shared with it (a stranger's
+     * wrong keys would otherwise hold back every other client's right ones). Reported, checked, to
+     * {@link #keyFailed} or {@link #succeeded} (with no user name).
+     */
+    public synchronized Admission admitKey(String client) {
+        return turn(client, null);
+    }
+
+    private Admission turn(String client, String user) {
         long now = ticker.read();
         Tally c = clients.get(client, k -> new Tally(now));
         c.roll(now, windowNanos);
         long turn = now;
         if (c.pending() >= maxFailures) {
-            turn = c.lastTurn + maxDelayNanos;
+            // Never before now: failures refused unchecked (undecodable, malformed) set no turn.
+            turn = Math.max(now, c.lastTurn + maxDelayNanos);
             if (turn - now > maxDelayNanos) {
                 return refused(turn - maxDelayNanos - now);
             }
         }
         Tally u = null;
-        if (loggedIn.getIfPresent(client) == null) {
+        if (user != null && loggedIn.getIfPresent(client) == null) {
             u = users.get(user, k -> new Tally(now));
             u.roll(now, windowNanos);
             u.waiting.values().removeIf(waiting -> waiting <= now);
@@ -162,8 +177,25 @@ public final class LoginThrottle {
         c.admitted++;
     }
 
+    /** A checked API key that does not exist: a failed login of its client, counted at its turn. */
+    public synchronized void keyFailed(String client) {
+        failures.mark();
+        evaluations.mark();
+    }
+
+    /**
+     * A checked attempt that logged in; {@code user} null: with an API key, which takes back its
+     * client's attempt and no more (only the password makes a client recognised).
+     */
     public synchronized void succeeded(String client, String user) {
         evaluations.mark();
+        if (user == null) {
+            Tally tally = clients.getIfPresent(client);
+            if (tally != null && tally.succeeded < tally.admitted) {
+                tally.succeeded++;
+            }
+            return;
+        }
         // A recognised client's attempt was not counted on the user name; taking one back there
         // would free a guesser's.
         boolean recognised = loggedIn.getIfPresent(client) != null;

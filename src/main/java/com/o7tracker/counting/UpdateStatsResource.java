@@ -1,6 +1,8 @@
 package com.o7tracker.counting;
 
 import com.o7tracker.web.ApiException;
+import com.o7tracker.web.Requires;
+import com.o7tracker.web.Scope;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -13,6 +15,7 @@ import org.slf4j.LoggerFactory;
  * longer need a recount; it applies every click recorded so far and answers once they show.
  */
 @Path("/tasks/update_stats")
+@Requires(Scope.WRITE)
 public class UpdateStatsResource {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpdateStatsResource.class);

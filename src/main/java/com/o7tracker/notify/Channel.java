@@ -28,7 +28,12 @@ public enum Channel {
      * its id in decimal; heard by {@code clickid/ClickIdKeys}, which re-reads every key whatever
      * the payload.
      */
-    CLICK_ID_KEYS("o7t_click_id_keys");
+    CLICK_ID_KEYS("o7t_click_id_keys"),
+    /**
+     * An API key revoked (deleted) or its scopes changed, by any client: sent by PostgreSQL itself
+     * (the trigger of migration V015); read by {@link ApiKeyChanged}.
+     */
+    API_KEY_CHANGED("o7t_api_key_changed");
 
     private static final Map<String, Channel> BY_WIRE_NAME = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(Channel::wireName, Function.identity()));
