@@ -84,7 +84,7 @@ class ArchitectureTest {
                 .whereLayer("Cache").mayOnlyBeAccessedByLayers("Wiring", "Track")
                 // Click ids: signed on the click path, their keys rotated on the admin side.
                 .whereLayer("ClickId").mayOnlyBeAccessedByLayers("Wiring", "Track")
-                .whereLayer("ClickId").mayOnlyAccessLayers("Campaign", "Notify")
+                .whereLayer("ClickId").mayOnlyAccessLayers("Campaign", "Notify", "Web")
                 // A click's country: read on the click path, from the one rule of the client's address.
                 .whereLayer("Geo").mayOnlyBeAccessedByLayers("Wiring", "Track")
                 .whereLayer("Geo").mayOnlyAccessLayers("Web", "Settings", "Dimension")

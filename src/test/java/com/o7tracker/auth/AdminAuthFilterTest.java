@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.o7tracker.auth.AdminAuthFilter.Need;
 import com.o7tracker.campaign.CampaignResource;
+import com.o7tracker.clickid.ClickIdKeyResource;
 import com.o7tracker.counting.UpdateStatsResource;
 import com.o7tracker.events.EventsResource;
 import com.o7tracker.web.HealthResource;
@@ -56,6 +57,8 @@ class AdminAuthFilterTest {
     @Test
     void theKeysNeedThePasswordAndTheTasksWrite() {
         assertThat(AdminAuthFilter.need(info(ApiKeyResource.class, "list"), "GET")).hasValue(new Need(Optional.empty(), false));
+        assertThat(AdminAuthFilter.need(info(ClickIdKeyResource.class, "rotate"), "POST"))
+                .as("the click ids' keys too").hasValue(new Need(Optional.empty(), false));
         assertThat(AdminAuthFilter.need(info(UpdateStatsResource.class, "updateStats"), "GET"))
                 .hasValue(new Need(Optional.of(Scope.WRITE), false));
     }
