@@ -9,7 +9,8 @@ const PLATFORM_FIELDS = { Android: 'android-url', IPhone: 'iphone-url', WindowsP
 
 /** The API's field names for the inputs of the form whose ids begin with prefix ('' or 'edit-'). */
 export function fields(prefix) {
-  const named = { redirect_url: field(prefix, 'redirect-url'), name: field(prefix, 'name'), tags: field(prefix, 'tags') };
+  const named = { redirect_url: field(prefix, 'redirect-url'), name: field(prefix, 'name'), tags: field(prefix, 'tags'),
+    conversion_window_days: field(prefix, 'conversion-window') };
   Object.entries(PLATFORM_FIELDS).forEach(([platform, id]) => { named['platform_urls.' + platform] = field(prefix, id); });
   return named;
 }
@@ -29,13 +30,18 @@ export function body(prefix, editing) {
     const url = field(prefix, id).value.trim();
     if (url || editing) urls[platform] = url || null;
   });
-  return JSON.stringify({
+  const request = {
     redirect_url: field(prefix, 'redirect-url').value.trim(),
     name: field(prefix, 'name').value.trim(),
     tags: tags(field(prefix, 'tags').value),
     platform_urls: urls,
     forward_query: field(prefix, 'forward-query').checked
-  });
+  };
+  // Empty: the service's default (30 days) on create, unchanged on edit. As typed otherwise: the
+  // service says what is wrong with "1.5" or "0", naming the field.
+  const window = field(prefix, 'conversion-window').value.trim();
+  if (window) request.conversion_window_days = /^-?\d+$/.test(window) ? Number(window) : window;
+  return JSON.stringify(request);
 }
 
 export function fill(prefix, campaign) {
@@ -46,4 +52,5 @@ export function fill(prefix, campaign) {
     field(prefix, id).value = (campaign.platform_urls || {})[platform] || '';
   });
   field(prefix, 'forward-query').checked = !!campaign.forward_query;
+  field(prefix, 'conversion-window').value = campaign.conversion_window_days || '';
 }

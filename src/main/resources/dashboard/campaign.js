@@ -10,6 +10,7 @@ import { add } from './platforms.js';
 import * as chart from './chart.js';
 import * as history from './history.js';
 import * as links from './links.js';
+import * as conversions from './conversions.js';
 import * as range from './range.js';
 import * as form from './campaign-form.js';
 import * as live from './live.js';
@@ -101,6 +102,7 @@ function showCampaign(campaign, keepEdits) {
   const tags = document.getElementById('campaign-tags');
   tags.replaceChildren(...(campaign.tags || []).length ? [list.tagList(campaign.tags)] : []);
   tags.hidden = !(campaign.tags || []).length;
+  conversions.render(campaign);
   if (keepEdits && form.body('edit-', true) !== state.filled) return;
   form.fill('edit-', campaign);
   state.filled = form.body('edit-', true);

@@ -1,7 +1,6 @@
 package com.o7tracker.auth;
 
 import com.o7tracker.web.AdminSide;
-import com.o7tracker.web.ApiException;
 import com.o7tracker.web.ErrorBody;
 import com.o7tracker.web.PasswordOnly;
 import com.o7tracker.web.Requires;
@@ -125,11 +124,16 @@ public class AdminAuthFilter implements ContainerRequestFilter {
         });
         Optional<Scope> scope = need.get().scope();
         if (scope.isEmpty() && !caller.isAdmin()) {
-            throw new ApiException(403, "Only the admin password manages API keys.");
+            throw forbidden("Only the admin password manages API keys.");
         }
         if (scope.isPresent() && !caller.may(scope.get())) {
-            throw new ApiException(403, "This API key has no " + scope.get().wireName() + " scope.");
+            throw forbidden("This API key has no " + scope.get().wireName() + " scope.");
         }
+    }
+
+    /** 403 with the JSON error body as built here: also on the public side (the postback), which maps no error to JSON. */
+    private static WebApplicationException forbidden(String message) {
+        return new WebApplicationException(ErrorBody.of(message).response(403).build());
     }
 
     /** The caller the attempt's credentials are, reported to the throttle; 401 for none. */

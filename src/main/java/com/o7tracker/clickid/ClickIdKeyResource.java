@@ -3,6 +3,7 @@ package com.o7tracker.clickid;
 import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.o7tracker.web.PasswordOnly;
 import io.dropwizard.servlets.tasks.Task;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -15,10 +16,11 @@ import java.util.Map;
 
 /**
  * Rotating the key that signs click ids: {@code POST /admin/click-id-keys/rotate} on the admin API
- * (basic auth), and the task {@code rotate-click-id-key} on the admin port. Both answer the new
+ * (the admin password only, as the API keys: no key manages keys), and the task {@code rotate-click-id-key} on the admin port. Both answer the new
  * key's id, never its secret. Ids signed with the keys before keep verifying ({@link ClickIdKeys}).
  */
 @Path("/admin/click-id-keys")
+@PasswordOnly
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
 public class ClickIdKeyResource {

@@ -23,6 +23,9 @@ import java.util.stream.Collectors;
  */
 public record PostbackRequest(String clickId, String event, BigDecimal revenue, String currency) {
 
+    /** The parameters a postback reads (a key may come as {@code key} too: the authentication's). */
+    public static final List<String> PARAMETERS = List.of("click_id", "event", "revenue", "currency");
+
     public static final String DEFAULT_EVENT = "conversion";
     public static final int MAX_SCALE = 6;
 

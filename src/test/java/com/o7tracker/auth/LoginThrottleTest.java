@@ -304,4 +304,44 @@ class LoginThrottleTest {
         }
         assertThat(throttle.trackedAddresses()).isLessThanOrEqualTo(1000);
     }
+
+    @Test
+    void wrongKeysAreSpacedPerClientAndTouchNoUserNamesTurns() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(throttle.admitKey("203.0.113.9")).isInstanceOf(Now.class);
+            throttle.keyFailed("203.0.113.9");
+        }
+        assertThat(metrics.meter("auth.failures").getCount()).isEqualTo(3);
+        assertThat(throttle.admitKey("203.0.113.9")).as("past its free failures, the client's next turn")
+                .isEqualTo(new Later(MAX_DELAY.toNanos()));
+        assertThat(throttle.admitKey("203.0.113.9")).as("another at once: beyond the next turn").isInstanceOf(Refused.class);
+        // The admin's user name has seen none of it.
+        assertThat(throttle.admit("198.51.100.1", "admin")).isInstanceOf(Now.class);
+    }
+
+    @Test
+    void aRightKeyTakesBackItsClientsAttemptWithoutRecognisingTheClient() {
+        for (int i = 0; i < 10; i++) {
+            assertThat(throttle.admitKey("203.0.113.10")).isInstanceOf(Now.class);
+            throttle.succeeded("203.0.113.10", null);
+        }
+        // Not recognised: its password guesses still share the user name's turns.
+        for (int i = 0; i < 3; i++) {
+            attempt("198.51.100." + i, "admin", false);
+        }
+        assertThat(throttle.admit("203.0.113.10", "admin")).isInstanceOf(Later.class);
+    }
+
+    @Test
+    void undecodableFailuresAloneStillSpaceTheClientsAttemptsFromTheFirst() {
+        for (int i = 0; i < 3; i++) {
+            throttle.failed("203.0.113.11", null);
+        }
+        List<Admission> atOnce = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            atOnce.add(throttle.admitKey("203.0.113.11"));
+        }
+        // Before, each was given a turn long past, and all four were checked at once.
+        assertThat(atOnce).extracting(a -> a.getClass().getSimpleName()).containsExactly("Now", "Later", "Refused", "Refused");
+    }
 }

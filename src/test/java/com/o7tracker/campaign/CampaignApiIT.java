@@ -78,7 +78,8 @@ class CampaignApiIT {
         body.fieldNames().forEachRemaining(fields::add);
         assertThat(fields).containsExactly("id", "redirect_url", "created_at", "updated_at", "platforms",
                 "click_count", "android_click_count", "iphone_click_count", "windowsphone_click_count",
-                "other_click_count", "bot_click_count", "platform_urls", "forward_query", "name", "tags");
+                "other_click_count", "bot_click_count", "platform_urls", "forward_query", "name", "tags",
+                "conversion_window_days", "conversion_count", "conversions", "revenue");
     }
 
     @Test

@@ -19,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -32,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(DropwizardExtensionsSupport.class)
 class PostbackIT {
 
+    /** Left open after the tests: the service stops after them, and flushes through it as it stops. */
     static final TcpProxy PROXY = proxy();
     static final DropwizardAppExtension<O7TrackerConfiguration> APP = TestApp.withoutMemcached(
             "database.url", TestPostgres.shared().jdbcUrlThrough(PROXY),
@@ -50,11 +50,6 @@ class PostbackIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    @AfterAll
-    static void closeProxy() {
-        PROXY.close();
     }
 
     private String key(String... scopes) {

@@ -20,7 +20,7 @@ import org.openqa.selenium.WebElement;
 /**
  * The API keys page in a real browser: reached from the navigation, a key made there is shown once
  * (and works), listed with its name as text, gone from the page once left, and revoked from the
- * list (then refused).
+ * list (then refused); axe-core finds no serious violation on the page.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class DashboardApiKeysIT {
@@ -71,6 +71,7 @@ class DashboardApiKeysIT {
         assertThat(row.findElements(By.tagName("td")).get(2).getText()).isEqualTo("read, write");
         assertThat(row.findElements(By.cssSelector("b, img"))).isEmpty();
         browser.screenshot("dashboard-api-keys");
+        assertThat(browser.seriousAccessibilityViolations()).as("axe-core's serious and critical violations").isEmpty();
 
         // Shown once: left and opened again, the page holds no key.
         browser.open(port, "");

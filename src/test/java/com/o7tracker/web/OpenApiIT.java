@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.o7tracker.O7TrackerConfiguration;
 import com.o7tracker.campaign.Campaign;
+import com.o7tracker.conversion.PostbackRequest;
 import com.o7tracker.dimension.Dimension;
 import com.o7tracker.support.Http;
 import com.o7tracker.support.TestApp;
@@ -89,6 +90,11 @@ class OpenApiIT {
                 }
                 if (SERIES.contains(endpoint)) {
                     Arrays.stream(Dimension.values()).map(Dimension::wireName).forEach(names::add);
+                }
+                if (endpoint.equals("GET /postback")) {
+                    // Read from the query as a whole (a parameter sent twice is refused), and the key by the authentication.
+                    names.addAll(PostbackRequest.PARAMETERS);
+                    names.add("key");
                 }
             }
         }

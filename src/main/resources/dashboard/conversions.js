@@ -1,0 +1,52 @@
+// A campaign's conversions, all time: how many, per event, the revenue per currency and the rate
+// to its human clicks; and the postback URL partners fill in. Every value is set as text.
+import { number } from './format.js';
+import { copyButton } from './links.js';
+
+const rates = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 2 });
+
+function term(list, name, value) {
+  const dt = document.createElement('dt');
+  dt.textContent = name;
+  const dd = document.createElement('dd');
+  dd.textContent = value;
+  list.append(dt, dd);
+}
+
+/** The postback URL for partners, the key left for the operator to fill in. */
+export function postbackTemplate() {
+  return window.location.origin + '/postback?click_id={click_id}&event=install&key=YOUR_KEY';
+}
+
+/** Shows campaign's conversion_count, conversions, revenue and rate. */
+export function render(campaign) {
+  const totals = document.getElementById('conversion-totals');
+  totals.replaceChildren();
+  term(totals, 'Conversions', number(campaign.conversion_count || 0));
+  term(totals, 'Conversion rate', campaign.click_count > 0
+    ? rates.format((campaign.conversion_count || 0) / campaign.click_count) : '–');
+  const revenue = Object.entries(campaign.revenue || {});
+  // Decimal strings as the service keeps them, exactly: a float would round them.
+  term(totals, 'Revenue', revenue.length ? revenue.map(([currency, amount]) => amount + ' ' + currency).join(', ') : 'none');
+  term(totals, 'Conversion window', (campaign.conversion_window_days || 30) + ' days after the click');
+
+  const body = document.querySelector('#conversion-events tbody');
+  const events = Object.entries(campaign.conversions || {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  body.replaceChildren(...(events.length ? events : [['none yet', 0]]).map(([event, count]) => {
+    const row = document.createElement('tr');
+    const name = document.createElement('td');
+    name.textContent = event;
+    const cell = document.createElement('td');
+    cell.className = 'number';
+    cell.textContent = number(count);
+    row.append(name, cell);
+    return row;
+  }));
+
+  const url = postbackTemplate();
+  const item = document.createElement('li');
+  const code = document.createElement('code');
+  code.textContent = url;
+  item.append(code, copyButton(url, 'postback URL'));
+  document.getElementById('postback').replaceChildren(item);
+}
