@@ -13,6 +13,7 @@ import com.o7tracker.campaign.CampaignService;
 import com.o7tracker.clickid.ClickIdKeyResource;
 import com.o7tracker.clickid.ClickIdKeys;
 import com.o7tracker.clickid.ClickIds;
+import com.o7tracker.conversion.ConversionSink;
 import com.o7tracker.conversion.ConversionStore;
 import com.o7tracker.conversion.PostbackResource;
 import com.o7tracker.counting.ClickCounting;
@@ -41,8 +42,10 @@ import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.text.lookup.StringLookup;
@@ -116,6 +119,7 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         environment.lifecycle().manage(events);
         notifications.subscribe(Channel.CLICKS_APPLIED, events::clicksHeard);
         notifications.subscribe(Channel.CAMPAIGN_EVENTS, events::campaignChangeHeard);
+        notifications.subscribe(Channel.CONVERSIONS, events::conversionHeard);
 
         // Campaign lookups: in-process, memcached, PostgreSQL; kept current by campaign_changed, heard from every instance.
         CampaignTargets targets = config.getCache().build(environment, database, notifications);
@@ -203,9 +207,13 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         AppliedPositions positions = new AppliedPositions(database.jdbi());
         environment.jersey().register(new CampaignResource(new CampaignService(campaignDao, targets, events), positions, json));
         environment.jersey().register(new UpdateStatsResource(counting));
-        // Conversions partners report for the clicks' signed ids, counted once in PostgreSQL before the answer.
+        // Conversions partners report for the clicks' signed ids, counted once in PostgreSQL before the answer;
+        // each counted then told, after its commit, to every instance's live events and to InfluxDB.
+        List<ConversionSink> conversionSinks = new ArrayList<>(List.of(events));
+        influxdb.ifPresent(conversionSinks::add);
         environment.jersey().register(new PostbackResource(clickIds, database.jdbi().onDemand(ConversionStore.class),
-                new JsonBody(environment.getObjectMapper().copy().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS))));
+                new JsonBody(environment.getObjectMapper().copy().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)),
+                conversionSinks));
         // Clicks over time; minute buckets rolled up into hours after STATS_MINUTE_RETENTION.
         config.getStats().build(environment, database.jdbi(), campaignDao, positions);
     }

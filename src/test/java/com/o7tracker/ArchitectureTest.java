@@ -86,8 +86,9 @@ class ArchitectureTest {
                 // Click ids: signed on the click path, their keys rotated on the admin side.
                 .whereLayer("ClickId").mayOnlyBeAccessedByLayers("Wiring", "Track", "Conversion")
                 .whereLayer("ClickId").mayOnlyAccessLayers("Campaign", "Notify", "Web")
-                // Conversions: counted from a postback's verified click id, on the admin side.
-                .whereLayer("Conversion").mayOnlyBeAccessedByLayers("Wiring")
+                // Conversions: counted from a postback's verified click id, on the admin side; told,
+                // as counting tells its clicks, to its sinks (live events, InfluxDB) through a listener.
+                .whereLayer("Conversion").mayOnlyBeAccessedByLayers("Wiring", "Events", "InfluxDb")
                 .whereLayer("Conversion").mayOnlyAccessLayers("ClickId", "Campaign", "Web")
                 // A click's country: read on the click path, from the one rule of the client's address.
                 .whereLayer("Geo").mayOnlyBeAccessedByLayers("Wiring", "Track")

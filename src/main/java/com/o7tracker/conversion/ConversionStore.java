@@ -2,10 +2,11 @@ package com.o7tracker.conversion;
 
 import java.math.BigDecimal;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
-import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import org.jdbi.v3.sqlobject.transaction.Transaction;
 
 /**
@@ -22,8 +23,19 @@ public interface ConversionStore {
     sealed interface Outcome {
     }
 
-    /** Counted now. */
-    record Counted(long campaignId) implements Outcome {
+    /**
+     * Counted now, at {@code acceptedAt} (PostgreSQL's clock; unique within the campaign, whose
+     * conversions are counted one at a time under its row lock), leaving the campaign's totals at
+     * {@code totals}.
+     */
+    record Counted(long campaignId, Instant acceptedAt, Totals totals) implements Outcome {
+    }
+
+    /**
+     * A campaign's totals as a conversion left them: all its conversions, those of the conversion's
+     * event, and the revenue in the conversion's currency (null when it had none), exact.
+     */
+    record Totals(long conversionCount, long eventCount, BigDecimal currencyRevenue) {
     }
 
     /** Counted before: nothing changed. */
@@ -56,13 +68,14 @@ public interface ConversionStore {
         }
         // Every writer of this campaign's conversions holds its row lock from here: no other
         // transaction can insert the same (click id, event) meanwhile (a click id names one campaign).
-        if (insert(conversion.clickId(), conversion.event(), conversion.campaignId(), conversion.platform().canonical(),
-                conversion.bot(), conversion.country(), Timestamp.from(conversion.clickedAt()), conversion.revenue(),
-                conversion.currency()) == 0) {
+        Optional<Instant> acceptedAt = insert(conversion.clickId(), conversion.event(), conversion.campaignId(),
+                conversion.platform().canonical(), conversion.bot(), conversion.country(),
+                Timestamp.from(conversion.clickedAt()), conversion.revenue(), conversion.currency());
+        if (acceptedAt.isEmpty()) {
             return new Duplicate(conversion.campaignId());
         }
-        addToTotals(conversion.campaignId(), conversion.event(), conversion.revenue(), conversion.currency());
-        return new Counted(conversion.campaignId());
+        Totals totals = addToTotals(conversion.campaignId(), conversion.event(), conversion.revenue(), conversion.currency());
+        return new Counted(conversion.campaignId(), acceptedAt.get(), totals);
     }
 
     @SqlQuery("SELECT campaign_id FROM conversions WHERE click_id = :clickId AND event = :event")
@@ -79,18 +92,23 @@ public interface ConversionStore {
             """)
     Optional<Boolean> lockWindow(@Bind("id") long campaignId, @Bind("clickedAt") Timestamp clickedAt);
 
-    @SqlUpdate("""
+    /** When the conversion was counted; empty if it was counted before. */
+    @SqlQuery("""
             INSERT INTO conversions (click_id, event, campaign_id, platform, bot, country, clicked_at, revenue, currency)
             VALUES (:clickId, :event, :campaignId, :platform, :bot, :country, :clickedAt, :revenue, :currency)
             ON CONFLICT (click_id, event) DO NOTHING
+            RETURNING accepted_at
             """)
-    int insert(@Bind("clickId") String clickId, @Bind("event") String event, @Bind("campaignId") long campaignId,
+    Optional<Instant> insert(@Bind("clickId") String clickId, @Bind("event") String event, @Bind("campaignId") long campaignId,
                @Bind("platform") String platform, @Bind("bot") boolean bot, @Bind("country") String country,
                @Bind("clickedAt") Timestamp clickedAt, @Bind("revenue") BigDecimal revenue,
                @Bind("currency") String currency);
 
-    /** One more of {@code event}, and {@code revenue} more of {@code currency} when there is one. */
-    @SqlUpdate("""
+    /**
+     * One more of {@code event}, and {@code revenue} more of {@code currency} when there is one;
+     * the totals this leaves.
+     */
+    @SqlQuery("""
             UPDATE campaigns
             SET conversion_count = conversion_count + 1,
                 conversions = jsonb_set(conversions, ARRAY[CAST(:event AS text)],
@@ -100,7 +118,10 @@ public interface ConversionStore {
                                               to_jsonb(coalesce(CAST(revenue ->> :currency AS numeric), 0)
                                                        + CAST(:revenue AS numeric))) END
             WHERE id = :id
+            RETURNING conversion_count, CAST(conversions ->> :event AS bigint) AS event_count,
+                      CAST(revenue ->> :currency AS numeric) AS currency_revenue
             """)
-    void addToTotals(@Bind("id") long campaignId, @Bind("event") String event, @Bind("revenue") BigDecimal revenue,
+    @RegisterConstructorMapper(Totals.class)
+    Totals addToTotals(@Bind("id") long campaignId, @Bind("event") String event, @Bind("revenue") BigDecimal revenue,
                      @Bind("currency") String currency);
 }

@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The postback partners call when a click turned into something: {@code GET /postback?click_id=…
@@ -37,17 +39,23 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 public class PostbackResource {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PostbackResource.class);
     static final String BEFORE_SIGNED_IDS = "The click id was handed out before click ids were signed: it names no campaign.";
 
     private final ClickIds clickIds;
     private final ConversionStore store;
     private final JsonBody json;
+    private final List<ConversionSink> sinks;
 
-    /** {@code json} reads numbers as written (revenue 4.99, never a float): see {@link PostbackRequest#of(JsonNode)}. */
-    public PostbackResource(ClickIds clickIds, ConversionStore store, JsonBody json) {
+    /**
+     * {@code json} reads numbers as written (revenue 4.99, never a float): see {@link PostbackRequest#of(JsonNode)}.
+     * {@code sinks} are told of each conversion counted, after its commit.
+     */
+    public PostbackResource(ClickIds clickIds, ConversionStore store, JsonBody json, List<ConversionSink> sinks) {
         this.clickIds = clickIds;
         this.store = store;
         this.json = json;
+        this.sinks = List.copyOf(sinks);
     }
 
     @GET
@@ -89,9 +97,12 @@ public class PostbackResource {
             }
             case SIGNED -> {
                 ClickId click = verified.click();
-                ConversionStore.Outcome outcome = store.record(new Conversion(request.clickId(), click.campaignId(),
-                        click.platform(), click.bot(), click.country(), click.minute(), request.event(), request.revenue(),
-                        request.currency()));
+                Conversion conversion = new Conversion(request.clickId(), click.campaignId(), click.platform(), click.bot(),
+                        click.country(), click.minute(), request.event(), request.revenue(), request.currency());
+                ConversionStore.Outcome outcome = store.record(conversion);
+                if (outcome instanceof ConversionStore.Counted counted) {
+                    tell(conversion, counted);
+                }
                 answer.put("attributed", !(outcome instanceof ConversionStore.NotAttributed));
                 answer.put("duplicate", outcome instanceof ConversionStore.Duplicate);
                 answer.put("campaign_id", click.campaignId());
@@ -102,6 +113,17 @@ public class PostbackResource {
                 return answer;
             }
             default -> throw new IllegalStateException("unknown outcome " + verified.outcome());
+        }
+    }
+
+    /** Committed: whatever a sink does, the partner is answered that it counted. */
+    private void tell(Conversion conversion, ConversionStore.Counted counted) {
+        for (ConversionSink sink : sinks) {
+            try {
+                sink.counted(conversion, counted);
+            } catch (RuntimeException e) {
+                LOG.warn("A conversion counted could not be told to {}: {}", sink.getClass().getSimpleName(), e.toString());
+            }
         }
     }
 }

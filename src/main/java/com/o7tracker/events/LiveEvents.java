@@ -6,16 +6,21 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.o7tracker.campaign.CampaignChanges;
 import com.o7tracker.campaign.Counters;
+import com.o7tracker.conversion.Conversion;
+import com.o7tracker.conversion.ConversionSink;
+import com.o7tracker.conversion.ConversionStore;
 import com.o7tracker.counting.ClickCounts;
 import com.o7tracker.notify.AppliedClicks;
 import com.o7tracker.notify.CampaignEvent;
 import com.o7tracker.notify.Channel;
+import com.o7tracker.notify.ConversionCounted;
 import com.o7tracker.notify.Notifications;
 import io.dropwizard.lifecycle.Managed;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseBroadcaster;
 import jakarta.ws.rs.sse.SseEventSink;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,9 +35,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The live stream of the admin side, the same on every instance: a {@code clicks} event with the
- * deltas each flush of any instance applied per campaign, and a {@code campaign} event for each
- * campaign created, changed or deleted through any instance. Both are told to every instance
- * through PostgreSQL's notifications ({@link Channel#CLICKS_APPLIED}, {@link Channel#CAMPAIGN_EVENTS}),
+ * deltas each flush of any instance applied per campaign, a {@code campaign} event for each
+ * campaign created, changed or deleted through any instance, and a {@code conversion} event for
+ * each conversion counted through any instance, with its campaign's totals then. Each is told to
+ * every instance through PostgreSQL's notifications ({@link Channel#CLICKS_APPLIED},
+ * {@link Channel#CAMPAIGN_EVENTS}, {@link Channel#CONVERSIONS}),
  * after the commit of what they tell (never inside it: a notification that cannot be sent must not
  * hold back counting), heard by each instance's {@link Notifications} and handed here.
  * Notifications and events go out from threads of their own with bounded queues, so neither the
@@ -42,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * instance's listening connection is down is missed (the dashboard reads the counters again when
  * its stream reconnects).
  */
-public class LiveEvents implements CampaignChanges, Managed {
+public class LiveEvents implements CampaignChanges, ConversionSink, Managed {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveEvents.class);
     static final int KEEPALIVE_SECONDS = 20;
@@ -146,6 +153,15 @@ public class LiveEvents implements CampaignChanges, Managed {
         tell(Channel.CLICKS_APPLIED, AppliedClicks.encode(journalId, upToSeq, counts));
     }
 
+    /** A conversion counted here (and committed): told to every instance's streams. */
+    @Override
+    public void counted(Conversion conversion, ConversionStore.Counted counted) {
+        ConversionStore.Totals totals = counted.totals();
+        tell(Channel.CONVERSIONS, List.of(new ConversionCounted(counted.campaignId(), conversion.event(),
+                conversion.country(), totals.conversionCount(), totals.eventCount(), conversion.revenue(),
+                conversion.currency(), totals.currencyRevenue()).encode()));
+    }
+
     private void tell(Channel channel, List<String> payloads) {
         notifier.execute(() -> {
             try {
@@ -200,6 +216,40 @@ public class LiveEvents implements CampaignChanges, Managed {
         data.put("campaign_id", event.get().campaignId());
         data.put("change", event.get().change().wireName());
         sender.execute(() -> send("campaign", data));
+    }
+
+    /**
+     * A conversion counted by some instance ({@link Channel#CONVERSIONS}): what it was, and its
+     * campaign's totals of it then ({@code conversion_count}, the count of its event, the revenue
+     * in its currency), shaped as in the campaign's answer, to be set rather than added: the order
+     * in which two instances' events arrive may not be the order of their commits, and a total
+     * lower than one shown is an older one.
+     */
+    public void conversionHeard(String payload) {
+        Optional<ConversionCounted> heard = ConversionCounted.parse(payload);
+        if (broadcaster == null || heard.isEmpty()) {
+            return;
+        }
+        ConversionCounted c = heard.get();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("campaign_id", c.campaignId());
+        data.put("event", c.event());
+        data.put("country", c.country());
+        Map<String, Object> totals = new LinkedHashMap<>();
+        totals.put("conversion_count", c.conversionCount());
+        totals.put("conversions", Map.of(c.event(), c.eventCount()));
+        if (c.revenue() != null) {
+            data.put("revenue", decimal(c.revenue()));
+            data.put("currency", c.currency());
+            totals.put("revenue", Map.of(c.currency(), decimal(c.currencyRevenue())));
+        }
+        data.put("totals", totals);
+        sender.execute(() -> send("conversion", data));
+    }
+
+    /** An exact amount as the campaign's answer writes it: a decimal string without trailing zeros. */
+    private static String decimal(BigDecimal amount) {
+        return amount.signum() == 0 ? "0" : amount.stripTrailingZeros().toPlainString();
     }
 
     private void send(String name, Object data) {

@@ -3,6 +3,9 @@ package com.o7tracker.influxdb;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.o7tracker.campaign.Platform;
+import com.o7tracker.conversion.Conversion;
+import com.o7tracker.conversion.ConversionSink;
+import com.o7tracker.conversion.ConversionStore;
 import com.o7tracker.counting.ClickCounts;
 import io.dropwizard.lifecycle.Managed;
 import java.io.IOException;
@@ -13,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -38,8 +42,18 @@ import org.slf4j.LoggerFactory;
  * their minute at the nanosecond given by the journal position the batch reaches (unique within
  * the journal, which is a tag): a resend overwrites a point with itself, and {@code SUM(count)
  * ... GROUP BY time(1m)} gives each minute's clicks, which equal the counters.
+ *
+ * <p>Each conversion counted is a point of measurement {@code conversions}, tags {@code
+ * campaign_id}, {@code event}, {@code country} and {@code currency} (only when it had revenue),
+ * fields {@code count=1i} and {@code revenue} (a float: InfluxDB has no exact decimals; only when
+ * it had revenue), handed over by the postback after the conversion's commit (a queue offer, as
+ * the clicks') and sent with them. A duplicate is told nothing, so writes nothing. It is stamped
+ * at the time PostgreSQL counted it ({@code accepted_at}, microseconds, unique within the campaign
+ * whose row lock counts its conversions one at a time), the nanoseconds below taken from the click
+ * id: two points of one series never share a time, and {@code SUM(count)} equals the campaign's
+ * {@code conversion_count} as the clicks' sums equal their counters.
  */
-public class InfluxDbStream implements Managed {
+public class InfluxDbStream implements ConversionSink, Managed {
 
     private static final Logger LOG = LoggerFactory.getLogger(InfluxDbStream.class);
     private static final int BATCH = 5_000;
@@ -99,6 +113,27 @@ public class InfluxDbStream implements Managed {
                     dropped.mark();
                 }
             }
+        }
+    }
+
+    /** A conversion counted and committed (see ConversionSink). */
+    @Override
+    public void counted(Conversion conversion, ConversionStore.Counted counted) {
+        Instant at = counted.acceptedAt();
+        long time = at.getEpochSecond() * 1_000_000_000L + at.getNano() / 1_000 * 1_000
+                + Math.floorMod(conversion.clickId().hashCode(), 1_000);
+        StringBuilder point = new StringBuilder("conversions,campaign_id=").append(counted.campaignId())
+                .append(",event=").append(conversion.event()).append(",country=").append(conversion.country());
+        if (conversion.currency() != null) {
+            point.append(",currency=").append(conversion.currency());
+        }
+        point.append(" count=1i");
+        if (conversion.revenue() != null) {
+            point.append(",revenue=").append(conversion.revenue().toPlainString());
+        }
+        point.append(' ').append(time);
+        if (!points.offer(point.toString())) {
+            dropped.mark();
         }
     }
 

@@ -22,6 +22,8 @@ public enum Channel {
     CAMPAIGN_EVENTS("o7t_campaign_events"),
     /** The clicks each flush of some instance applied, for the live events: {@link AppliedClicks}. */
     CLICKS_APPLIED("o7t_clicks_applied"),
+    /** A conversion counted through some instance, for the live events: {@link ConversionCounted}. */
+    CONVERSIONS("o7t_conversions"),
     /**
      * The keys that sign click ids changed (a rotation, a first key, an expired key deleted), by
      * any client: sent by PostgreSQL itself (the trigger of migration V014), one per key changed,

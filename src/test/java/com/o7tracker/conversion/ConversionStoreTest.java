@@ -69,14 +69,21 @@ class ConversionStoreTest {
     void aConversionCountsOnceHoweverOftenItIsSentAndItsEventsAndRevenueAddUpExactly() {
         long id = campaign(null);
         String click = clickId();
-        assertThat(store.record(conversion(id, click, "install", null, null, minutesAgo(5))))
-                .isEqualTo(new ConversionStore.Counted(id));
+        ConversionStore.Counted install = (ConversionStore.Counted) store.record(conversion(id, click, "install", null, null, minutesAgo(5)));
+        assertThat(install.campaignId()).isEqualTo(id);
+        assertThat(install.totals()).as("the campaign's totals it left").isEqualTo(new ConversionStore.Totals(1, 1, null));
+        assertThat(install.acceptedAt()).isBetween(Instant.now().minusSeconds(60), Instant.now().plusSeconds(60));
         assertThat(store.record(conversion(id, click, "install", null, null, minutesAgo(5))))
                 .isEqualTo(new ConversionStore.Duplicate(id));
-        assertThat(store.record(conversion(id, click, "purchase", "0.1", "EUR", minutesAgo(5))))
-                .as("another event of the same click").isEqualTo(new ConversionStore.Counted(id));
-        assertThat(store.record(conversion(id, clickId(), "purchase", "0.2", "EUR", minutesAgo(3)))).isInstanceOf(ConversionStore.Counted.class);
-        assertThat(store.record(conversion(id, clickId(), "purchase", "4.990001", "USD", minutesAgo(3)))).isInstanceOf(ConversionStore.Counted.class);
+        ConversionStore.Counted purchase = (ConversionStore.Counted) store.record(conversion(id, click, "purchase", "0.1", "EUR", minutesAgo(5)));
+        assertThat(purchase.totals()).as("another event of the same click")
+                .isEqualTo(new ConversionStore.Totals(2, 1, new BigDecimal("0.1")));
+        assertThat(purchase.acceptedAt()).as("one after the other under the campaign's lock").isAfter(install.acceptedAt());
+        ConversionStore.Counted more = (ConversionStore.Counted) store.record(conversion(id, clickId(), "purchase", "0.2", "EUR", minutesAgo(3)));
+        assertThat(more.totals()).isEqualTo(new ConversionStore.Totals(3, 2, new BigDecimal("0.3")));
+        assertThat(store.record(conversion(id, clickId(), "purchase", "4.990001", "USD", minutesAgo(3))))
+                .extracting(o -> ((ConversionStore.Counted) o).totals())
+                .isEqualTo(new ConversionStore.Totals(4, 3, new BigDecimal("4.990001")));
         assertThat(store.record(conversion(id, click, "purchase", "0.1", "EUR", minutesAgo(5))))
                 .as("a retry adds no revenue").isEqualTo(new ConversionStore.Duplicate(id));
 

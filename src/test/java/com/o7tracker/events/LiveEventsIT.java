@@ -95,6 +95,39 @@ class LiveEventsIT {
         assertThat(head.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
     }
 
+    @Test
+    void aConversionCountedOnOneInstanceReachesTheOthersStreamWithItsCampaignsTotalsAndADuplicateSendsNothing()
+            throws Exception {
+        Http http = new Http(APP.getLocalPort());
+        Http other = new Http(OTHER.getLocalPort());
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        HttpResponse<Stream<String>> response = HttpClient.newHttpClient().sendAsync(
+                http.admin("/admin/events").header("Accept", "text/event-stream").GET().build(),
+                HttpResponse.BodyHandlers.ofLines()).get(10, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(200);
+        Thread reader = new Thread(() -> response.body().forEach(lines::add), "sse-reader");
+        reader.setDaemon(true);
+        reader.start();
+        assertThat(lines.poll(5, TimeUnit.SECONDS)).as("the stream's opening comment").startsWith(":");
+
+        long id = other.createCampaign("https://shop.example/thanks?click={click_id}");
+        String key = other.createApiKey("postback");
+        String click = other.clickId(id);
+        assertThat(other.postback(key, "click_id=" + click + "&event=install").statusCode()).isEqualTo(200);
+        String install = awaitEvent(lines, "conversion", "\"campaign_id\":" + id + ",");
+        assertThat(install).matches("\\{\"campaign_id\":" + id + ",\"event\":\"install\",\"country\":\"[A-Z]{2}\","
+                + "\"totals\":\\{\"conversion_count\":1,\"conversions\":\\{\"install\":1}}}");
+
+        assertThat(other.postback(key, "click_id=" + click + "&event=install").body()).contains("\"duplicate\":true");
+        assertThat(other.postback(key, "click_id=" + other.clickId(id) + "&event=purchase&revenue=4.990&currency=eur")
+                .statusCode()).isEqualTo(200);
+        String purchase = awaitEvent(lines, "conversion", "\"campaign_id\":" + id + ",");
+        assertThat(purchase).as("the next event is the purchase's: the duplicate told nothing")
+                .matches("\\{\"campaign_id\":" + id + ",\"event\":\"purchase\",\"country\":\"[A-Z]{2}\","
+                        + "\"revenue\":\"4.99\",\"currency\":\"EUR\",\"totals\":\\{\"conversion_count\":2,"
+                        + "\"conversions\":\\{\"purchase\":1},\"revenue\":\\{\"EUR\":\"4.99\"}}}");
+    }
+
     /** The data of the first event named {@code name} whose data holds {@code part}, within 5 s. */
     private static String awaitEvent(BlockingQueue<String> lines, String name, String part) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

@@ -135,4 +135,33 @@ public final class Http {
             throw new AssertionError("update_stats answered " + status);
         }
     }
+
+    /** A new API key of {@code scopes} (created with the admin password), as shown this once. */
+    public String createApiKey(String... scopes) {
+        String list = String.join(",", java.util.Arrays.stream(scopes).map(s -> "\"" + s + "\"").toList());
+        HttpResponse<String> created = adminPost("/admin/api-keys", "{\"name\":\"partner\",\"scopes\":[" + list + "]}");
+        if (created.statusCode() != 201) {
+            throw new AssertionError("key not created: " + created.statusCode() + " " + created.body());
+        }
+        return Json.parse(created.body()).get("key").asText();
+    }
+
+    /**
+     * A click on {@code campaign}, whose redirect URL ends in {@code ={click_id}}: the signed click id
+     * its redirect carries.
+     */
+    public String clickId(long campaign) {
+        HttpResponse<String> answer = send(request("/track/" + campaign).GET());
+        String location = answer.headers().firstValue("Location").orElse("");
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("=([A-Za-z0-9_-]+)$").matcher(location);
+        if (answer.statusCode() != 307 || !id.find()) {
+            throw new AssertionError("no click id: " + answer.statusCode() + " " + location);
+        }
+        return id.group(1);
+    }
+
+    /** {@code GET /postback} with {@code query} (click_id, event, …) and {@code key} in the query. */
+    public HttpResponse<String> postback(String key, String query) {
+        return send(request("/postback?" + query + "&key=" + java.net.URLEncoder.encode(key, StandardCharsets.UTF_8)).GET());
+    }
 }
