@@ -226,6 +226,11 @@ export function init() {
     const length = state.range.to - state.range.from;
     if (now >= state.range.to.getTime() || now - length >= state.previous.to.getTime()) load().catch(() => {});
   }, 15000);
+  live.on('conversion', conversion => {
+    if (!state.campaign || state.id !== String(conversion.campaign_id)) return;
+    conversions.heard(state.campaign, conversion);
+    conversions.render(state.campaign);
+  });
   live.on('lost', () => {
     state.offline = true;
     if (state.id && state.range) render();

@@ -50,3 +50,22 @@ export function render(campaign) {
   item.append(code, copyButton(url, 'postback URL'));
   document.getElementById('postback').replaceChildren(item);
 }
+
+/**
+ * The totals a live conversion event tells (its campaign's, as that conversion left them) kept in
+ * campaign: every total only grows, so the larger of the shown and the told is the newer (two
+ * instances' events may arrive out of their order).
+ */
+export function heard(campaign, conversion) {
+  const totals = conversion.totals || {};
+  campaign.conversion_count = Math.max(campaign.conversion_count || 0, totals.conversion_count || 0);
+  campaign.conversions = { ...(campaign.conversions || {}) };
+  Object.entries(totals.conversions || {}).forEach(([event, count]) => {
+    campaign.conversions[event] = Math.max(campaign.conversions[event] || 0, count);
+  });
+  campaign.revenue = { ...(campaign.revenue || {}) };
+  Object.entries(totals.revenue || {}).forEach(([currency, amount]) => {
+    const shown = campaign.revenue[currency];
+    if (shown === undefined || Number(amount) > Number(shown)) campaign.revenue[currency] = amount;
+  });
+}

@@ -3,7 +3,7 @@
 import { connection } from './feedback.js';
 import { time } from './format.js';
 
-const handlers = { clicks: [], campaign: [], reconnect: [], lost: [] };
+const handlers = { clicks: [], campaign: [], conversion: [], reconnect: [], lost: [] };
 let lastHeard = new Date();
 let opened = () => {};
 let everOpened = false;
@@ -20,7 +20,8 @@ const ready = new Promise(resolve => {
 
 /**
  * Registers fn for 'clicks' (fn(delta, flush): one delta per campaign, and the flush's position,
- * {journal, seq}, or null from a version that tells none), 'campaign' (a change), 'lost' (the
+ * {journal, seq}, or null from a version that tells none), 'campaign' (a change), 'conversion' (one
+ * counted, with its campaign's totals then), 'lost' (the
  * stream dropped: the numbers are a snapshot) or 'reconnect' (back: read the numbers again).
  */
 export function on(kind, fn) {
@@ -83,6 +84,10 @@ export function connect() {
     events.addEventListener('campaign', message => {
       lastHeard = new Date();
       emit('campaign', JSON.parse(message.data));
+    });
+    events.addEventListener('conversion', message => {
+      lastHeard = new Date();
+      emit('conversion', JSON.parse(message.data));
     });
   };
   open();

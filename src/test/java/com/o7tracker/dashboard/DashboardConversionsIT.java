@@ -23,8 +23,8 @@ import org.openqa.selenium.WebElement;
 
 /**
  * A campaign's conversions on its page in a real browser: the count, rate, revenue (exact) and
- * events that partners' postbacks reported, events as text, the postback URL to give partners,
- * and the conversion window set from the edit form.
+ * events that partners' postbacks reported, moved by the live stream as more are counted, events
+ * as text, the postback URL to give partners, and the conversion window set from the edit form.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class DashboardConversionsIT {
@@ -82,6 +82,15 @@ class DashboardConversionsIT {
                 .map(WebElement::getText).toList()).containsExactly("purchase 2", "install 1");
         assertThat(browser.text("#postback code"))
                 .isEqualTo("http://127.0.0.1:" + port + "/postback?click_id={click_id}&event=install&key=YOUR_KEY");
+
+        // One more, while the page is open: told live, the numbers move without a read.
+        HttpResponse<String> live = http.send(http.request("/postback?click_id=" + click(http, id)
+                + "&event=purchase&revenue=10&currency=EUR&key=" + key).GET());
+        assertThat(live.statusCode()).as(live.body()).isEqualTo(200);
+        browser.waitUp().until(b -> browser.text("#conversion-totals dd").equals("4"));
+        assertThat(browser.driver.findElements(By.cssSelector("#conversion-totals dd")).get(2).getText()).isEqualTo("15 EUR");
+        assertThat(browser.driver.findElements(By.cssSelector("#conversion-events tbody tr")).get(0).getText())
+                .isEqualTo("purchase 3");
 
         browser.find("#edit-conversion-window").clear();
         browser.find("#edit-conversion-window").sendKeys("400");
