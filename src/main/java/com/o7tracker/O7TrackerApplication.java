@@ -35,6 +35,7 @@ import com.o7tracker.web.Fallback;
 import com.o7tracker.web.HealthResource;
 import com.o7tracker.web.JsonBody;
 import com.o7tracker.web.OpenApiResource;
+import com.o7tracker.web.QueryFreeThreadNames;
 import com.o7tracker.web.ServerErrorHandler;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
@@ -187,6 +188,8 @@ public class O7TrackerApplication extends Application<O7TrackerConfiguration> {
         String signIn = config.getAuth().signIn(dataDirectory);
         environment.lifecycle().addServerLifecycleListener(server ->
                 LOG.info("Dashboard: {} (sign in as {})", dashboardUrl(server), signIn));
+        // A thread serving a request is named without its query (a postback's key may be there).
+        environment.jersey().register(new QueryFreeThreadNames());
         environment.jersey().register(new AdminFeature());
         environment.jersey().register(new ErrorMapper(fallback));
         JsonBody json = new JsonBody(environment.getObjectMapper());

@@ -197,4 +197,33 @@ class PostbackIT {
         assertThat(ok(get("click_id=" + id + "&event=install&key=" + encode(key))).get("duplicate").asBoolean()).isTrue();
         assertThat(campaign(campaign).get("conversions").get("install").asLong()).isEqualTo(1);
     }
+
+    @Test
+    void aKeyInTheQueryIsNotInTheNameOfTheThreadServingThePostback() throws Exception {
+        long campaign = http.createCampaign("https://shop.example/thanks?click={click_id}");
+        String key = key("postback");
+        String id = click(campaign);
+        ok(get("click_id=" + click(campaign) + "&key=" + encode(key)));
+        // PostgreSQL stops answering: the postback waits in its thread, which shows itself meanwhile.
+        PROXY.silenceOpenConnections();
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> waiting = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> get("click_id=" + id + "&event=install&key=" + encode(key)));
+        try {
+            String serving = null;
+            for (int i = 0; i < 200 && serving == null; i++) {
+                serving = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                        .filter(name -> name.contains("/postback")).findFirst().orElse(null);
+                sleep(25);
+            }
+            assertThat(serving).as("a thread serving the postback").isNotNull();
+            // Named so from the moment Jersey has it (before, for the microseconds of the servlet filters, with its query).
+            sleep(300);
+            String waitingFor = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                    .filter(name -> name.contains("/postback")).findFirst().orElseThrow();
+            assertThat(waitingFor).as("the thread waiting for PostgreSQL").doesNotContain("?", "key", key);
+        } finally {
+            PROXY.cutAll();
+        }
+        assertThat(waiting.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isIn(200, 503);
+    }
 }
