@@ -30,8 +30,9 @@ public record ValueClicks(String value, long clickCount, long androidClickCount,
         @Override
         public ValueClicks map(ResultSet rs, StatementContext ctx) throws SQLException {
             long conversions = rs.getLong("conversions");
+            Long told = rs.wasNull() ? null : conversions;
             return new ValueClicks(rs.getString("value"), rs.getLong("clicks"), rs.getLong("android"), rs.getLong("iphone"),
-                    rs.getLong("windowsphone"), rs.getLong("other"), rs.getLong("bot"), rs.wasNull() ? null : conversions);
+                    rs.getLong("windowsphone"), rs.getLong("other"), rs.getLong("bot"), told);
         }
     }
 }
