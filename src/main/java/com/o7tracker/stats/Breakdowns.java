@@ -117,14 +117,14 @@ interface Breakdowns extends ReadPlans {
 
     @SqlQuery(BREAKDOWN + VALUES_OF_ALL + CONVERSIONS + CONVERSIONS_END + BREAKDOWN_RANKED)
     @UseRowMapper(ValueClicks.Mapper.class)
-    List<ValueClicks> countriesOfAll(@Bind("dimension") String dimension, @Bind("from") Timestamp from, @Bind("to") Timestamp to,
-                                     @Bind("dayFrom") Timestamp dayFrom, @Bind("dayTo") Timestamp dayTo,
+    List<ValueClicks> countriesOfAll(@Bind("dimension") String dimension, @Bind("from") Timestamp from,
+                                     @Bind("to") Timestamp to, @Bind("dayFrom") Timestamp dayFrom, @Bind("dayTo") Timestamp dayTo,
                                      @Bind("limit") int limit, @Bind("other") String other);
 
     @SqlQuery(BREAKDOWN + VALUES_OF + CONVERSIONS + "AND campaign_id = :id\n" + CONVERSIONS_END + BREAKDOWN_RANKED)
     @UseRowMapper(ValueClicks.Mapper.class)
-    List<ValueClicks> countriesOf(@Bind("id") long campaignId, @Bind("dimension") String dimension, @Bind("from") Timestamp from, @Bind("to") Timestamp to,
-                                  @Bind("dayFrom") Timestamp dayFrom, @Bind("dayTo") Timestamp dayTo,
+    List<ValueClicks> countriesOf(@Bind("id") long campaignId, @Bind("dimension") String dimension,
+                                  @Bind("from") Timestamp from, @Bind("to") Timestamp to, @Bind("dayFrom") Timestamp dayFrom, @Bind("dayTo") Timestamp dayTo,
                                   @Bind("limit") int limit, @Bind("other") String other);
 
 }

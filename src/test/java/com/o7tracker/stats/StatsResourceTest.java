@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Every client error of the stats API, the breakdowns and a campaign's conversions, with its status and its whole JSON body:
+ * Every client error of the stats API, the breakdowns and a campaign's conversions, with its status and
+ * its whole JSON body:
  * the resources as the service registers them (their DAOs on a real PostgreSQL, a week of minutes
  * kept, the admin filters, the one ErrorMapper), on a fixed clock, without starting the service.
  * The buckets and rows themselves are StatsApiIT's and BreakdownApiIT's.
