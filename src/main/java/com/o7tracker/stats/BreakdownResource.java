@@ -53,7 +53,7 @@ public class BreakdownResource {
         body.put("from", query.from());
         body.put("to", query.to());
         body.put("rows", read.value());
-        return query.answer(body, read.value(), "value", ValueClicks::value, ValueClicks::counters,
+        return query.answer(body, read.value(), "value", ValueClicks::value, ValueClicks::counters, ValueClicks::conversionCount,
                 fileName + "-by-" + breakdown.by().wireName(), read.positions());
     }
 }

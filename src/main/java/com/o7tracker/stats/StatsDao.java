@@ -1,10 +1,12 @@
 package com.o7tracker.stats;
 
 import com.o7tracker.counting.Buckets;
+import com.o7tracker.dimension.Dimension;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -18,14 +20,15 @@ import org.jdbi.v3.sqlobject.statement.UseRowMapper;
  * present (zeros where there were no clicks), oldest first; and the campaigns with the most
  * clicks in a range ({@link TopCampaigns}). The same of one dimension's value and the breakdowns
  * by a dimension, from its hours ({@code click_dimension_hours}); the breakdowns
- * ({@link Breakdowns}). Rolls minute buckets up into hours ({@link MinuteRollup}).
+ * ({@link Breakdowns}). The conversions beside them ({@link ConversionReads}). Rolls minute
+ * buckets up into hours ({@link MinuteRollup}).
  *
  * <p>Each answer reads the coarsest rows that fit (migration V013): all campaigns' totals per
  * minute, hour and day, a campaign's days (and months, for top campaigns), a dimension's days, for
  * the whole days of a range, and hour rows only for the hours around them. At 10,000 campaigns and a year of hours, the series of
  * all campaigns by day read 365 rows instead of 87,600,000 (README, "Stats at scale").
  */
-public interface StatsDao extends Breakdowns, TopCampaigns, MinuteRollup {
+public interface StatsDao extends Breakdowns, TopCampaigns, MinuteRollup, ConversionReads {
 
     /** A bucket of the range, by column name. */
     final class BucketMapper implements RowMapper<Bucket> {
@@ -94,10 +97,27 @@ public interface StatsDao extends Breakdowns, TopCampaigns, MinuteRollup {
      * The buckets of [{@code from}, {@code to}) of one campaign, or of all with a null id; both
      * ends on the interval's boundaries. Of the clicks of one dimension's value with a filter
      * (hours and days only: the dimensions are kept per hour), of all clicks without (null). Read
-     * from the coarsest rows the interval allows: all campaigns' totals, a campaign's days.
+     * from the coarsest rows the interval allows: all campaigns' totals, a campaign's days. With
+     * the conversions accepted in each bucket, of the filter's country: conversions are left out
+     * with a filter of another dimension, which a click id does not carry.
      */
     default List<Bucket> buckets(Long campaignId, Instant from, Instant to, Interval interval,
                                  StatsQuery.ValueFilter filter) {
+        List<Bucket> clicks = clickBuckets(campaignId, from, to, interval, filter);
+        if (filter != null && filter.dimension() != Dimension.COUNTRY) {
+            return clicks;
+        }
+        List<Long> conversions = conversionCounts(campaignId, from, to, interval, filter == null ? null : filter.value());
+        List<Bucket> buckets = new ArrayList<>(clicks.size());
+        for (int i = 0; i < clicks.size(); i++) {
+            buckets.add(clicks.get(i).withConversions(conversions.get(i)));
+        }
+        return buckets;
+    }
+
+    /** The clicks of {@link #buckets}. */
+    default List<Bucket> clickBuckets(Long campaignId, Instant from, Instant to, Interval interval,
+                                      StatsQuery.ValueFilter filter) {
         Timestamp first = Timestamp.from(from);
         Timestamp last = Timestamp.from(to.minus(interval.width()));
         Timestamp end = Timestamp.from(to);

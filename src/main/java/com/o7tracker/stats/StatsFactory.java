@@ -21,7 +21,7 @@ public class StatsFactory {
 
     /**
      * Registers {@code /admin/stats} and {@code /admin/campaigns/{id}/stats}, their breakdowns
-     * ({@code …/breakdown}), and manages the rollup.
+     * ({@code …/breakdown}), a campaign's conversions over time ({@code …/conversions}), and manages the rollup.
      */
     public void build(Environment environment, Jdbi jdbi, CampaignDao campaigns, AppliedPositions positions) {
         StatsDao stats = jdbi.onDemand(StatsDao.class);
@@ -31,6 +31,7 @@ public class StatsFactory {
         environment.jersey().register(new StatsResource(stats, queries, positions));
         environment.jersey().register(new CampaignBreakdownResource(campaigns, stats, queries, positions));
         environment.jersey().register(new BreakdownResource(stats, queries, positions));
+        environment.jersey().register(new CampaignConversionsResource(campaigns, stats, queries, positions));
         // The lifecycle shuts it down as the service stops; a rollup under way (one statement) gets
         // the 10 s it always had to end.
         ScheduledExecutorService rollups = environment.lifecycle().scheduledExecutorService("stats-rollup", true)

@@ -31,6 +31,8 @@ import java.util.stream.Collectors;
 record StatsQuery(Instant from, Instant to, Interval interval, ValueFilter filter, boolean csv) {
 
     static final String CSV = "text/csv";
+    /** The column of conversions, after the counters, where they are told. */
+    static final String CONVERSIONS = "conversion_count";
     static final int MAX_BUCKETS = 10_000;
     /** The longest value click_dimension_hours holds: a host's bound, the longest of any dimension's. */
     static final int MAX_VALUE = Values.MAX_HOST;
@@ -69,6 +71,21 @@ record StatsQuery(Instant from, Instant to, Interval interval, ValueFilter filte
                         + " interval=hour or day over an earlier range.");
             }
             return new StatsQuery(range[0], range[1], width, filter, csv);
+        }
+
+        /**
+         * The conversions series' query: a series' range and interval, and no filter (conversions
+         * are told by country in the stats and the breakdown, not here).
+         */
+        StatsQuery conversions(String from, String to, String interval, String format, String accept,
+                               MultivaluedMap<String, String> query) {
+            for (Dimension filter : Dimension.values()) {
+                if (query.containsKey(filter.wireName())) {
+                    throw ApiException.badRequest("The conversions series takes no filter (" + filter.wireName() + "=):"
+                            + " the conversions of one country are the stats API's ?country=.");
+                }
+            }
+            return read(from, to, interval, format, accept, query);
         }
 
         /**
@@ -162,23 +179,49 @@ record StatsQuery(Instant from, Instant to, Interval interval, ValueFilter filte
 
     /**
      * The answer: {@code body} as JSON, or {@code rows} alone as CSV, each row its {@code first}
-     * column then the counters, in a file {@code fileName}.csv.
+     * column then the counters (and {@link #CONVERSIONS} when {@code conversions} tells it), in a
+     * file {@code fileName}.csv.
      */
     <T> Response answer(Map<String, Object> body, List<T> rows, String firstColumn, Function<T, String> first,
-                        Function<T, long[]> counters, String fileName, String positions) {
+                        Function<T, long[]> counters, Function<T, Long> conversions, String fileName, String positions) {
         if (csv) {
-            return Response.ok(csv(rows, firstColumn, first, counters), CSV + "; charset=utf-8")
-                    .header("Content-Disposition", "attachment; filename=\"" + fileName + ".csv\"")
-                    .header(AppliedPositions.HEADER, positions)
-                    .build();
+            // A range holds a bucket at least; a breakdown's rows all tell conversions, or none does.
+            boolean told = !rows.isEmpty() && conversions.apply(rows.get(0)) != null;
+            List<String> columns = new ArrayList<>(Counters.NAMES);
+            if (told) {
+                columns.add(CONVERSIONS);
+            }
+            return csvAnswer(table(firstColumn, columns, rows, row -> {
+                List<String> cells = new ArrayList<>();
+                cells.add(cell(first.apply(row)));
+                for (long counter : counters.apply(row)) {
+                    cells.add(Long.toString(counter));
+                }
+                if (told) {
+                    cells.add(Long.toString(conversions.apply(row)));
+                }
+                return cells;
+            }), fileName, positions);
         }
-        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).header(AppliedPositions.HEADER, positions).build();
+        return json(body, positions);
     }
 
     /** A series' answer: its buckets, by their start. */
     Response answer(Map<String, Object> body, List<Bucket> buckets, String fileName, String positions) {
-        return answer(body, buckets, "start", b -> b.start().toString(), Bucket::counters, fileName + "-" + interval.id(),
-                positions);
+        return answer(body, buckets, "start", b -> b.start().toString(), Bucket::counters, Bucket::conversionCount,
+                fileName + "-" + interval.id(), positions);
+    }
+
+    Response json(Map<String, Object> body, String positions) {
+        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).header(AppliedPositions.HEADER, positions).build();
+    }
+
+    /** {@code table} as a CSV file {@code fileName}.csv. */
+    static Response csvAnswer(String table, String fileName, String positions) {
+        return Response.ok(table, CSV + "; charset=utf-8")
+                .header("Content-Disposition", "attachment; filename=\"" + fileName + ".csv\"")
+                .header(AppliedPositions.HEADER, positions)
+                .build();
     }
 
     private static boolean csv(String format, String accept) {
@@ -205,14 +248,13 @@ record StatsQuery(Instant from, Instant to, Interval interval, ValueFilter filte
         return instant;
     }
 
-    static <T> String csv(List<T> rows, String firstColumn, Function<T, String> first, Function<T, long[]> counters) {
-        StringBuilder out = new StringBuilder(firstColumn).append(',').append(String.join(",", Counters.NAMES)).append("\r\n");
+    /** A CSV table: the header {@code firstColumn} and {@code columns}, then each row's cells, as they are. */
+    static <T> String table(String firstColumn, List<String> columns, List<T> rows, Function<T, List<String>> cells) {
+        StringBuilder out = new StringBuilder(firstColumn);
+        columns.forEach(column -> out.append(',').append(column));
+        out.append("\r\n");
         for (T row : rows) {
-            out.append(cell(first.apply(row)));
-            for (long counter : counters.apply(row)) {
-                out.append(',').append(counter);
-            }
-            out.append("\r\n");
+            out.append(String.join(",", cells.apply(row))).append("\r\n");
         }
         return out.toString();
     }

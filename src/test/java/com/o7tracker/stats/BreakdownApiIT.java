@@ -225,9 +225,10 @@ class BreakdownApiIT {
         assertThat(http.adminGet(base + "&country=de&format=csv").body()).as("a country in any case")
                 .isEqualTo(http.adminGet(base + "&country=DE&format=csv").body());
         HttpResponse<String> csv = http.adminGet(base + "&country=DE&format=csv");
-        assertThat(csv.body()).isEqualTo("start,click_count,android_click_count,iphone_click_count,windowsphone_click_count,"
-                + "other_click_count,bot_click_count\r\n2025-06-01T10:00:00Z,7,5,2,0,0,0\r\n2025-06-01T11:00:00Z,1,0,0,0,1,3\r\n"
-                + "2025-06-01T12:00:00Z,0,0,0,0,0,0\r\n");
+        assertThat(csv.body()).as("with the country's conversions, none here").isEqualTo("start,click_count,"
+                + "android_click_count,iphone_click_count,windowsphone_click_count,other_click_count,bot_click_count,"
+                + "conversion_count\r\n2025-06-01T10:00:00Z,7,5,2,0,0,0,0\r\n2025-06-01T11:00:00Z,1,0,0,0,1,3,0\r\n"
+                + "2025-06-01T12:00:00Z,0,0,0,0,0,0,0\r\n");
 
         JsonNode all = breakdown("/admin/stats?" + RANGE + "&country=DE&top=100");
         assertThat(all.get("buckets").get(0).get("click_count").asLong()).as("at least this test's two campaigns")

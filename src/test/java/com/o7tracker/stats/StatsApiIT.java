@@ -72,7 +72,7 @@ class StatsApiIT {
         assertThat(minutes.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/csv"));
         String[] lines = minutes.body().split("\r\n");
         assertThat(lines[0]).isEqualTo("start,click_count,android_click_count,iphone_click_count,"
-                + "windowsphone_click_count,other_click_count,bot_click_count");
+                + "windowsphone_click_count,other_click_count,bot_click_count,conversion_count");
         assertThat(lines.length - 1).as("ten or eleven minutes").isBetween(10, 11);
         long csvClicks = 0;
         for (int i = 1; i < lines.length; i++) {

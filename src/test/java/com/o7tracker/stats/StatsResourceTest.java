@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Every client error of the stats API and the breakdowns, with its status and its whole JSON body:
+ * Every client error of the stats API, the breakdowns and a campaign's conversions, with its status and
+ * its whole JSON body:
  * the resources as the service registers them (their DAOs on a real PostgreSQL, a week of minutes
  * kept, the admin filters, the one ErrorMapper), on a fixed clock, without starting the service.
  * The buckets and rows themselves are StatsApiIT's and BreakdownApiIT's.
@@ -49,6 +50,7 @@ class StatsResourceTest {
             .addResource(new StatsResource(STATS, QUERIES, new AppliedPositions(JDBI)))
             .addResource(new CampaignBreakdownResource(CAMPAIGNS, STATS, QUERIES, new AppliedPositions(JDBI)))
             .addResource(new BreakdownResource(STATS, QUERIES, new AppliedPositions(JDBI)))
+            .addResource(new CampaignConversionsResource(CAMPAIGNS, STATS, QUERIES, new AppliedPositions(JDBI)))
             .addProvider(new AdminFeature())
             .addProvider(new ErrorMapper(new Fallback("https://fallback.example/", new MetricRegistry())))
             .build();
@@ -72,9 +74,9 @@ class StatsResourceTest {
     }
 
     @Test
-    void badRangesIntervalsAndFormatsAre400OnBothPaths() {
+    void badRangesIntervalsAndFormatsAre400OnEveryPathOfASeries() {
         long id = campaign();
-        for (String base : List.of("/admin/campaigns/" + id + "/stats", "/admin/stats")) {
+        for (String base : List.of("/admin/campaigns/" + id + "/stats", "/admin/stats", "/admin/campaigns/" + id + "/conversions")) {
             assertError(get(base + "?interval=week"), 400, "Query parameter interval must be minute, hour or day.");
             assertError(get(base + "?from=yesterday"), 400,
                     "Query parameter from is not an ISO-8601 instant such as 2026-11-29T10:00:00Z.");
@@ -104,6 +106,27 @@ class StatsResourceTest {
         assertError(get("/admin/campains/-1/stats"), 400, "Campaign id '-1' is not a positive integer below 2^53.");
         assertError(get("/admin/campaigns/77777/stats"), 404, "Campaign 77777 does not exist.");
         assertError(get("/admin/campaigns/77777/stats?interval=week"), 400, "Query parameter interval must be minute, hour or day.");
+        assertError(get("/admin/campaigns/abc/conversions"), 400, "Campaign id 'abc' is not a positive integer below 2^53.");
+        assertError(get("/admin/campaigns/77777/conversions"), 404, "Campaign 77777 does not exist.");
+    }
+
+    @Test
+    void aCampaignsConversionsTakeNoFilterAndAnswerEveryBucketTheLast24HoursByDefault() {
+        long id = campaign();
+        String base = "/admin/campaigns/" + id + "/conversions";
+        for (String filter : List.of("?country=DE", "?os=Android&interval=day", "?utm_source=")) {
+            String name = filter.substring(1, filter.indexOf('='));
+            assertError(get(base + filter), 400, "The conversions series takes no filter (" + name + "=): the conversions"
+                    + " of one country are the stats API's ?country=.");
+        }
+        String answer = get(base).readEntity(String.class);
+        assertThat(answer).startsWith("{\"campaign_id\":" + id + ",\"interval\":\"hour\",\"from\":\"2026-12-06T12:00:00Z\","
+                + "\"to\":\"2026-12-07T12:00:00Z\",\"buckets\":[{\"start\":\"2026-12-06T12:00:00Z\",\"conversion_count\":0,"
+                + "\"conversions\":[]},");
+        assertThat(answer.split("\"start\"")).hasSize(25);
+        String csv = get(base + "?format=csv&from=2026-12-07T10:00:00Z").readEntity(String.class);
+        assertThat(csv).isEqualTo("start,event,currency,conversion_count,revenue\r\n2026-12-07T10:00:00Z,,,0,\r\n"
+                + "2026-12-07T11:00:00Z,,,0,\r\n");
     }
 
     @Test
