@@ -1,9 +1,10 @@
-// The range's buckets as a table, newest first, with stretches of empty buckets folded into one row.
+// The range's buckets as a table, newest first, with their conversions, and stretches of buckets
+// without clicks or conversions folded into one row.
 import { COUNTERS } from './platforms.js';
 import * as format from './format.js';
 
 function empty(bucket) {
-  return COUNTERS.every(c => bucket[c] === 0);
+  return COUNTERS.every(c => bucket[c] === 0) && !(bucket.conversion_count > 0);
 }
 
 function cell(tag, text) {
@@ -26,6 +27,10 @@ export function render(buckets, interval) {
         td.dataset.counter = c;
         row.appendChild(td);
       });
+      // Conversions accepted in the bucket; none told when the chart is narrowed to a value a click id does not carry.
+      const conversions = cell('td', bucket.conversion_count === undefined ? '–' : format.number(bucket.conversion_count));
+      conversions.dataset.counter = 'conversion_count';
+      row.appendChild(conversions);
       rows.push(row);
       i++;
       continue;
@@ -41,7 +46,7 @@ export function render(buckets, interval) {
       : format.bucketTime(oldest, interval) + ' – ' + format.bucketTime(newest, interval);
     row.appendChild(cell('th', when)).scope = 'row';
     const note = cell('td', count === 1 ? 'no clicks' : 'no clicks in ' + format.number(count) + ' ' + interval + 's');
-    note.colSpan = COUNTERS.length;
+    note.colSpan = COUNTERS.length + 1;
     row.appendChild(note);
     rows.push(row);
     i = j;

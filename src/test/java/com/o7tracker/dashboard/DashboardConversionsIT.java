@@ -103,6 +103,11 @@ class DashboardConversionsIT {
         browser.find("#edit button[type=submit]").click();
         browser.waitUp().until(b -> browser.text("#conversion-totals").contains("7 days after the click"));
         assertThat(Json.parse(http.adminGet("/admin/campaigns/" + id).body()).get("conversion_window_days").asInt()).isEqualTo(7);
+        // Read again: the history has the conversions of each bucket (those of the last 24 hours, by the hour).
+        browser.open(port, "");
+        browser.open(port, "#campaign/" + id);
+        browser.waitUp().until(b -> b.findElements(By.cssSelector("#history tbody tr:not(.folded) [data-counter=conversion_count]"))
+                .stream().mapToLong(td -> Long.parseLong("0" + td.getText().replaceAll("[^0-9]", ""))).sum() == 4);
         browser.screenshot("dashboard-conversions");
         assertThat(browser.seriousAccessibilityViolations()).isEmpty();
         assertThat(browser.consoleErrors()).filteredOn(e -> !e.getMessage().contains("422"))
