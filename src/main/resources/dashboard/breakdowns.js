@@ -139,11 +139,14 @@ export class Breakdowns {
       section.append(cell('p', 'No clicks in this range.', 'hint empty'));
       return section;
     }
+    // Conversions by the value, where the service tells them: by country (a click id carries no other).
+    const converted = rows.some(row => row.conversion_count !== undefined);
     const table = document.createElement('table');
     const caption = cell('caption', dimension.title + ': clicks, their share of the humans\' clicks, and bots'
-      + (this.choose ? '; choose a value to show only its clicks in the chart' : ''), 'offscreen');
+      + (converted ? ', and conversions' : '') + (this.choose ? '; choose a value to show only its clicks in the chart' : ''), 'offscreen');
     const head = document.createElement('tr');
     head.append(cell('th', dimension.column), cell('th', 'Clicks', 'number'), cell('th', 'Share', 'number'), cell('th', 'Bots', 'number'));
+    if (converted) head.append(cell('th', 'Conversions', 'number'));
     head.querySelectorAll('th').forEach(th => { th.scope = 'col'; });
     const thead = document.createElement('thead');
     thead.append(head);
@@ -180,6 +183,11 @@ export class Breakdowns {
       const bots = cell('td', format.number(row.bot_click_count), 'number');
       bots.dataset.counter = 'bot_click_count';
       tr.append(name, clicks, share, bots);
+      if (converted) {
+        const conversions = cell('td', format.number(row.conversion_count || 0), 'number');
+        conversions.dataset.counter = 'conversion_count';
+        tr.append(conversions);
+      }
       body.append(tr);
     });
     table.append(caption, thead, body);

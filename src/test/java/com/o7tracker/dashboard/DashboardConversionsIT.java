@@ -108,6 +108,12 @@ class DashboardConversionsIT {
         browser.open(port, "#campaign/" + id);
         browser.waitUp().until(b -> b.findElements(By.cssSelector("#history tbody tr:not(.folded) [data-counter=conversion_count]"))
                 .stream().mapToLong(td -> Long.parseLong("0" + td.getText().replaceAll("[^0-9]", ""))).sum() == 4);
+        // And where they came from: the countries' conversions (the clicks came from nowhere told: ZZ).
+        browser.waitUp().until(b -> b.findElements(By.cssSelector(
+                ".breakdown[data-by=country] tbody tr [data-counter=conversion_count]")).stream()
+                .mapToLong(td -> Long.parseLong("0" + td.getText().replaceAll("[^0-9]", ""))).sum() == 4);
+        assertThat(browser.driver.findElements(By.cssSelector(".breakdown[data-by=referrer] [data-counter=conversion_count]")))
+                .as("a click id carries no referrer").isEmpty();
         browser.screenshot("dashboard-conversions");
         assertThat(browser.seriousAccessibilityViolations()).isEmpty();
         assertThat(browser.consoleErrors()).filteredOn(e -> !e.getMessage().contains("422"))
