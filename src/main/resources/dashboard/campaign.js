@@ -18,7 +18,7 @@ import { clearErrors, confirm, pageError, showError } from './feedback.js';
 import * as list from './list.js';
 
 const state = { id: null, campaign: null, range: null, previous: null, buckets: [], before: [], applied: null, loading: 0, deleting: null,
-  offline: false, filter: null, inHours: false, again: null, shown: null };
+  offline: false, filter: null, inHours: false, again: null, shown: null, campaignAgain: null };
 const reads = new Reads(clicks);
 /** How soon a chart narrowed to one value is read again after live clicks. */
 const FILTERED_AGAIN_MS = 3000;
@@ -156,6 +156,7 @@ function choose(filter, read = true) {
  */
 function clicks(delta, flush) {
   if (state.id !== String(delta.campaign_id) || !state.range) return;
+  campaignAgain();
   breakdowns.stale();
   if (!state.range.live || holds(state.applied, flush)) return;
   if (state.filter) {
@@ -172,6 +173,38 @@ function clicks(delta, flush) {
     render();
   } else if (now >= state.range.to.getTime()) {
     load().catch(e => pageError(e.message));
+  }
+}
+
+/** How soon the campaign is read again after live clicks: its conversion rate divides by its clicks. */
+const CAMPAIGN_AGAIN_MS = 3000;
+
+function campaignAgain() {
+  if (state.campaignAgain) return;
+  state.campaignAgain = setTimeout(async () => {
+    state.campaignAgain = null;
+    if (!state.id) return;
+    try {
+      showCampaign(await api('/admin/campaigns/' + state.id), true);
+    } catch (e) {
+      // deleted meanwhile: its own event follows
+    }
+  }, CAMPAIGN_AGAIN_MS);
+}
+
+/**
+ * A live conversion, in the bucket of the browser's clock if the range has it and the chart shows
+ * conversions (all clicks, or the conversion's country).
+ */
+function converted(conversion) {
+  if (!state.range || !state.range.live) return;
+  if (state.filter && !(state.filter.by === 'country' && state.filter.value === conversion.country)) return;
+  const width = range.WIDTH[state.range.interval];
+  const start = Math.floor(Date.now() / width) * width;
+  const bucket = state.buckets.find(b => Date.parse(b.start) === start);
+  if (bucket && bucket.conversion_count !== undefined) {
+    bucket.conversion_count++;
+    render();
   }
 }
 
@@ -230,6 +263,7 @@ export function init() {
     if (!state.campaign || state.id !== String(conversion.campaign_id)) return;
     conversions.heard(state.campaign, conversion);
     conversions.render(state.campaign);
+    converted(conversion);
   });
   live.on('lost', () => {
     state.offline = true;

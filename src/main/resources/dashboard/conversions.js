@@ -13,9 +13,10 @@ function term(list, name, value) {
   list.append(dt, dd);
 }
 
-/** The postback URL for partners, the key left for the operator to fill in. */
-export function postbackTemplate() {
-  return window.location.origin + '/postback?click_id={click_id}&event=install&key=YOUR_KEY';
+/** The postback URLs for partners, the key left for the operator to fill in: an event, and one with revenue. */
+export function postbackTemplates() {
+  const base = window.location.origin + '/postback?click_id={click_id}';
+  return [base + '&event=install&key=YOUR_KEY', base + '&event=purchase&revenue={revenue}&currency=EUR&key=YOUR_KEY'];
 }
 
 /** Shows campaign's conversion_count, conversions, revenue and rate. */
@@ -23,12 +24,13 @@ export function render(campaign) {
   const totals = document.getElementById('conversion-totals');
   totals.replaceChildren();
   term(totals, 'Conversions', number(campaign.conversion_count || 0));
-  term(totals, 'Conversion rate', campaign.click_count > 0
+  term(totals, 'Conversion rate (per human click)', campaign.click_count > 0
     ? rates.format((campaign.conversion_count || 0) / campaign.click_count) : '–');
   const revenue = Object.entries(campaign.revenue || {});
   // Decimal strings as the service keeps them, exactly: a float would round them.
   term(totals, 'Revenue', revenue.length ? revenue.map(([currency, amount]) => amount + ' ' + currency).join(', ') : 'none');
-  term(totals, 'Conversion window', (campaign.conversion_window_days || 30) + ' days after the click');
+  const days = campaign.conversion_window_days || 30;
+  term(totals, 'Conversion window', days + (days === 1 ? ' day' : ' days') + ' after the click');
 
   const body = document.querySelector('#conversion-events tbody');
   const events = Object.entries(campaign.conversions || {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
@@ -43,12 +45,13 @@ export function render(campaign) {
     return row;
   }));
 
-  const url = postbackTemplate();
-  const item = document.createElement('li');
-  const code = document.createElement('code');
-  code.textContent = url;
-  item.append(code, copyButton(url, 'postback URL'));
-  document.getElementById('postback').replaceChildren(item);
+  document.getElementById('postback').replaceChildren(...postbackTemplates().map((url, i) => {
+    const item = document.createElement('li');
+    const code = document.createElement('code');
+    code.textContent = url;
+    item.append(code, copyButton(url, i === 0 ? 'postback URL' : 'postback URL with revenue'));
+    return item;
+  }));
 }
 
 /**

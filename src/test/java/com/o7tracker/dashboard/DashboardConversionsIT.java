@@ -80,8 +80,9 @@ class DashboardConversionsIT {
         assertThat(totals.get(3)).isEqualTo("30 days after the click");
         assertThat(browser.driver.findElements(By.cssSelector("#conversion-events tbody tr")).stream()
                 .map(WebElement::getText).toList()).containsExactly("purchase 2", "install 1");
-        assertThat(browser.text("#postback code"))
-                .isEqualTo("http://127.0.0.1:" + port + "/postback?click_id={click_id}&event=install&key=YOUR_KEY");
+        assertThat(browser.driver.findElements(By.cssSelector("#postback code")).stream().map(WebElement::getText).toList())
+                .containsExactly("http://127.0.0.1:" + port + "/postback?click_id={click_id}&event=install&key=YOUR_KEY",
+                        "http://127.0.0.1:" + port + "/postback?click_id={click_id}&event=purchase&revenue={revenue}&currency=EUR&key=YOUR_KEY");
 
         // One more, while the page is open: told live, the numbers move without a read.
         HttpResponse<String> live = http.send(http.request("/postback?click_id=" + click(http, id)
@@ -91,6 +92,10 @@ class DashboardConversionsIT {
         assertThat(browser.driver.findElements(By.cssSelector("#conversion-totals dd")).get(2).getText()).isEqualTo("15 EUR");
         assertThat(browser.driver.findElements(By.cssSelector("#conversion-events tbody tr")).get(0).getText())
                 .isEqualTo("purchase 3");
+        // The history's bucket of now, and the rate once the new click is read (4 of 5 clicks).
+        browser.waitUp().until(b -> b.findElements(By.cssSelector("#history tbody tr:not(.folded) [data-counter=conversion_count]"))
+                .stream().mapToLong(td -> Long.parseLong("0" + td.getText().replaceAll("[^0-9]", ""))).sum() == 4);
+        browser.waitUp().until(b -> b.findElements(By.cssSelector("#conversion-totals dd")).get(1).getText().equals("80%"));
 
         browser.find("#edit-conversion-window").clear();
         browser.find("#edit-conversion-window").sendKeys("400");
